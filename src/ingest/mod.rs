@@ -1,0 +1,311 @@
+//! Files → raw rows with provenance (SPEC §2). Knows nothing about output.
+//!
+//! Each source kind has its own file (`workbook`, `csv`, `minutes`); all
+//! spreadsheet-like sources go through [`table`], which finds the header row,
+//! the layout, merges, fill-down and the department.
+
+pub mod csv;
+pub mod minutes;
+pub mod table;
+pub mod workbook;
+
+use std::path::Path;
+
+use crate::normalize;
+use crate::template::{ColumnKey, Template};
+
+/// A cell value with the reference of the cell it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// The raw text (possibly empty).
+    pub value: String,
+    /// Cell reference such as `B7`, or `¶12` for a minutes paragraph.
+    pub cell: String,
+}
+
+/// Which 区分 an entry belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KindSpec {
+    /// A 区分 cell of the long layout, still to be resolved.
+    Cell(Located),
+    /// A column of the wide layout or the minutes: already known.
+    Fixed(ColumnKey),
+}
+
+/// One statement cell of a row: its 区分, its text and the examples cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawEntry {
+    /// The 区分.
+    pub kind: KindSpec,
+    /// The 内容 cell (may hold several items).
+    pub content: Located,
+    /// The 他自治体の事例 cell of the row, if any.
+    pub examples: Option<Located>,
+}
+
+/// One input row of a data sheet (or one paragraph of the minutes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRow {
+    /// File name (no directory).
+    pub file: String,
+    /// Sheet name; `None` for the minutes.
+    pub sheet: Option<String>,
+    /// Position of the sheet in its workbook, for ordering.
+    pub sheet_index: usize,
+    /// 1-based row number (paragraph number for the minutes).
+    pub row: u32,
+    /// Department the row is attributed to.
+    pub department: String,
+    /// The 分野 cell (value may be empty, reference always set).
+    pub field: Located,
+    /// The statements of the row (one in the long layout).
+    pub entries: Vec<RawEntry>,
+}
+
+/// An input that was deliberately not used, with the reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// File name.
+    pub file: String,
+    /// Sheet, for a skipped sheet or row.
+    pub sheet: Option<String>,
+    /// Cell, for a skipped row.
+    pub cell: Option<String>,
+    /// Why, in Japanese.
+    pub reason: String,
+}
+
+/// A file that could not be read at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failed {
+    /// File name.
+    pub file: String,
+    /// Why, in Japanese, with what to do.
+    pub reason: String,
+}
+
+/// A blank or merged 分野/区分 cell that took the value of the row above.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FillDown {
+    /// File name.
+    pub file: String,
+    /// Sheet name.
+    pub sheet: String,
+    /// The blank cell.
+    pub cell: String,
+    /// The value it received.
+    pub value: String,
+    /// True when the cell is part of a merged range (not a blank).
+    pub merged: bool,
+}
+
+/// What became of one input file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileStatus {
+    /// Read; the number of input rows and the department name(s).
+    Read {
+        /// Input rows found in the file.
+        rows: usize,
+        /// Human-readable kind (Excel, CSV, 会議録).
+        kind: &'static str,
+        /// A note about how it was read (encoding, no merges...).
+        note: Option<String>,
+    },
+    /// Not a submission.
+    Skipped(String),
+    /// Could not be read.
+    Failed(String),
+}
+
+/// One file of the input folder and its fate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRecord {
+    /// File name.
+    pub name: String,
+    /// What happened to it.
+    pub status: FileStatus,
+}
+
+/// Everything read from an input folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ingested {
+    /// Every file in name order.
+    pub files: Vec<FileRecord>,
+    /// Data rows in file, sheet, row order.
+    pub rows: Vec<RawRow>,
+    /// Skipped files, sheets and rows.
+    pub skipped: Vec<Skipped>,
+    /// Number of skipped entries that are input rows (example rows...).
+    pub skipped_rows: usize,
+    /// Files that could not be read.
+    pub failed: Vec<Failed>,
+    /// Fill-downs, for the report.
+    pub fill_downs: Vec<FillDown>,
+    /// Meeting number N from the minutes, if any.
+    pub meeting_number: Option<u32>,
+}
+
+/// A folder that cannot be read at all: nothing can be built.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The input folder is missing or unreadable.
+    #[error("入力フォルダ「{dir}」を開けません（{reason}）。フォルダの場所を確認してください。")]
+    Folder {
+        /// The folder.
+        dir: String,
+        /// The system's reason.
+        reason: String,
+    },
+}
+
+/// What one reader returns for one file.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    /// Data rows.
+    pub rows: Vec<RawRow>,
+    /// Skipped sheets and rows of this file.
+    pub skipped: Vec<Skipped>,
+    /// Number of skipped input rows.
+    pub skipped_rows: usize,
+    /// Fill-downs.
+    pub fill_downs: Vec<FillDown>,
+    /// Meeting number (minutes only).
+    pub meeting_number: Option<u32>,
+    /// A note for the report.
+    pub note: Option<String>,
+}
+
+enum Kind {
+    Workbook,
+    Csv,
+    Minutes,
+}
+
+/// Reads every file directly in `dir` (SPEC §2), in file name order.
+pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestError> {
+    let folder_err = |e: std::io::Error| IngestError::Folder {
+        dir: dir.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut names: Vec<(String, std::path::PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(folder_err)? {
+        let entry = entry.map_err(folder_err)?;
+        let path = entry.path();
+        if path.is_dir() {
+            continue;
+        }
+        let raw = entry.file_name().to_string_lossy().into_owned();
+        names.push((normalize::normalize_line(&raw), path));
+    }
+    names.sort();
+
+    let mut out = Ingested::default();
+    for (name, path) in names {
+        let lower = name.to_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let kind = if name.starts_with("~$") {
+            Err("Excel の作業中に作られる一時ファイル（ロックファイル）です。".to_string())
+        } else if name.starts_with('.') {
+            Err("隠しファイルです。".to_string())
+        } else {
+            match ext {
+                "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => Ok(Kind::Workbook),
+                "csv" => Ok(Kind::Csv),
+                "docx" => Ok(Kind::Minutes),
+                _ => Err(format!(
+                    "提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx）だけを読み込みます。"
+                )),
+            }
+        };
+        let kind = match kind {
+            Ok(k) => k,
+            Err(reason) => {
+                out.skipped.push(Skipped {
+                    file: name.clone(),
+                    sheet: None,
+                    cell: None,
+                    reason: reason.clone(),
+                });
+                out.files.push(FileRecord {
+                    name,
+                    status: FileStatus::Skipped(reason),
+                });
+                continue;
+            }
+        };
+        let (label, result) = match kind {
+            Kind::Workbook => ("Excel", guarded(|| workbook::read(&path, &name, template))),
+            Kind::Csv => ("CSV", guarded(|| csv::read(&path, &name, template))),
+            Kind::Minutes => ("会議録", guarded(|| minutes::read(&path, &name, template))),
+        };
+        match result {
+            Ok(r) => {
+                let rows = r.rows.len() + r.skipped_rows;
+                if out.meeting_number.is_none() {
+                    out.meeting_number = r.meeting_number;
+                }
+                out.rows.extend(r.rows);
+                out.skipped.extend(r.skipped);
+                out.skipped_rows += r.skipped_rows;
+                out.fill_downs.extend(r.fill_downs);
+                out.files.push(FileRecord {
+                    name,
+                    status: FileStatus::Read {
+                        rows,
+                        kind: label,
+                        note: r.note,
+                    },
+                });
+            }
+            Err(reason) => {
+                out.failed.push(Failed {
+                    file: name.clone(),
+                    reason: reason.clone(),
+                });
+                out.files.push(FileRecord {
+                    name,
+                    status: FileStatus::Failed(reason),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs a reader so that a panic inside a parser becomes a failed file.
+fn guarded(f: impl FnOnce() -> Result<FileResult, String>) -> Result<FileResult, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err("ファイルの中身が壊れているため読み取れません。Excel で開いて保存し直してから、もう一度提出してもらってください。".into())
+    })
+}
+
+/// `B7`-style reference from 0-based row and column.
+pub fn cell_ref(row: u32, col: u32) -> String {
+    let mut col = col + 1;
+    let mut letters = Vec::new();
+    while col > 0 {
+        let rem = ((col - 1) % 26) as u8;
+        letters.push((b'A' + rem) as char);
+        col = (col - 1) / 26;
+    }
+    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
+}
+
+/// The file name without its extension.
+pub fn file_stem(name: &str) -> &str {
+    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_refs() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(6, 1), "B7");
+        assert_eq!(cell_ref(0, 25), "Z1");
+        assert_eq!(cell_ref(0, 26), "AA1");
+        assert_eq!(cell_ref(1048575, 16383), "XFD1048576");
+    }
+}

@@ -1,0 +1,469 @@
+//! A sheet as a grid of texts → data rows (SPEC §2.1): header-row search,
+//! long and wide layouts, header aliases, merged cells, fill-down, example
+//! rows and the department.
+
+use std::collections::HashMap;
+
+use super::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
+use crate::normalize::{self, header_key};
+use crate::template::{ColumnKey, Template};
+
+/// How many rows from the top are searched for the header row.
+pub const HEADER_SEARCH_ROWS: u32 = 30;
+
+const CONTENT_HEADERS: &[&str] = &["内容", "意見", "意見・内容", "記載内容", "主な意見"];
+const EXAMPLE_HEADERS: &[&str] = &["他自治体の事例", "他自治体事例", "先進事例", "参考事例", "事例"];
+const DEPARTMENT_HEADERS: &[&str] = &["担当課", "課名", "所属", "部署", "部署名", "提出課"];
+const EXAMPLE_ROW_PREFIXES: &[&str] = &["記入例", "例）", "（例）", "【例】", "例)", "(例)"];
+
+/// A rectangle of cell texts with absolute positions and merged ranges.
+#[derive(Debug, Default)]
+pub struct Grid {
+    origin: (u32, u32),
+    rows: Vec<Vec<String>>,
+    /// Covered cell → top-left cell of its merged range.
+    covered: HashMap<(u32, u32), (u32, u32)>,
+}
+
+impl Grid {
+    /// A grid whose first row and column are at the absolute `origin`.
+    pub fn new(origin: (u32, u32), rows: Vec<Vec<String>>) -> Grid {
+        Grid {
+            origin,
+            rows,
+            covered: HashMap::new(),
+        }
+    }
+
+    /// Records a merged range (inclusive, absolute, 0-based).
+    pub fn add_merge(&mut self, start: (u32, u32), end: (u32, u32)) {
+        let last = self.last_row();
+        // Only the part of a merge that lies within the used rows matters.
+        for r in start.0..=end.0.min(last) {
+            for c in start.1..=end.1.min(start.1 + 16384) {
+                if (r, c) != start {
+                    self.covered.insert((r, c), start);
+                }
+            }
+        }
+    }
+
+    /// Last used absolute row.
+    pub fn last_row(&self) -> u32 {
+        self.origin.0 + self.rows.len().saturating_sub(1) as u32
+    }
+
+    fn last_col(&self) -> u32 {
+        let w = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        self.origin.1 + w.saturating_sub(1) as u32
+    }
+
+    /// The text written in this very cell (empty when covered by a merge).
+    pub fn own(&self, r: u32, c: u32) -> &str {
+        if r < self.origin.0 || c < self.origin.1 || self.covered.contains_key(&(r, c)) {
+            return "";
+        }
+        self.rows
+            .get((r - self.origin.0) as usize)
+            .and_then(|row| row.get((c - self.origin.1) as usize))
+            .map(|s| s.as_str())
+            .unwrap_or("")
+    }
+
+    /// The merge origin covering this cell, if any.
+    fn merge_origin(&self, r: u32, c: u32) -> Option<(u32, u32)> {
+        self.covered.get(&(r, c)).copied()
+    }
+
+    fn own_nonblank(&self, r: u32, c: u32) -> Option<&str> {
+        let v = self.own(r, c);
+        (!v.trim().is_empty()).then_some(v)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Field,
+    Kind,
+    Content,
+    Examples,
+    Department,
+    Column(ColumnKey),
+}
+
+fn header_role(text: &str, template: &Template) -> Option<Role> {
+    let key = header_key(text);
+    if key.is_empty() {
+        return None;
+    }
+    let is = |list: &[&str]| list.iter().any(|h| header_key(h) == key);
+    if key == "分野" {
+        return Some(Role::Field);
+    }
+    if key == "区分" {
+        return Some(Role::Kind);
+    }
+    if is(CONTENT_HEADERS) {
+        return Some(Role::Content);
+    }
+    if is(EXAMPLE_HEADERS) {
+        return Some(Role::Examples);
+    }
+    if is(DEPARTMENT_HEADERS) {
+        return Some(Role::Department);
+    }
+    if is_council_label(&key) {
+        return Some(Role::Column(ColumnKey::Council));
+    }
+    template.resolve_column(text).map(Role::Column)
+}
+
+/// `第N回審議会での主な意見` (any N) or the label without a number.
+fn is_council_label(key: &str) -> bool {
+    let rest = key
+        .strip_prefix('第')
+        .and_then(|r| r.split_once('回').map(|(n, rest)| (n, rest)))
+        .filter(|(n, _)| normalize::parse_number(n).is_some())
+        .map(|(_, rest)| rest)
+        .unwrap_or(key);
+    rest == "審議会での主な意見"
+}
+
+#[derive(Debug, Default)]
+struct Header {
+    row: u32,
+    field: u32,
+    kind: Option<u32>,
+    content: Option<u32>,
+    examples: Option<u32>,
+    department: Option<u32>,
+    columns: Vec<(u32, ColumnKey)>,
+}
+
+impl Header {
+    fn is_long(&self) -> bool {
+        self.kind.is_some() && self.content.is_some()
+    }
+
+    fn recognised_columns(&self) -> Vec<u32> {
+        let mut cols = vec![self.field];
+        cols.extend(self.department);
+        if self.is_long() {
+            cols.extend(self.kind);
+            cols.extend(self.content);
+            cols.extend(self.examples);
+        } else {
+            cols.extend(self.columns.iter().map(|(c, _)| *c));
+            cols.extend(self.examples);
+        }
+        cols
+    }
+}
+
+fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
+    let last_col = grid.last_col();
+    let first = grid.origin.0;
+    for r in first..=grid.last_row().min(HEADER_SEARCH_ROWS - 1) {
+        let mut h = Header {
+            row: r,
+            ..Header::default()
+        };
+        let mut field = None;
+        for c in grid.origin.1..=last_col {
+            let Some(text) = grid.own_nonblank(r, c) else {
+                continue;
+            };
+            match header_role(text, template) {
+                Some(Role::Field) => {
+                    field.get_or_insert(c);
+                }
+                Some(Role::Kind) => {
+                    h.kind.get_or_insert(c);
+                }
+                Some(Role::Content) => {
+                    h.content.get_or_insert(c);
+                }
+                Some(Role::Examples) => {
+                    h.examples.get_or_insert(c);
+                }
+                Some(Role::Department) => {
+                    h.department.get_or_insert(c);
+                }
+                Some(Role::Column(k)) => {
+                    if !h.columns.iter().any(|(_, key)| *key == k) {
+                        h.columns.push((c, k));
+                    }
+                }
+                None => {}
+            }
+        }
+        if let Some(f) = field
+            && (h.is_long() || !h.columns.is_empty())
+        {
+            h.field = f;
+            return Some(h);
+        }
+    }
+    None
+}
+
+/// Department from a label cell (担当課, 所属, …) above the header row.
+fn department_label(grid: &Grid, header_row: u32) -> Option<String> {
+    let last_col = grid.last_col();
+    for r in grid.origin.0..header_row {
+        for c in grid.origin.1..=last_col {
+            let Some(text) = grid.own_nonblank(r, c) else {
+                continue;
+            };
+            let key = header_key(text);
+            if !DEPARTMENT_HEADERS.iter().any(|h| header_key(h) == key) {
+                continue;
+            }
+            let right = (c + 1..=last_col).find_map(|cc| grid.own_nonblank(r, cc));
+            let below = (r + 1 < header_row)
+                .then(|| grid.own_nonblank(r + 1, c))
+                .flatten();
+            if let Some(v) = right.or(below) {
+                return Some(normalize::normalize_line(v));
+            }
+        }
+    }
+    None
+}
+
+fn is_example_row(text: &str) -> bool {
+    let t = normalize::normalize_line(text);
+    EXAMPLE_ROW_PREFIXES.iter().any(|p| t.starts_with(p))
+}
+
+/// Where a sheet's rows come from.
+pub struct SheetSource<'a> {
+    /// File name.
+    pub file: &'a str,
+    /// Sheet name.
+    pub sheet: &'a str,
+    /// Position of the sheet in the workbook.
+    pub sheet_index: usize,
+    /// Department from the file name, the last resort.
+    pub file_department: &'a str,
+}
+
+/// Reads one sheet. `None` when it has no header row (not a data sheet).
+pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<FileResult> {
+    let header = find_header(grid, template)?;
+    let department = department_label(grid, header.row).unwrap_or_else(|| src.file_department.to_string());
+    let recognised = header.recognised_columns();
+    let mut out = FileResult::default();
+    let mut last_field: Option<String> = None;
+    let mut last_kind: Option<String> = None;
+    let last_col = grid.last_col();
+
+    for r in header.row + 1..=grid.last_row() {
+        let Some(first_col) = (grid.origin.1..=last_col).find(|&c| grid.own_nonblank(r, c).is_some()) else {
+            // Blank, or covered only by merges from rows above: not an input row.
+            continue;
+        };
+        let first_text = grid.own(r, first_col);
+        if is_example_row(first_text) {
+            out.skipped.push(Skipped {
+                file: src.file.to_string(),
+                sheet: Some(src.sheet.to_string()),
+                cell: Some(cell_ref(r, first_col)),
+                reason: "記入例の行です（資料には載せません）。".into(),
+            });
+            out.skipped_rows += 1;
+            continue;
+        }
+        if !recognised.iter().any(|&c| grid.own_nonblank(r, c).is_some()) {
+            out.skipped.push(Skipped {
+                file: src.file.to_string(),
+                sheet: Some(src.sheet.to_string()),
+                cell: Some(cell_ref(r, first_col)),
+                reason: "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。".into(),
+            });
+            out.skipped_rows += 1;
+            continue;
+        }
+
+        let mut inherit = |col: u32, last: &mut Option<String>| -> Located {
+            let cell = cell_ref(r, col);
+            let own = grid.own(r, col).trim();
+            let (value, merged) = if !own.is_empty() {
+                (own.to_string(), None)
+            } else if let Some((or, oc)) = grid.merge_origin(r, col) {
+                (grid.own(or, oc).trim().to_string(), Some(true))
+            } else if let Some(prev) = last.clone() {
+                (prev, Some(false))
+            } else {
+                (String::new(), None)
+            };
+            if let Some(merged) = merged
+                && !value.is_empty()
+            {
+                out.fill_downs.push(FillDown {
+                    file: src.file.to_string(),
+                    sheet: src.sheet.to_string(),
+                    cell: cell.clone(),
+                    value: value.clone(),
+                    merged,
+                });
+            }
+            if !value.is_empty() {
+                *last = Some(value.clone());
+            }
+            Located { value, cell }
+        };
+
+        let field = inherit(header.field, &mut last_field);
+        let own_located = |col: u32| Located {
+            value: grid.own(r, col).to_string(),
+            cell: cell_ref(r, col),
+        };
+        let examples = header
+            .examples
+            .map(own_located)
+            .filter(|l| !l.value.trim().is_empty());
+        let mut entries = Vec::new();
+        if header.is_long() {
+            let kind = inherit(header.kind.unwrap_or_default(), &mut last_kind);
+            entries.push(RawEntry {
+                kind: KindSpec::Cell(kind),
+                content: own_located(header.content.unwrap_or_default()),
+                examples,
+            });
+        } else {
+            let filled: Vec<&(u32, ColumnKey)> = header
+                .columns
+                .iter()
+                .filter(|(c, _)| grid.own_nonblank(r, *c).is_some())
+                .collect();
+            let last_filled = filled.last().map(|(c, _)| *c);
+            for &&(c, key) in &filled {
+                entries.push(RawEntry {
+                    kind: KindSpec::Fixed(key),
+                    content: own_located(c),
+                    examples: if Some(c) == last_filled { examples.clone() } else { None },
+                });
+            }
+            if entries.is_empty() {
+                let (c, key) = header.columns[0];
+                entries.push(RawEntry {
+                    kind: KindSpec::Fixed(key),
+                    content: own_located(c),
+                    examples,
+                });
+            }
+        }
+        let department = header
+            .department
+            .and_then(|c| grid.own_nonblank(r, c))
+            .map(normalize::normalize_line)
+            .unwrap_or_else(|| department.clone());
+        out.rows.push(RawRow {
+            file: src.file.to_string(),
+            sheet: Some(src.sheet.to_string()),
+            sheet_index: src.sheet_index,
+            row: r + 1,
+            department,
+            field,
+            entries,
+        });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        Grid::new(
+            (0, 0),
+            rows.iter()
+                .map(|r| r.iter().map(|s| s.to_string()).collect())
+                .collect(),
+        )
+    }
+
+    fn src() -> SheetSource<'static> {
+        SheetSource {
+            file: "t.xlsx",
+            sheet: "提出",
+            sheet_index: 0,
+            file_department: "ファイル課",
+        }
+    }
+
+    #[test]
+    fn long_layout_with_metadata_block_and_label_department() {
+        let g = grid(&[
+            &["回答票", "", ""],
+            &["所属", "財政課", ""],
+            &["", "", ""],
+            &["分野", "区分", "記載内容（具体的に）"],
+            &["財務", "課題", "一つ目"],
+            &["", "解決案", "二つ目"],
+        ]);
+        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[0].department, "財政課");
+        assert_eq!(r.rows[1].field.value, "財務");
+        assert_eq!(r.rows[1].field.cell, "A6");
+        assert_eq!(r.fill_downs.len(), 1);
+        assert_eq!(r.rows[1].entries[0].content.cell, "C6");
+    }
+
+    #[test]
+    fn wide_layout_with_line_broken_headers() {
+        let g = grid(&[
+            &["分野\n（選択）", "現状と\n課題", "想定される解決案（他自治体の事例含む）", "第3回審議会での主な意見"],
+            &["DX推進", "課題A", "", "意見"],
+        ]);
+        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let kinds: Vec<_> = r.rows[0].entries.iter().map(|e| e.kind.clone()).collect();
+        assert_eq!(
+            kinds,
+            vec![KindSpec::Fixed(ColumnKey::Issues), KindSpec::Fixed(ColumnKey::Council)]
+        );
+        assert_eq!(r.rows[0].department, "ファイル課");
+    }
+
+    #[test]
+    fn example_rows_are_skipped_and_do_not_feed_fill_down() {
+        let g = grid(&[
+            &["分野", "区分", "内容"],
+            &["記入例", "現状と課題", "〇〇"],
+            &["", "現状と課題", "本文"],
+        ]);
+        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        assert_eq!(r.skipped_rows, 1);
+        assert_eq!(r.skipped[0].cell.as_deref(), Some("A2"));
+        assert_eq!(r.rows[0].field.value, "");
+    }
+
+    #[test]
+    fn merged_cells_apply_to_every_row_and_grid_paper_rows_fold() {
+        // 方眼紙: 分野 in A:B, 内容 in C:E; row 3 is covered only by blocks of row 2.
+        let mut g = grid(&[
+            &["分野", "", "区分", "内容", ""],
+            &["DX推進", "", "課題", "長い内容", ""],
+            &["", "", "", "", ""],
+            &["", "", "解決案", "別の内容", ""],
+        ]);
+        g.add_merge((0, 0), (0, 1));
+        g.add_merge((1, 0), (3, 1));
+        g.add_merge((1, 2), (2, 2));
+        g.add_merge((1, 3), (2, 4));
+        g.add_merge((3, 3), (3, 4));
+        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[1].field.value, "DX推進");
+        assert!(r.fill_downs[0].merged);
+    }
+
+    #[test]
+    fn no_header_means_not_a_data_sheet() {
+        let g = grid(&[&["記入方法"], &["・一行に一件"]]);
+        assert!(read_grid(&g, &src(), &Template::default()).is_none());
+    }
+}

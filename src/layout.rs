@@ -1,0 +1,236 @@
+//! Text measurement and Japanese line breaking (禁則処理), done once and used
+//! by both the PDF and the Excel row heights.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Width of characters in some unit (Excel character units, PDF points…).
+pub trait Measure {
+    /// Advance width of one character.
+    fn advance(&self, c: char) -> f64;
+
+    /// Width of a string.
+    fn width(&self, s: &str) -> f64 {
+        s.chars().map(|c| self.advance(c)).sum()
+    }
+}
+
+/// East Asian width in Excel column units: a wide character counts `wide`,
+/// a narrow one `narrow`.
+#[derive(Debug, Clone, Copy)]
+pub struct CellUnits {
+    /// Units of a full-width character.
+    pub wide: f64,
+    /// Units of a half-width character.
+    pub narrow: f64,
+}
+
+impl Measure for CellUnits {
+    fn advance(&self, c: char) -> f64 {
+        match c.width() {
+            Some(2) => self.wide,
+            Some(0) | None => 0.0,
+            _ => self.narrow,
+        }
+    }
+}
+
+/// Characters that must not start a line (jlreq cl-02, 04–07, 09–11:
+/// closing brackets, hyphens, dividing punctuation, middle dots, full stops,
+/// commas, iteration marks, prolonged sound mark, small kana).
+pub fn no_line_start(c: char) -> bool {
+    matches!(
+        c,
+        '）' | ')' | '」' | '』' | '】' | '〕' | '〉' | '》' | '＞' | '>' | '］' | ']' | '｝' | '}' | '〙' | '〗' | '’' | '”' | '»'
+            | '‐' | '〜' | '～' | '゠' | '–'
+            | '！' | '？' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉'
+            | '・' | '：' | '；' | ':' | ';'
+            | '。' | '．' | '.'
+            | '、' | '，' | ','
+            | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻'
+            | 'ー'
+            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
+            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+            | 'ㇰ'..='ㇿ'
+            | '％' | '%'
+    )
+}
+
+/// Characters that must not end a line (jlreq cl-01: opening brackets).
+pub fn no_line_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '(' | '「' | '『' | '【' | '〔' | '〈' | '《' | '＜' | '<' | '［' | '[' | '｛' | '{' | '〘' | '〖' | '‘' | '“' | '«'
+    )
+}
+
+/// Letters and digits that form an unbreakable word (ASCII and full-width),
+/// plus the separators inside numbers such as `1,200` or `１，２００`.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
+        || (c.is_ascii_graphic() && !no_line_end(c) && !matches!(c, '-' | '/'))
+}
+
+fn is_number_separator(c: char) -> bool {
+    matches!(c, ',' | '.' | '，' | '．')
+}
+
+/// May a line break come between `prev` and `next`?
+pub fn can_break(prev: char, next: char, after_next: Option<char>) -> bool {
+    if prev == ' ' {
+        return next != ' ';
+    }
+    if next == ' ' {
+        return false;
+    }
+    if no_line_start(next) || no_line_end(prev) {
+        return false;
+    }
+    if is_word_char(prev) && is_word_char(next) {
+        return false;
+    }
+    // １，２００: a separator between digits belongs to the number.
+    if is_number_separator(prev) && next.is_numeric() {
+        return false;
+    }
+    if prev.is_numeric() && is_number_separator(next) && after_next.is_some_and(char::is_numeric) {
+        return false;
+    }
+    true
+}
+
+/// Breaks `text` into lines no wider than `max` (a word longer than a line
+/// is broken by character rather than overflowing). Spaces at a break are
+/// dropped.
+pub fn break_lines(text: &str, max: f64, m: &impl Measure) -> Vec<String> {
+    break_ranges(text, max, m)
+        .into_iter()
+        .map(|r| text[r].to_string())
+        .collect()
+}
+
+/// Like [`break_lines`], as byte ranges into `text` (trailing spaces excluded).
+pub fn break_ranges(text: &str, max: f64, m: &impl Measure) -> Vec<std::ops::Range<usize>> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
+    let ch = |i: usize| chars[i].1;
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < chars.len() {
+        let mut width = 0.0;
+        let mut end = start;
+        let mut last_break = None;
+        while end < chars.len() {
+            let w = m.advance(ch(end));
+            if width + w > max + 1e-9 && end > start && ch(end) != ' ' {
+                break;
+            }
+            width += w;
+            end += 1;
+            if end < chars.len() && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1)) {
+                last_break = Some(end);
+            }
+        }
+        let cut = if end >= chars.len() {
+            chars.len()
+        } else {
+            match last_break {
+                Some(b) if b > start => b,
+                _ => forced_cut(&chars, start, end),
+            }
+        };
+        let mut line_end = cut;
+        while line_end > start && ch(line_end - 1) == ' ' {
+            line_end -= 1;
+        }
+        lines.push(byte(start)..byte(line_end));
+        start = cut;
+        while start < chars.len() && ch(start) == ' ' {
+            start += 1;
+        }
+    }
+    if lines.is_empty() {
+        lines.push(0..0);
+    }
+    lines
+}
+
+/// No allowed break fits: cut by character, still keeping a
+/// line-start-prohibited character off the next line. When backing off is
+/// impossible (a line only one or two characters wide), up to two such
+/// characters hang past the end instead (ぶら下げ).
+fn forced_cut(chars: &[(usize, char)], start: usize, end: usize) -> usize {
+    let bad = |cut: usize| {
+        cut < chars.len() && (no_line_start(chars[cut].1) || no_line_end(chars[cut - 1].1))
+    };
+    let mut cut = end;
+    while cut > start + 1 && bad(cut) {
+        cut -= 1;
+    }
+    if bad(cut) {
+        cut = end;
+        for _ in 0..2 {
+            if bad(cut) {
+                cut += 1;
+            }
+        }
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNITS: CellUnits = CellUnits { wide: 2.0, narrow: 1.0 };
+
+    fn check(text: &str, max: f64) -> Vec<String> {
+        let lines = break_lines(text, max, &UNITS);
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""), "no text lost");
+        for (i, l) in lines.iter().enumerate() {
+            let hanging = l.chars().rev().take_while(|&c| no_line_start(c)).take(2).map(|c| UNITS.advance(c)).sum::<f64>();
+            assert!(UNITS.width(l) <= max + hanging || l.chars().count() == 1, "{l:?} too wide");
+            if i > 0 {
+                let first = l.chars().next().unwrap();
+                assert!(!no_line_start(first), "line starts with {first}: {lines:?}");
+            }
+            if i + 1 < lines.len() {
+                let last = l.chars().last().unwrap();
+                assert!(!no_line_end(last), "line ends with {last}: {lines:?}");
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn kinsoku_at_narrow_widths() {
+        let texts = [
+            "公共施設の再配置の推進。＜北九州市、秦野市など＞",
+            "職員研修（デジタル基礎、EBPM、データ活用、デザイン思考等）の実施。",
+            "「行政の常識が民間の非常識」を見直す。ギャップの解消。",
+            "ショッピングセンターのチャットボット、ジャッジ、ちょっと",
+            "予算は１，２００万円、2024年度のDX推進。",
+        ];
+        for t in texts {
+            for max in [4.0, 5.0, 6.0, 7.0, 9.0, 12.0, 17.0] {
+                check(t, max);
+            }
+        }
+    }
+
+    #[test]
+    fn words_and_numbers_stay_whole() {
+        let lines = check("あいうえおDXかきくけこ", 11.0);
+        assert!(lines.iter().all(|l| !l.ends_with('D')), "{lines:?}");
+        let lines = check("金額は1,200円です", 8.0);
+        assert!(lines.iter().any(|l| l.contains("1,200")), "{lines:?}");
+        let lines = check("Microsoft Teams の導入", 12.0);
+        assert_eq!(lines[0], "Microsoft");
+    }
+
+    #[test]
+    fn long_word_breaks_by_character() {
+        let lines = check("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 10.0);
+        assert_eq!(lines.len(), 3);
+    }
+}

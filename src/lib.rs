@@ -1,0 +1,136 @@
+//! shiryo (資料): turns a month of department submissions into the council
+//! handout — a print-ready Excel workbook, a JSON matrix and a run report.
+//!
+//! Data flows one way: [`ingest`] (files → raw rows with provenance) →
+//! [`normalize`] (SPEC §3 text rules) → [`matrix`] (分野 × 区分, dedup,
+//! order, reconciliation) → [`render`] and [`report`].
+
+pub mod date;
+pub mod ingest;
+pub mod layout;
+pub mod matrix;
+pub mod normalize;
+pub mod render;
+pub mod report;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+
+pub use date::Date;
+pub use template::Template;
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Folder with the month's submissions.
+    pub input: PathBuf,
+    /// Output folder; `None` only checks and writes nothing.
+    pub output: Option<PathBuf>,
+    /// Template file; `None` uses `templates/matrix.xml` or the default.
+    pub template: Option<PathBuf>,
+    /// Write nothing when any row is rejected or any file failed.
+    pub strict: bool,
+    /// Handout date and document timestamp.
+    pub date: Date,
+}
+
+/// The result of a run that got as far as a report.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The report text (also written to `report.txt`).
+    pub report: String,
+    /// 0 clean, 1 some input rejected or failed.
+    pub exit_code: i32,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+}
+
+/// A fatal error: nothing (more) can be written; exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The template is broken.
+    #[error(transparent)]
+    Template(#[from] template::TemplateError),
+    /// The input folder cannot be read.
+    #[error(transparent)]
+    Ingest(#[from] ingest::IngestError),
+    /// The output folder cannot be created or written.
+    #[error("出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。")]
+    Output {
+        /// The file or folder.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// The Excel writer failed.
+    #[error("Excel の資料を作成できません（{0}）。")]
+    Xlsx(String),
+}
+
+/// Reads, builds and (unless checking) writes everything.
+pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
+    let template = Template::load(opts.template.as_deref())?;
+    let ingested = ingest::ingest_dir(&opts.input, &template)?;
+    let files = ingested.files.clone();
+    let m = matrix::build(ingested, &template);
+    let problems = m.counts.rejected + m.counts.failed > 0 || !m.counts.reconciles();
+    let mut extras = report::ReportExtras {
+        input: opts.input.display().to_string(),
+        ..Default::default()
+    };
+
+    let mut written = Vec::new();
+    let write_outputs = opts.output.is_some() && !(opts.strict && problems);
+    if let (Some(out), true) = (&opts.output, write_outputs) {
+        prepare_output_dir(out)?;
+        let xlsx = render::xlsx::render(&m, &template, opts.date).map_err(|e| Error::Xlsx(e.to_string()))?;
+        let json = render::json::render(&m);
+        let targets = [
+            (render::XLSX_NAME, xlsx),
+            (render::JSON_NAME, json),
+        ];
+        for (name, bytes) in targets {
+            let path = out.join(name);
+            write(&path, &bytes)?;
+            extras.outputs.push(path.display().to_string());
+            written.push(path);
+        }
+        let report_path = out.join(render::REPORT_NAME);
+        extras.outputs.push(report_path.display().to_string());
+        let text = report::render(&m, &files, opts.date, &extras);
+        write(&report_path, text.as_bytes())?;
+        written.push(report_path);
+        return Ok(Outcome {
+            report: text,
+            exit_code: i32::from(problems),
+            written,
+        });
+    }
+    if opts.output.is_some() {
+        extras
+            .problems
+            .push("--strict のため、却下・失敗があるので資料を書き出していません。".into());
+    }
+    Ok(Outcome {
+        report: report::render(&m, &files, opts.date, &extras),
+        exit_code: i32::from(problems || !extras.problems.is_empty()),
+        written,
+    })
+}
+
+fn prepare_output_dir(out: &Path) -> Result<(), Error> {
+    if out.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir(out).map_err(|e| Error::Output {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    })
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    render::write_atomic(path, bytes).map_err(|e| Error::Output {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,86 @@
+//! Command line: parses arguments, calls the library, sets the exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use shiryo::{BuildOptions, Date};
+
+/// 審議会資料（各分野の現状と課題及び想定される解決策）を各課の提出ファイルから作成します。
+#[derive(Parser)]
+#[command(name = "shiryo", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 資料を作成します（Excel・JSON・レポート）[build]
+    Build {
+        /// 提出ファイルのフォルダ [INPUT_DIR]
+        #[arg(default_value = "input")]
+        input: PathBuf,
+        /// 出力先フォルダ [OUTPUT_DIR]
+        #[arg(short, long, default_value = "output")]
+        output: PathBuf,
+        /// テンプレートファイル（既定: templates/matrix.xml、無ければ内蔵の既定値）[template]
+        #[arg(long)]
+        template: Option<PathBuf>,
+        /// 却下・読込失敗が一つでもあれば資料を書き出さない [strict]
+        #[arg(long)]
+        strict: bool,
+        /// 資料の日付 YYYY-MM-DD（既定: 今日）[date]
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// 提出ファイルを読んで確認だけします（何も書き出しません）[check]
+    Check {
+        /// 提出ファイルのフォルダ [INPUT_DIR]
+        #[arg(default_value = "input")]
+        input: PathBuf,
+        /// テンプレートファイル [template]
+        #[arg(long)]
+        template: Option<PathBuf>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("日付「{s}」は YYYY-MM-DD の形で、実在する日を指定してください（例: 2026-11-24）"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let opts = match cli.command {
+        Command::Build {
+            input,
+            output,
+            template,
+            strict,
+            date,
+        } => BuildOptions {
+            input,
+            output: Some(output),
+            template,
+            strict,
+            date: date.unwrap_or_else(Date::today),
+        },
+        Command::Check { input, template } => BuildOptions {
+            input,
+            output: None,
+            template,
+            strict: false,
+            date: Date::today(),
+        },
+    };
+    match shiryo::run(&opts) {
+        Ok(outcome) => {
+            print!("{}", outcome.report);
+            ExitCode::from(outcome.exit_code as u8)
+        }
+        Err(e) => {
+            eprintln!("エラー: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The domain model (SPEC §1, §4): 分野 × 区分 cells, alias resolution,
+//! rejection, dedup, order and the reconciliation of counts. The only place
+//! where those rules live.
+
+use std::collections::HashMap;
+
+use crate::ingest::{Failed, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
+use crate::normalize;
+use crate::template::{ColumnKey, Template};
+
+/// Where an item came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Source {
+    /// Department (審議会 for the minutes).
+    pub department: String,
+    /// File name.
+    pub file: String,
+    /// Sheet; `None` for the minutes.
+    pub sheet: Option<String>,
+    /// Cell (`C5`) or paragraph (`¶12`).
+    pub cell: String,
+}
+
+/// One bullet of a matrix cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// Normalised text without bullet and examples.
+    pub text: String,
+    /// Other municipalities' examples (`宗像市、明石市など`).
+    pub examples: Option<String>,
+    /// Every source, first one first.
+    pub sources: Vec<Source>,
+}
+
+/// A column header of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Fixed key.
+    pub key: ColumnKey,
+    /// Label printed in the handout.
+    pub label: String,
+}
+
+/// One 分野 row: a list of items per column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRow {
+    /// 分野 name.
+    pub name: String,
+    /// Items per column, indexed by [`ColumnKey::index`].
+    pub cells: [Vec<Item>; 4],
+}
+
+/// A row that could not be used, with the cell to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    /// File name.
+    pub file: String,
+    /// Sheet (for a CSV, the file stem).
+    pub sheet: Option<String>,
+    /// The offending cell.
+    pub cell: String,
+    /// What is wrong and what to do, in Japanese.
+    pub reason: String,
+    /// The row's statement, so the secretariat recognises it.
+    pub text: String,
+}
+
+/// Items that were merged as duplicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The kept text.
+    pub text: String,
+    /// All sources of the merged item.
+    pub sources: Vec<Source>,
+}
+
+/// The counts of SPEC §5 plus what the reconciliation needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// Files in the input folder.
+    pub files: usize,
+    /// Input rows (data rows and skipped rows).
+    pub rows: usize,
+    /// Items in the matrix.
+    pub items: usize,
+    /// Item sources merged into another item.
+    pub duplicates_merged: usize,
+    /// Skipped files, sheets and rows.
+    pub skipped: usize,
+    /// Rejected rows.
+    pub rejected: usize,
+    /// Failed files.
+    pub failed: usize,
+    /// Rows that became items.
+    pub rows_with_items: usize,
+    /// Rows that were skipped (example rows...).
+    pub rows_skipped: usize,
+    /// Item sources before dedup.
+    pub sources: usize,
+}
+
+impl Counts {
+    /// True when every input row and every source is accounted for.
+    pub fn reconciles(&self) -> bool {
+        self.rows == self.rows_with_items + self.rows_skipped + self.rejected
+            && self.sources == self.items + self.duplicates_merged
+    }
+}
+
+/// The built matrix with everything the renderers and the report need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    /// Handout title.
+    pub title: String,
+    /// 資料番号 label.
+    pub document_number: String,
+    /// Meeting number of the council column, if known.
+    pub meeting_number: Option<u32>,
+    /// Field column header (分野).
+    pub field_label: String,
+    /// The four columns in order.
+    pub columns: Vec<Column>,
+    /// Every 分野 of the template in order (empty ones included).
+    pub fields: Vec<FieldRow>,
+    /// Rejected rows.
+    pub rejected: Vec<Rejection>,
+    /// Skipped files, sheets and rows.
+    pub skipped: Vec<Skipped>,
+    /// Failed files.
+    pub failed: Vec<Failed>,
+    /// Fill-downs (report only).
+    pub fill_downs: Vec<FillDown>,
+    /// Merged duplicates (report only).
+    pub merges: Vec<Merge>,
+    /// Counts.
+    pub counts: Counts,
+}
+
+struct Entry {
+    field: usize,
+    column: ColumnKey,
+    text: String,
+    examples: Option<String>,
+    source: Source,
+    order: (usize, String, usize, u32, usize),
+}
+
+/// Builds the matrix from ingested rows (SPEC §1, §3, §4).
+pub fn build(ing: Ingested, template: &Template) -> Matrix {
+    let mut rejected = Vec::new();
+    let mut entries = Vec::new();
+    let mut rows_with_items = 0;
+    for row in &ing.rows {
+        match row_entries(row, template) {
+            Ok(list) => {
+                rows_with_items += 1;
+                entries.extend(list);
+            }
+            Err(r) => rejected.push(r),
+        }
+    }
+    let sources = entries.len();
+    entries.sort_by(|a, b| a.order.cmp(&b.order));
+
+    let mut fields: Vec<FieldRow> = template
+        .fields
+        .iter()
+        .map(|f| FieldRow {
+            name: f.name.clone(),
+            cells: Default::default(),
+        })
+        .collect();
+    let mut seen: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
+    let mut merged_keys = Vec::new();
+    for e in entries {
+        let key = (e.field, e.column, normalize::dedup_key(&e.text));
+        let cell = &mut fields[e.field].cells[e.column.index()];
+        match seen.get(&key) {
+            Some(&i) => {
+                let item = &mut cell[i];
+                item.sources.push(e.source);
+                if let Some(ex) = e.examples {
+                    item.examples = Some(match item.examples.take() {
+                        Some(old) if old.contains(&ex) => old,
+                        Some(old) => format!("{old}、{ex}"),
+                        None => ex,
+                    });
+                }
+                if !merged_keys.contains(&key) {
+                    merged_keys.push(key);
+                }
+            }
+            None => {
+                seen.insert(key, cell.len());
+                cell.push(Item {
+                    text: e.text,
+                    examples: e.examples,
+                    sources: vec![e.source],
+                });
+            }
+        }
+    }
+    let merges = merged_keys
+        .iter()
+        .map(|k| {
+            let item = &fields[k.0].cells[k.1.index()][seen[k]];
+            Merge {
+                field: fields[k.0].name.clone(),
+                column: k.1,
+                text: item.text.clone(),
+                sources: item.sources.clone(),
+            }
+        })
+        .collect();
+    let items = fields.iter().flat_map(|f| f.cells.iter()).map(Vec::len).sum();
+    let counts = Counts {
+        files: ing.files.len(),
+        rows: ing.rows.len() + ing.skipped_rows,
+        items,
+        duplicates_merged: sources - items,
+        skipped: ing.skipped.len(),
+        rejected: rejected.len(),
+        failed: ing.failed.len(),
+        rows_with_items,
+        rows_skipped: ing.skipped_rows,
+        sources,
+    };
+    let meeting_number = ing.meeting_number.or(template.council_meeting);
+    Matrix {
+        title: template.title.clone(),
+        document_number: template.document_number.clone(),
+        meeting_number,
+        field_label: template.field_label.clone(),
+        columns: ColumnKey::ALL
+            .iter()
+            .map(|&key| Column {
+                key,
+                label: template.column_label(key, meeting_number),
+            })
+            .collect(),
+        fields,
+        rejected,
+        skipped: ing.skipped,
+        failed: ing.failed,
+        fill_downs: ing.fill_downs,
+        merges,
+        counts,
+    }
+}
+
+/// Up to three candidates that look like `value`; every candidate when none
+/// is close (short Japanese words make edit distance a weak guide).
+fn suggestion(value: &str, candidates: &[&str]) -> String {
+    let key = normalize::value_key(value);
+    let mut scored: Vec<(f64, &str)> = candidates
+        .iter()
+        .map(|c| (strsim::normalized_levenshtein(&key, &normalize::value_key(c)), *c))
+        .filter(|(score, _)| *score >= 0.4)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let close: Vec<&str> = scored.iter().take(3).map(|(_, c)| *c).collect();
+    if close.is_empty() {
+        candidates.join("、")
+    } else {
+        close.join("、")
+    }
+}
+
+/// Entries of one row, or the reason it is rejected.
+fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejection> {
+    let row_text = row
+        .entries
+        .iter()
+        .map(|e| normalize::normalize_line(&e.content.value))
+        .collect::<Vec<_>>()
+        .join(" ／ ");
+    let reject = |at: &Located, reason: String| Rejection {
+        file: row.file.clone(),
+        sheet: row.sheet.clone(),
+        cell: at.cell.clone(),
+        reason,
+        text: row_text.clone(),
+    };
+    let field_value = normalize::normalize_line(&row.field.value);
+    if field_value.is_empty() {
+        return Err(reject(
+            &row.field,
+            format!(
+                "分野が空欄です。{} のいずれかを記入してください。",
+                template.field_candidates().join("、")
+            ),
+        ));
+    }
+    let Some(field_name) = template.resolve_field(&field_value) else {
+        return Err(reject(
+            &row.field,
+            format!(
+                "分野「{field_value}」は登録されていません。候補: {}",
+                suggestion(&field_value, &template.field_candidates())
+            ),
+        ));
+    };
+    let field = template.field_index(field_name).unwrap_or_default();
+    let mut out = Vec::new();
+    for entry in &row.entries {
+        let column = match &entry.kind {
+            KindSpec::Fixed(k) => *k,
+            KindSpec::Cell(cell) => {
+                let v = normalize::normalize_line(&cell.value);
+                if v.is_empty() {
+                    return Err(reject(
+                        cell,
+                        "区分が空欄です。現状と課題・解決案・取組済み などを記入してください。".into(),
+                    ));
+                }
+                template.resolve_column(&v).ok_or_else(|| {
+                    reject(
+                        cell,
+                        format!(
+                            "区分「{v}」は登録されていません。候補: {}",
+                            suggestion(&v, &template.column_candidates())
+                        ),
+                    )
+                })?
+            }
+        };
+        let text = normalize::normalize_text(&entry.content.value);
+        let mut items: Vec<(String, Option<String>)> = normalize::split_items(&text)
+            .iter()
+            .map(|i| normalize::split_examples(i))
+            .filter(|(t, _)| !t.is_empty())
+            .collect();
+        if items.is_empty() {
+            return Err(reject(&entry.content, "内容が空欄です。意見や取組の内容を記入してください。".into()));
+        }
+        if let Some(extra) = entry.examples.as_ref().and_then(|e| normalize::clean_examples(&e.value))
+            && let Some(last) = items.last_mut()
+        {
+            last.1 = Some(match last.1.take() {
+                Some(inline) => format!("{inline}、{extra}"),
+                None => extra,
+            });
+        }
+        for (n, (text, examples)) in items.into_iter().enumerate() {
+            out.push(Entry {
+                field,
+                column,
+                text,
+                examples,
+                source: Source {
+                    department: row.department.clone(),
+                    file: row.file.clone(),
+                    sheet: row.sheet.clone(),
+                    cell: entry.content.cell.clone(),
+                },
+                order: (
+                    template.department_rank(&row.department),
+                    row.file.clone(),
+                    row.sheet_index,
+                    row.row,
+                    n,
+                ),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::RawEntry;
+
+    fn row(file: &str, r: u32, field: &str, kind: &str, content: &str, ex: Option<&str>) -> RawRow {
+        RawRow {
+            file: file.into(),
+            sheet: Some("提出".into()),
+            sheet_index: 0,
+            row: r,
+            department: file.trim_end_matches(".xlsx").into(),
+            field: Located {
+                value: field.into(),
+                cell: format!("A{r}"),
+            },
+            entries: vec![RawEntry {
+                kind: KindSpec::Cell(Located {
+                    value: kind.into(),
+                    cell: format!("B{r}"),
+                }),
+                content: Located {
+                    value: content.into(),
+                    cell: format!("C{r}"),
+                },
+                examples: ex.map(|e| Located {
+                    value: e.into(),
+                    cell: format!("D{r}"),
+                }),
+            }],
+        }
+    }
+
+    fn ingested(rows: Vec<RawRow>) -> Ingested {
+        Ingested {
+            rows,
+            ..Ingested::default()
+        }
+    }
+
+    #[test]
+    fn unknown_values_are_rejected_with_suggestion() {
+        let m = build(
+            ingested(vec![
+                row("a.xlsx", 2, "観光", "課題", "x", None),
+                row("a.xlsx", 3, "DX推進", "要望", "y", None),
+                row("a.xlsx", 4, "DX推進", "課題", "  ", None),
+            ]),
+            &Template::default(),
+        );
+        assert_eq!(m.rejected.len(), 3);
+        assert_eq!(m.rejected[0].cell, "A2");
+        assert!(m.rejected[0].reason.starts_with("分野「観光」は登録されていません。候補: "));
+        assert_eq!(m.rejected[1].cell, "B3");
+        assert!(m.rejected[1].reason.contains("区分「要望」"));
+        assert_eq!(m.rejected[2].cell, "C4");
+        assert!(m.counts.reconciles());
+    }
+
+    #[test]
+    fn duplicates_merge_keeping_every_source_and_first_text() {
+        let m = build(
+            ingested(vec![
+                row("総務課.xlsx", 2, "DX推進", "課題", "PCの仕様が異なる", None),
+                row("情報政策課.xlsx", 5, "ＤＸ", "現状と課題", "・ＰＣの仕様が異なる。", None),
+            ]),
+            &Template::default(),
+        );
+        let cell = &m.fields[1].cells[ColumnKey::Issues.index()];
+        assert_eq!(cell.len(), 1);
+        assert_eq!(cell[0].text, "PCの仕様が異なる。", "情報政策課 comes first by file name");
+        assert_eq!(cell[0].sources.len(), 2);
+        assert_eq!(m.counts.duplicates_merged, 1);
+        assert_eq!(m.merges.len(), 1);
+        assert!(m.counts.reconciles());
+    }
+
+    #[test]
+    fn examples_column_goes_to_last_item() {
+        let m = build(
+            ingested(vec![row(
+                "a.xlsx",
+                2,
+                "財務",
+                "解決案",
+                "・一つ目\n・二つ目＜柏市＞",
+                Some("北九州市"),
+            )]),
+            &Template::default(),
+        );
+        let cell = &m.fields[2].cells[ColumnKey::Solutions.index()];
+        assert_eq!(cell[0].examples, None);
+        assert_eq!(cell[1].examples.as_deref(), Some("柏市、北九州市"));
+    }
+
+    #[test]
+    fn department_order_from_template() {
+        let mut t = Template::default();
+        t.departments = vec!["b".into(), "a".into()];
+        let m = build(
+            ingested(vec![
+                row("a.xlsx", 2, "財務", "課題", "A", None),
+                row("b.xlsx", 2, "財務", "課題", "B", None),
+            ]),
+            &t,
+        );
+        let texts: Vec<_> = m.fields[2].cells[1].iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(texts, vec!["B", "A"]);
+    }
+}

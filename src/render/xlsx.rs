@@ -1,0 +1,359 @@
+//! The Excel handout (SPEC §5): sheet 資料 (the print-ready matrix), 明細
+//! (one row per item source) and 集計 (counts).
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::item_line;
+use crate::date::Date;
+use crate::layout::{CellUnits, break_ranges};
+use crate::matrix::{Item, Matrix};
+use crate::template::{PaperSize, Template};
+
+/// Font of every sheet (ships with Windows 10+; Debian: fonts-morisawa-bizud-gothic).
+pub const FONT: &str = "BIZ UDPゴシック";
+/// Excel's largest row height in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Excel's largest number of characters in a cell.
+const MAX_CELL_CHARS: usize = 32_767;
+/// Body font size of the matrix in points.
+const BODY_SIZE: f64 = 10.0;
+/// Height of one text line at [`BODY_SIZE`], generous for BIZ UD fonts.
+const LINE_HEIGHT: f64 = 14.0;
+/// Top and bottom padding of a cell.
+const CELL_PADDING: f64 = 6.0;
+/// Width of characters in Excel column units at [`BODY_SIZE`].
+const UNITS: CellUnits = CellUnits { wide: 2.0, narrow: 1.15 };
+
+/// The lines of one matrix cell, split into chunks that each fit one Excel row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellChunk {
+    /// Text written into the cell.
+    pub text: String,
+    /// Estimated number of printed lines.
+    pub lines: usize,
+}
+
+/// Column widths of the 資料 sheet in Excel character units.
+pub fn column_widths(template: &Template) -> Vec<f64> {
+    let total = match (template.paper.size, template.paper.landscape) {
+        (PaperSize::A3, true) => 200.0,
+        (PaperSize::A3, false) | (PaperSize::A4, true) => 140.0,
+        (PaperSize::A4, false) => 100.0,
+    };
+    let ratios: Vec<f64> = std::iter::once(template.field_width)
+        .chain(template.columns.iter().map(|c| c.width))
+        .collect();
+    let sum: f64 = ratios.iter().sum();
+    ratios.iter().map(|r| (r / sum * total).max(6.0)).collect()
+}
+
+/// Lays out the items of one cell for a column `width` units wide and packs
+/// them into chunks of at most `max_lines` lines (an item longer than that is
+/// split at a line boundary and continues in the next chunk).
+pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk> {
+    let usable = (width - 1.5).max(2.0);
+    let mut chunks = Vec::new();
+    let mut text = String::new();
+    let mut lines = 0usize;
+    for item in items {
+        let line = format!("・{}", item_line(item));
+        let broken = break_ranges(&line, usable, &UNITS);
+        for piece in broken.chunks(max_lines.max(1)) {
+            let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
+            let too_many_lines = lines + piece.len() > max_lines;
+            let too_long = text.chars().count() + piece_text.chars().count() + 1 > MAX_CELL_CHARS;
+            if lines > 0 && (too_many_lines || too_long) {
+                chunks.push(CellChunk {
+                    text: std::mem::take(&mut text),
+                    lines,
+                });
+                lines = 0;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(piece_text);
+            lines += piece.len();
+        }
+    }
+    if lines > 0 {
+        chunks.push(CellChunk { text, lines });
+    }
+    chunks
+}
+
+fn border(f: Format) -> Format {
+    f.set_border(FormatBorder::Thin).set_font_name(FONT).set_font_charset(128)
+}
+
+/// Renders the workbook to bytes.
+pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let default = Format::new().set_font_name(FONT).set_font_size(11).set_font_charset(128);
+    wb.set_default_format(&default, 25, 64)?;
+    let created = ExcelDateTime::from_ymd(date.year as u16, date.month as u8, date.day as u8)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&m.title)
+            .set_subject(format!("{} {}", m.document_number, date.wareki_month()))
+            .set_author("shiryo")
+            .set_company("業務改善・DX推進課")
+            .set_creation_datetime(&created),
+    );
+    matrix_sheet(wb.add_worksheet(), m, template, date)?;
+    detail_sheet(wb.add_worksheet(), m)?;
+    summary_sheet(wb.add_worksheet(), m, template)?;
+    wb.save_to_buffer()
+}
+
+fn matrix_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template, date: Date) -> Result<(), XlsxError> {
+    ws.set_name("資料")?;
+    let header = border(Format::new())
+        .set_bold()
+        .set_font_size(BODY_SIZE)
+        .set_background_color("D9E1F2")
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let field = border(Format::new())
+        .set_bold()
+        .set_font_size(BODY_SIZE)
+        .set_background_color("F2F2F2")
+        .set_text_wrap()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let body = border(Format::new())
+        .set_font_size(BODY_SIZE)
+        .set_text_wrap()
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::Top);
+
+    let widths = column_widths(template);
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    ws.write_string_with_format(0, 0, &m.field_label, &header)?;
+    for (i, col) in m.columns.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16 + 1, &col.label, &header)?;
+    }
+    ws.set_row_height(0, 2.0 * LINE_HEIGHT + CELL_PADDING)?;
+
+    let max_lines = ((MAX_ROW_HEIGHT - CELL_PADDING) / LINE_HEIGHT).floor() as usize;
+    let mut row = 1u32;
+    for f in m.fields.iter().filter(|f| f.cells.iter().any(|c| !c.is_empty())) {
+        let chunks: Vec<Vec<CellChunk>> = f
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, items)| chunk_cell(items, widths[i + 1], max_lines))
+            .collect();
+        let n_rows = chunks.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for k in 0..n_rows {
+            let r = row + k as u32;
+            let mut lines = 2usize;
+            for (i, col) in chunks.iter().enumerate() {
+                let c = i as u16 + 1;
+                match col.get(k) {
+                    Some(chunk) => {
+                        ws.write_string_with_format(r, c, &chunk.text, &body)?;
+                        lines = lines.max(chunk.lines);
+                    }
+                    None => {
+                        ws.write_blank(r, c, &body)?;
+                    }
+                }
+            }
+            ws.set_row_height(r, lines as f64 * LINE_HEIGHT + CELL_PADDING)?;
+        }
+        let last = row + n_rows as u32 - 1;
+        if last > row {
+            ws.merge_range(row, 0, last, 0, &f.name, &field)?;
+        } else {
+            ws.write_string_with_format(row, 0, &f.name, &field)?;
+        }
+        row = last + 1;
+    }
+
+    ws.set_paper_size(match template.paper.size {
+        PaperSize::A3 => 8,
+        PaperSize::A4 => 9,
+    });
+    if template.paper.landscape {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3);
+    ws.set_header(format!(
+        "&L&\"{FONT}\"&10{}&C&\"{FONT},Bold\"&14{}&R&\"{FONT}\"&12{}",
+        escape_header(&date.wareki_month()),
+        escape_header(&m.title),
+        escape_header(&m.document_number)
+    ));
+    ws.set_footer(format!("&C&\"{FONT}\"&10- &P / &N -"));
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// `&` starts a code in Excel headers; a literal one is written `&&`.
+fn escape_header(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
+    ws.set_name("明細")?;
+    let head = border(Format::new()).set_bold().set_background_color("D9E1F2");
+    let cell = border(Format::new()).set_text_wrap().set_align(FormatAlign::Top);
+    let heads = ["分野", "区分", "内容", "他自治体の事例", "担当課", "ファイル", "シート", "セル"];
+    let widths = [12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
+    for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    let mut r = 1u32;
+    for f in &m.fields {
+        for col in &m.columns {
+            for item in &f.cells[col.key.index()] {
+                for s in &item.sources {
+                    let values = [
+                        f.name.as_str(),
+                        col.key.short_label(),
+                        &item.text,
+                        item.examples.as_deref().unwrap_or(""),
+                        &s.department,
+                        &s.file,
+                        s.sheet.as_deref().unwrap_or(""),
+                        &s.cell,
+                    ];
+                    for (c, v) in values.iter().enumerate() {
+                        ws.write_string_with_format(r, c as u16, *v, &cell)?;
+                    }
+                    r += 1;
+                }
+            }
+        }
+    }
+    ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<(), XlsxError> {
+    ws.set_name("集計")?;
+    let head = border(Format::new()).set_bold().set_background_color("D9E1F2").set_text_wrap();
+    let cell = border(Format::new());
+    let total_fmt = border(Format::new()).set_bold();
+    ws.set_column_width(0, 20)?;
+    for c in 1..=5 {
+        ws.set_column_width(c, 14)?;
+    }
+    ws.write_string(0, 0, "分野 × 区分ごとの項目数")?;
+    let mut r = 1u32;
+    let write_head = |ws: &mut Worksheet, r: u32, first: &str| -> Result<(), XlsxError> {
+        ws.write_string_with_format(r, 0, first, &head)?;
+        for (i, col) in m.columns.iter().enumerate() {
+            ws.write_string_with_format(r, i as u16 + 1, col.key.short_label(), &head)?;
+        }
+        ws.write_string_with_format(r, 5, "合計", &head)?;
+        Ok(())
+    };
+    write_head(ws, r, &template.field_label)?;
+    r += 1;
+    let mut totals = [0usize; 4];
+    for f in &m.fields {
+        ws.write_string_with_format(r, 0, &f.name, &cell)?;
+        for (i, items) in f.cells.iter().enumerate() {
+            ws.write_number_with_format(r, i as u16 + 1, items.len() as f64, &cell)?;
+            totals[i] += items.len();
+        }
+        ws.write_number_with_format(r, 5, f.cells.iter().map(Vec::len).sum::<usize>() as f64, &total_fmt)?;
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, "合計", &total_fmt)?;
+    for (i, t) in totals.iter().enumerate() {
+        ws.write_number_with_format(r, i as u16 + 1, *t as f64, &total_fmt)?;
+    }
+    ws.write_number_with_format(r, 5, totals.iter().sum::<usize>() as f64, &total_fmt)?;
+
+    r += 3;
+    ws.write_string(r, 0, "担当課ごとの提出件数（重複統合前）")?;
+    r += 1;
+    write_head(ws, r, "担当課")?;
+    r += 1;
+    let mut departments: Vec<(String, [usize; 4])> = Vec::new();
+    for f in &m.fields {
+        for (i, items) in f.cells.iter().enumerate() {
+            for s in items.iter().flat_map(|it| &it.sources) {
+                match departments.iter_mut().find(|(d, _)| *d == s.department) {
+                    Some((_, counts)) => counts[i] += 1,
+                    None => {
+                        let mut counts = [0; 4];
+                        counts[i] = 1;
+                        departments.push((s.department.clone(), counts));
+                    }
+                }
+            }
+        }
+    }
+    departments.sort_by(|a, b| {
+        (template.department_rank(&a.0), &a.0).cmp(&(template.department_rank(&b.0), &b.0))
+    });
+    for (d, counts) in &departments {
+        ws.write_string_with_format(r, 0, d, &cell)?;
+        for (i, n) in counts.iter().enumerate() {
+            ws.write_number_with_format(r, i as u16 + 1, *n as f64, &cell)?;
+        }
+        ws.write_number_with_format(r, 5, counts.iter().sum::<usize>() as f64, &total_fmt)?;
+        r += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(text: &str) -> Item {
+        Item {
+            text: text.into(),
+            examples: None,
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn chunks_respect_max_lines_and_keep_all_text() {
+        let items: Vec<Item> = (0..50).map(|i| item(&format!("項目{i}の内容を記入する。"))).collect();
+        let chunks = chunk_cell(&items, 20.0, 10);
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.lines <= 10));
+        let all: String = chunks.iter().map(|c| c.text.replace('\n', "")).collect();
+        for i in 0..50 {
+            assert!(all.contains(&format!("・項目{i}の内容を記入する。")));
+        }
+    }
+
+    #[test]
+    fn a_huge_item_is_split_not_truncated() {
+        let long = "あ".repeat(40_000);
+        let chunks = chunk_cell(&[item(&long)], 46.0, 28);
+        assert!(chunks.iter().all(|c| c.text.chars().count() <= MAX_CELL_CHARS));
+        let total: usize = chunks.iter().map(|c| c.text.chars().filter(|&c| c == 'あ').count()).sum();
+        assert_eq!(total, 40_000);
+    }
+
+    #[test]
+    fn widths_follow_template_ratios() {
+        let w = column_widths(&Template::default());
+        assert_eq!(w.len(), 5);
+        assert!((w.iter().sum::<f64>() - 200.0).abs() < 1e-6);
+        assert!(w[0] < w[1]);
+    }
+}

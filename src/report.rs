@@ -1,0 +1,164 @@
+//! The run report in Japanese (SPEC §5): every file, every count, every
+//! rejected row with its cell and what to fix.
+
+use std::fmt::Write;
+
+use crate::date::Date;
+use crate::ingest::{FileRecord, FileStatus};
+use crate::matrix::Matrix;
+
+/// Extra lines the report shows besides the matrix.
+#[derive(Debug, Default, Clone)]
+pub struct ReportExtras {
+    /// Input folder as given.
+    pub input: String,
+    /// Output files written (empty for `check`).
+    pub outputs: Vec<String>,
+    /// Further problems found while writing (missing glyphs…).
+    pub problems: Vec<String>,
+}
+
+fn location(file: &str, sheet: Option<&str>, cell: Option<&str>) -> String {
+    let mut s = file.to_string();
+    if let Some(sh) = sheet {
+        s.push('!');
+        s.push_str(sh);
+    }
+    if let Some(c) = cell {
+        s.push('!');
+        s.push_str(c);
+    }
+    s
+}
+
+/// Renders the report text.
+pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtras) -> String {
+    let mut o = String::new();
+    let c = &m.counts;
+    let _ = writeln!(o, "shiryo 実行レポート（{}）", date.wareki_day());
+    let _ = writeln!(o, "入力フォルダ: {}", extras.input);
+    let status = if c.rejected + c.failed > 0 || !extras.problems.is_empty() {
+        "要確認（却下・失敗・問題があります。下の一覧を確認してください）"
+    } else {
+        "正常"
+    };
+    let _ = writeln!(o, "結果: {status}");
+
+    let read = files.iter().filter(|f| matches!(f.status, FileStatus::Read { .. })).count();
+    let _ = writeln!(
+        o,
+        "\n■ ファイル {} 件（読込 {} / スキップ {} / 失敗 {}）",
+        files.len(),
+        read,
+        files.iter().filter(|f| matches!(f.status, FileStatus::Skipped(_))).count(),
+        c.failed
+    );
+    for f in files {
+        match &f.status {
+            FileStatus::Read { rows, kind, note } => {
+                let note = note.as_deref().map(|n| format!("（{n}）")).unwrap_or_default();
+                let _ = writeln!(o, "  読込    {}  [{kind}] 入力行 {rows}{note}", f.name);
+            }
+            FileStatus::Skipped(reason) => {
+                let _ = writeln!(o, "  スキップ {}  {reason}", f.name);
+            }
+            FileStatus::Failed(reason) => {
+                let _ = writeln!(o, "  失敗    {}  {reason}", f.name);
+            }
+        }
+    }
+
+    let _ = writeln!(o, "\n■ 件数");
+    let _ = writeln!(
+        o,
+        "  入力行 {} = 項目になった行 {} + スキップした行 {} + 却下した行 {}  … {}",
+        c.rows,
+        c.rows_with_items,
+        c.rows_skipped,
+        c.rejected,
+        if c.reconciles() { "一致" } else { "不一致（プログラムの不具合です。開発担当に連絡してください）" }
+    );
+    let _ = writeln!(
+        o,
+        "  資料の項目 {}（提出された項目 {} のうち重複統合 {}）",
+        c.items, c.sources, c.duplicates_merged
+    );
+    if let Some(n) = m.meeting_number {
+        let _ = writeln!(o, "  審議会の回: 第{n}回（会議録またはテンプレートから）");
+    }
+    for f in &m.fields {
+        let counts: Vec<String> = m
+            .columns
+            .iter()
+            .map(|col| format!("{} {}", col.key.short_label(), f.cells[col.key.index()].len()))
+            .collect();
+        let _ = writeln!(o, "  {}: {}", f.name, counts.join(" / "));
+    }
+
+    let _ = writeln!(o, "\n■ 却下した行（提出元で直してください） {} 件", m.rejected.len());
+    for r in &m.rejected {
+        let _ = writeln!(
+            o,
+            "  {}: {}",
+            location(&r.file, r.sheet.as_deref(), Some(&r.cell)),
+            r.reason
+        );
+        if !r.text.is_empty() {
+            let _ = writeln!(o, "      内容: {}", r.text);
+        }
+    }
+    if !m.failed.is_empty() {
+        let _ = writeln!(o, "\n■ 読み取れなかったファイル {} 件", m.failed.len());
+        for f in &m.failed {
+            let _ = writeln!(o, "  {}: {}", f.file, f.reason);
+        }
+    }
+    let _ = writeln!(o, "\n■ スキップ {} 件", m.skipped.len());
+    for s in &m.skipped {
+        let _ = writeln!(
+            o,
+            "  {}: {}",
+            location(&s.file, s.sheet.as_deref(), s.cell.as_deref()),
+            s.reason
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n■ 上の行から引き継いだ分野・区分（空欄または結合セル） {} 件",
+        m.fill_downs.len()
+    );
+    for f in &m.fill_downs {
+        let how = if f.merged { "結合セル" } else { "空欄" };
+        let _ = writeln!(
+            o,
+            "  {}: {how} →「{}」",
+            location(&f.file, Some(&f.sheet), Some(&f.cell)),
+            f.value
+        );
+    }
+    let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
+    for mg in &m.merges {
+        let _ = writeln!(o, "  [{}／{}] {}", mg.field, mg.column.short_label(), mg.text);
+        for s in &mg.sources {
+            let _ = writeln!(
+                o,
+                "      ← {}（{}）",
+                location(&s.file, s.sheet.as_deref(), Some(&s.cell)),
+                s.department
+            );
+        }
+    }
+    if !extras.problems.is_empty() {
+        let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
+        for p in &extras.problems {
+            let _ = writeln!(o, "  {p}");
+        }
+    }
+    if !extras.outputs.is_empty() {
+        let _ = writeln!(o, "\n■ 出力ファイル");
+        for f in &extras.outputs {
+            let _ = writeln!(o, "  {f}");
+        }
+    }
+    o
+}

@@ -1,0 +1,528 @@
+//! `templates/matrix.xml` → [`Template`]: everything a secretariat may change
+//! without rebuilding (SPEC §6). Parsed once; every other module receives
+//! `&Template` and none reads XML.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::normalize;
+
+/// The built-in default template, identical to `templates/matrix.xml`.
+pub const DEFAULT_XML: &str = include_str!("../templates/matrix.xml");
+
+/// The four statement kinds (区分) of the matrix, in handout order.
+/// Their keys are fixed by the `matrix.json` schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ColumnKey {
+    /// 審議会での主な意見
+    Council,
+    /// 現状と課題
+    Issues,
+    /// 想定される解決案
+    Solutions,
+    /// 既に取り組んでいる内容
+    Ongoing,
+}
+
+impl ColumnKey {
+    /// All keys in handout order.
+    pub const ALL: [ColumnKey; 4] = [
+        ColumnKey::Council,
+        ColumnKey::Issues,
+        ColumnKey::Solutions,
+        ColumnKey::Ongoing,
+    ];
+
+    /// The key as written in `matrix.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnKey::Council => "council",
+            ColumnKey::Issues => "issues",
+            ColumnKey::Solutions => "solutions",
+            ColumnKey::Ongoing => "ongoing",
+        }
+    }
+
+    /// Position of the column in the matrix (0-based).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// A short Japanese name used in reports and the 明細 sheet.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            ColumnKey::Council => "審議会意見",
+            ColumnKey::Issues => "現状と課題",
+            ColumnKey::Solutions => "解決案",
+            ColumnKey::Ongoing => "取組済み",
+        }
+    }
+
+    fn parse(s: &str) -> Option<ColumnKey> {
+        ColumnKey::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One 分野 (matrix row) with the aliases departments may write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// Canonical name printed in the handout.
+    pub name: String,
+    /// Accepted alternative spellings.
+    pub aliases: Vec<String>,
+}
+
+/// One 区分 (matrix column).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDef {
+    /// Fixed key of the column.
+    pub key: ColumnKey,
+    /// Handout label; for the council column it may contain `{N}`.
+    pub label: String,
+    /// Accepted 区分 values in submissions.
+    pub aliases: Vec<String>,
+    /// Relative column width.
+    pub width: f64,
+}
+
+/// Paper size of the handouts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PaperSize {
+    /// 297 × 420 mm
+    A3,
+    /// 210 × 297 mm
+    A4,
+}
+
+/// Paper size and orientation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paper {
+    /// A3 or A4.
+    pub size: PaperSize,
+    /// Landscape (横) when true.
+    pub landscape: bool,
+}
+
+impl Paper {
+    /// Width and height in PDF points, orientation applied.
+    pub fn size_pt(&self) -> (f64, f64) {
+        let (w, h) = match self.size {
+            PaperSize::A3 => (841.89, 1190.55),
+            PaperSize::A4 => (595.28, 841.89),
+        };
+        if self.landscape { (h, w) } else { (w, h) }
+    }
+}
+
+/// The typed template every stage receives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    /// Handout title.
+    pub title: String,
+    /// 資料番号 label printed top right (資料２).
+    pub document_number: String,
+    /// Meeting number used when no minutes give one.
+    pub council_meeting: Option<u32>,
+    /// Paper for the xlsx print setup and the PDF.
+    pub paper: Paper,
+    /// Body font size in points.
+    pub font_size: f64,
+    /// Font family preferences for the PDF, first match wins.
+    pub font_families: Vec<String>,
+    /// Header of the 分野 column.
+    pub field_label: String,
+    /// Relative width of the 分野 column.
+    pub field_width: f64,
+    /// 分野 rows in order.
+    pub fields: Vec<FieldDef>,
+    /// 区分 columns in order (always the four keys).
+    pub columns: Vec<ColumnDef>,
+    /// Department order inside a cell; empty means by file name.
+    pub departments: Vec<String>,
+}
+
+/// A template that cannot be used, with the line it failed at.
+#[derive(Debug, thiserror::Error)]
+#[error("テンプレート {file} の {line} 行目: {message}")]
+pub struct TemplateError {
+    /// The template file.
+    pub file: String,
+    /// 1-based line number of the problem.
+    pub line: usize,
+    /// What is wrong, in Japanese.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlMatrix {
+    title: String,
+    #[serde(rename = "document-number")]
+    document_number: String,
+    #[serde(rename = "council-meeting", default)]
+    council_meeting: Option<String>,
+    paper: XmlPaper,
+    font: XmlFont,
+    fields: XmlFields,
+    columns: XmlColumns,
+    #[serde(default)]
+    departments: Option<XmlDepartments>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlPaper {
+    #[serde(rename = "@size")]
+    size: String,
+    #[serde(rename = "@orientation")]
+    orientation: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlFont {
+    #[serde(rename = "@size")]
+    size: f64,
+    #[serde(rename = "family", default)]
+    families: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlFields {
+    #[serde(rename = "@label")]
+    label: String,
+    #[serde(rename = "@width")]
+    width: f64,
+    #[serde(rename = "field", default)]
+    fields: Vec<XmlField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlField {
+    #[serde(rename = "@name")]
+    name: String,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlColumns {
+    #[serde(rename = "column", default)]
+    columns: Vec<XmlColumn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlColumn {
+    #[serde(rename = "@key")]
+    key: String,
+    #[serde(rename = "@label")]
+    label: String,
+    #[serde(rename = "@width")]
+    width: f64,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlDepartments {
+    #[serde(rename = "department", default)]
+    departments: Vec<String>,
+}
+
+impl Default for Template {
+    fn default() -> Self {
+        Template::parse(DEFAULT_XML, "(既定のテンプレート)")
+            .expect("the built-in template is valid (tested)")
+    }
+}
+
+impl Template {
+    /// Reads a template file, or the built-in default when `path` is `None`
+    /// and `templates/matrix.xml` does not exist.
+    pub fn load(path: Option<&Path>) -> Result<Template, TemplateError> {
+        let path: PathBuf = match path {
+            Some(p) => p.to_path_buf(),
+            None => {
+                let p = PathBuf::from("templates/matrix.xml");
+                if !p.is_file() {
+                    return Ok(Template::default());
+                }
+                p
+            }
+        };
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
+            file: name.clone(),
+            line: 0,
+            message: format!("読み込めません（{e}）。"),
+        })?;
+        Template::parse(&text, &name)
+    }
+
+    /// Parses template XML; errors carry the 1-based line number.
+    pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
+        let err = |line: usize, message: String| TemplateError {
+            file: file.to_string(),
+            line,
+            message,
+        };
+        check_well_formed(xml).map_err(|(pos, msg)| err(line_of(xml, pos), msg))?;
+        let raw: XmlMatrix = quick_xml::de::from_str(xml).map_err(|e| {
+            let msg = e.to_string();
+            let line = guess_line(xml, &msg);
+            err(line, format!("書式が正しくありません（{msg}）。"))
+        })?;
+        let line_for = |needle: &str| line_of(xml, xml.find(needle).unwrap_or(0));
+
+        let paper = Paper {
+            size: match raw.paper.size.trim().to_ascii_uppercase().as_str() {
+                "A3" => PaperSize::A3,
+                "A4" => PaperSize::A4,
+                other => {
+                    return Err(err(
+                        line_for("<paper"),
+                        format!("用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"),
+                    ));
+                }
+            },
+            landscape: match raw.paper.orientation.trim() {
+                "landscape" => true,
+                "portrait" => false,
+                other => {
+                    return Err(err(
+                        line_for("<paper"),
+                        format!("用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"),
+                    ));
+                }
+            },
+        };
+        let council_meeting = match raw.council_meeting.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(normalize::parse_number(s).ok_or_else(|| {
+                err(
+                    line_for("<council-meeting"),
+                    format!("審議会の回「{s}」は数字で書いてください。"),
+                )
+            })?),
+        };
+        if !(4.0..=30.0).contains(&raw.font.size) {
+            return Err(err(
+                line_for("<font"),
+                format!("文字の大きさ {} は 4〜30 の範囲で指定してください。", raw.font.size),
+            ));
+        }
+        if raw.fields.fields.is_empty() {
+            return Err(err(line_for("<fields"), "分野（field）が一つもありません。".into()));
+        }
+        let mut columns = Vec::new();
+        for c in raw.columns.columns {
+            let key = ColumnKey::parse(c.key.trim()).ok_or_else(|| {
+                err(
+                    line_for(&format!("key=\"{}\"", c.key)),
+                    format!(
+                        "区分の key「{}」は使えません。council, issues, solutions, ongoing のいずれかです。",
+                        c.key
+                    ),
+                )
+            })?;
+            if columns.iter().any(|d: &ColumnDef| d.key == key) {
+                return Err(err(
+                    line_for(&format!("key=\"{}\"", c.key)),
+                    format!("区分の key「{}」が二度書かれています。", c.key),
+                ));
+            }
+            columns.push(ColumnDef {
+                key,
+                label: c.label,
+                aliases: c.aliases,
+                width: c.width,
+            });
+        }
+        for key in ColumnKey::ALL {
+            if !columns.iter().any(|c| c.key == key) {
+                return Err(err(
+                    line_for("<columns"),
+                    format!("区分 key=\"{}\" の column がありません。", key.as_str()),
+                ));
+            }
+        }
+        columns.sort_by_key(|c| c.key);
+        let widths_ok = raw.fields.width > 0.0 && columns.iter().all(|c| c.width > 0.0);
+        if !widths_ok {
+            return Err(err(line_for("width="), "列幅（width）は正の数で指定してください。".into()));
+        }
+        Ok(Template {
+            title: raw.title.trim().to_string(),
+            document_number: raw.document_number.trim().to_string(),
+            council_meeting,
+            paper,
+            font_size: raw.font.size,
+            font_families: raw.font.families,
+            field_label: raw.fields.label,
+            field_width: raw.fields.width,
+            fields: raw
+                .fields
+                .fields
+                .into_iter()
+                .map(|f| FieldDef {
+                    name: f.name.trim().to_string(),
+                    aliases: f.aliases,
+                })
+                .collect(),
+            columns,
+            departments: raw.departments.map(|d| d.departments).unwrap_or_default(),
+        })
+    }
+
+    /// The handout label of a column; the council label gets the meeting number.
+    pub fn column_label(&self, key: ColumnKey, meeting: Option<u32>) -> String {
+        let label = &self.columns[key.index()].label;
+        match meeting.or(self.council_meeting) {
+            Some(n) => label.replace("{N}", &n.to_string()),
+            None => label.replace("第{N}回", "").replace("{N}", ""),
+        }
+    }
+
+    /// Canonical 分野 name for a submitted value, matched by SPEC §1 rules.
+    pub fn resolve_field(&self, value: &str) -> Option<&str> {
+        let key = normalize::value_key(value);
+        self.fields
+            .iter()
+            .find(|f| {
+                std::iter::once(&f.name)
+                    .chain(&f.aliases)
+                    .any(|a| normalize::value_key(a) == key)
+            })
+            .map(|f| f.name.as_str())
+    }
+
+    /// Index of a 分野 in the row order.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+
+    /// Column for a submitted 区分 value (aliases and handout labels).
+    pub fn resolve_column(&self, value: &str) -> Option<ColumnKey> {
+        let key = normalize::value_key(value);
+        let hkey = normalize::header_key(value);
+        self.columns
+            .iter()
+            .find(|c| {
+                c.aliases.iter().any(|a| normalize::value_key(a) == key)
+                    || normalize::header_key(&self.column_label(c.key, None)) == hkey
+            })
+            .map(|c| c.key)
+    }
+
+    /// All names and aliases of the 分野, for suggestions.
+    pub fn field_candidates(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    /// The main 区分 value of each column (its first alias), for suggestions.
+    pub fn column_candidates(&self) -> Vec<&str> {
+        self.columns
+            .iter()
+            .map(|c| c.aliases.first().map(String::as_str).unwrap_or(c.key.short_label()))
+            .collect()
+    }
+
+    /// Sort position of a department; unknown departments come last.
+    pub fn department_rank(&self, department: &str) -> usize {
+        self.departments
+            .iter()
+            .position(|d| d.trim() == department)
+            .unwrap_or(self.departments.len())
+    }
+}
+
+fn check_well_formed(xml: &str) -> Result<(), (usize, String)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => {
+                return Err((
+                    reader.error_position() as usize,
+                    format!("XML として読めません（{e}）。タグの閉じ忘れなどを確認してください。"),
+                ));
+            }
+        }
+    }
+}
+
+fn line_of(text: &str, byte_pos: usize) -> usize {
+    let end = byte_pos.min(text.len());
+    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// serde errors carry no position; find the element they name.
+fn guess_line(xml: &str, msg: &str) -> usize {
+    let name = msg
+        .split('`')
+        .nth(1)
+        .map(|n| n.trim_start_matches('@').to_string());
+    match name {
+        Some(n) if !n.is_empty() => xml
+            .find(&format!("<{n}"))
+            .or_else(|| xml.find(&format!("{n}=")))
+            .map(|p| line_of(xml, p))
+            .unwrap_or(1),
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_template_parses() {
+        let t = Template::default();
+        assert_eq!(t.fields.len(), 7);
+        assert_eq!(t.fields[1].name, "DX推進");
+        assert_eq!(t.document_number, "資料２");
+        assert_eq!(t.paper.size_pt(), (1190.55, 841.89));
+        assert_eq!(t.column_label(ColumnKey::Council, Some(2)), "第2回審議会での主な意見");
+        assert_eq!(t.column_label(ColumnKey::Council, None), "審議会での主な意見");
+    }
+
+    #[test]
+    fn aliases_resolve_ignoring_width_spaces_and_kankei() {
+        let t = Template::default();
+        assert_eq!(t.resolve_field("ＤＸ"), Some("DX推進"));
+        assert_eq!(t.resolve_field(" 経営関係 "), Some("経営"));
+        assert_eq!(t.resolve_field("財務関係"), Some("財務"));
+        assert_eq!(t.resolve_field("その他行革関係"), Some("その他"));
+        assert_eq!(t.resolve_field("観光"), None);
+        assert_eq!(t.resolve_column("取組中"), Some(ColumnKey::Ongoing));
+        assert_eq!(t.resolve_column("課題"), Some(ColumnKey::Issues));
+        assert_eq!(t.resolve_column("要望"), None);
+    }
+
+    #[test]
+    fn broken_template_names_the_line() {
+        let xml = DEFAULT_XML.replacen("<title>", "<titel>", 1);
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        assert_eq!(e.line, 9, "{e}");
+        let xml = DEFAULT_XML.replace("size=\"A3\"", "size=\"B5\"");
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        assert!(e.message.contains("B5"), "{e}");
+        assert_eq!(e.line, 15);
+    }
+
+    #[test]
+    fn unknown_element_is_an_error_with_line() {
+        let xml = DEFAULT_XML.replace("</matrix>", "  <colour>red</colour>\n</matrix>");
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+        assert!(e.line > 60, "{e}");
+    }
+}
