@@ -60,7 +60,11 @@ impl Date {
         let year: i32 = parts.next()?.parse().ok()?;
         let month: u32 = parts.next()?.parse().ok()?;
         let day: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        if parts.next().is_some()
+            || !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+        {
             return None;
         }
         let d = Date { year, month, day };
@@ -99,7 +103,11 @@ impl Date {
     /// `令和8年11月` (year 1 as 元年).
     pub fn wareki_month(&self) -> String {
         let (era, y) = self.era();
-        let y = if y == 1 { "元".to_string() } else { y.to_string() };
+        let y = if y == 1 {
+            "元".to_string()
+        } else {
+            y.to_string()
+        };
         format!("{era}{y}年{}月", self.month)
     }
 
@@ -115,7 +123,14 @@ mod tests {
 
     #[test]
     fn parse_and_reject() {
-        assert_eq!(Date::parse("2026-11-24"), Some(Date { year: 2026, month: 11, day: 24 }));
+        assert_eq!(
+            Date::parse("2026-11-24"),
+            Some(Date {
+                year: 2026,
+                month: 11,
+                day: 24
+            })
+        );
         assert_eq!(Date::parse("2026-02-29"), None);
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("2026/11/24"), None);

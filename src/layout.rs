@@ -40,18 +40,80 @@ impl Measure for CellUnits {
 pub fn no_line_start(c: char) -> bool {
     matches!(
         c,
-        '）' | ')' | '」' | '』' | '】' | '〕' | '〉' | '》' | '＞' | '>' | '］' | ']' | '｝' | '}' | '〙' | '〗' | '’' | '”' | '»'
-            | '‐' | '〜' | '～' | '゠' | '–'
-            | '！' | '？' | '!' | '?' | '‼' | '⁇' | '⁈' | '⁉'
-            | '・' | '：' | '；' | ':' | ';'
-            | '。' | '．' | '.'
-            | '、' | '，' | ','
-            | 'ヽ' | 'ヾ' | 'ゝ' | 'ゞ' | '々' | '〻'
+        '）' | ')'
+            | '」'
+            | '』'
+            | '】'
+            | '〕'
+            | '〉'
+            | '》'
+            | '＞'
+            | '>'
+            | '］'
+            | ']'
+            | '｝'
+            | '}'
+            | '〙'
+            | '〗'
+            | '’'
+            | '”'
+            | '»'
+            | '‐'
+            | '〜'
+            | '～'
+            | '゠'
+            | '–'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '・'
+            | '：'
+            | '；'
+            | ':'
+            | ';'
+            | '。'
+            | '．'
+            | '.'
+            | '、'
+            | '，'
+            | ','
+            | 'ヽ'
+            | 'ヾ'
+            | 'ゝ'
+            | 'ゞ'
+            | '々'
+            | '〻'
             | 'ー'
-            | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
-            | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
-            | 'ㇰ'..='ㇿ'
-            | '％' | '%'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | 'ゕ'
+            | 'ゖ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | 'ㇰ'..='ㇿ' | '％' | '%'
     )
 }
 
@@ -59,7 +121,24 @@ pub fn no_line_start(c: char) -> bool {
 pub fn no_line_end(c: char) -> bool {
     matches!(
         c,
-        '（' | '(' | '「' | '『' | '【' | '〔' | '〈' | '《' | '＜' | '<' | '［' | '[' | '｛' | '{' | '〘' | '〖' | '‘' | '“' | '«'
+        '（' | '('
+            | '「'
+            | '『'
+            | '【'
+            | '〔'
+            | '〈'
+            | '《'
+            | '＜'
+            | '<'
+            | '［'
+            | '['
+            | '｛'
+            | '{'
+            | '〘'
+            | '〖'
+            | '‘'
+            | '“'
+            | '«'
     )
 }
 
@@ -127,7 +206,8 @@ pub fn break_ranges(text: &str, max: f64, m: &impl Measure) -> Vec<std::ops::Ran
             }
             width += w;
             end += 1;
-            if end < chars.len() && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1)) {
+            if end < chars.len() && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1))
+            {
                 last_break = Some(end);
             }
         }
@@ -182,14 +262,30 @@ fn forced_cut(chars: &[(usize, char)], start: usize, end: usize) -> usize {
 mod tests {
     use super::*;
 
-    const UNITS: CellUnits = CellUnits { wide: 2.0, narrow: 1.0 };
+    const UNITS: CellUnits = CellUnits {
+        wide: 2.0,
+        narrow: 1.0,
+    };
 
     fn check(text: &str, max: f64) -> Vec<String> {
         let lines = break_lines(text, max, &UNITS);
-        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""), "no text lost");
+        assert_eq!(
+            lines.concat().replace(' ', ""),
+            text.replace(' ', ""),
+            "no text lost"
+        );
         for (i, l) in lines.iter().enumerate() {
-            let hanging = l.chars().rev().take_while(|&c| no_line_start(c)).take(2).map(|c| UNITS.advance(c)).sum::<f64>();
-            assert!(UNITS.width(l) <= max + hanging || l.chars().count() == 1, "{l:?} too wide");
+            let hanging = l
+                .chars()
+                .rev()
+                .take_while(|&c| no_line_start(c))
+                .take(2)
+                .map(|c| UNITS.advance(c))
+                .sum::<f64>();
+            assert!(
+                UNITS.width(l) <= max + hanging || l.chars().count() == 1,
+                "{l:?} too wide"
+            );
             if i > 0 {
                 let first = l.chars().next().unwrap();
                 assert!(!no_line_start(first), "line starts with {first}: {lines:?}");

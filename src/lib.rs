@@ -55,7 +55,9 @@ pub enum Error {
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
     /// The output folder cannot be created or written.
-    #[error("出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。")]
+    #[error(
+        "出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。"
+    )]
     Output {
         /// The file or folder.
         path: String,
@@ -83,12 +85,10 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let write_outputs = opts.output.is_some() && !(opts.strict && problems);
     if let (Some(out), true) = (&opts.output, write_outputs) {
         prepare_output_dir(out)?;
-        let xlsx = render::xlsx::render(&m, &template, opts.date).map_err(|e| Error::Xlsx(e.to_string()))?;
+        let xlsx = render::xlsx::render(&m, &template, opts.date)
+            .map_err(|e| Error::Xlsx(e.to_string()))?;
         let json = render::json::render(&m);
-        let targets = [
-            (render::XLSX_NAME, xlsx),
-            (render::JSON_NAME, json),
-        ];
+        let targets = [(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
         for (name, bytes) in targets {
             let path = out.join(name);
             write(&path, &bytes)?;

@@ -46,7 +46,9 @@ enum Command {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("日付「{s}」は YYYY-MM-DD の形で、実在する日を指定してください（例: 2026-11-24）"))
+    Date::parse(s).ok_or_else(|| {
+        format!("日付「{s}」は YYYY-MM-DD の形で、実在する日を指定してください（例: 2026-11-24）")
+    })
 }
 
 fn main() -> ExitCode {

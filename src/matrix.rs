@@ -216,7 +216,11 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
             }
         })
         .collect();
-    let items = fields.iter().flat_map(|f| f.cells.iter()).map(Vec::len).sum();
+    let items = fields
+        .iter()
+        .flat_map(|f| f.cells.iter())
+        .map(Vec::len)
+        .sum();
     let counts = Counts {
         files: ing.files.len(),
         rows: ing.rows.len() + ing.skipped_rows,
@@ -258,7 +262,12 @@ fn suggestion(value: &str, candidates: &[&str]) -> String {
     let key = normalize::value_key(value);
     let mut scored: Vec<(f64, &str)> = candidates
         .iter()
-        .map(|c| (strsim::normalized_levenshtein(&key, &normalize::value_key(c)), *c))
+        .map(|c| {
+            (
+                strsim::normalized_levenshtein(&key, &normalize::value_key(c)),
+                *c,
+            )
+        })
         .filter(|(score, _)| *score >= 0.4)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -314,7 +323,8 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
                 if v.is_empty() {
                     return Err(reject(
                         cell,
-                        "区分が空欄です。現状と課題・解決案・取組済み などを記入してください。".into(),
+                        "区分が空欄です。現状と課題・解決案・取組済み などを記入してください。"
+                            .into(),
                     ));
                 }
                 template.resolve_column(&v).ok_or_else(|| {
@@ -335,9 +345,15 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
             .filter(|(t, _)| !t.is_empty())
             .collect();
         if items.is_empty() {
-            return Err(reject(&entry.content, "内容が空欄です。意見や取組の内容を記入してください。".into()));
+            return Err(reject(
+                &entry.content,
+                "内容が空欄です。意見や取組の内容を記入してください。".into(),
+            ));
         }
-        if let Some(extra) = entry.examples.as_ref().and_then(|e| normalize::clean_examples(&e.value))
+        if let Some(extra) = entry
+            .examples
+            .as_ref()
+            .and_then(|e| normalize::clean_examples(&e.value))
             && let Some(last) = items.last_mut()
         {
             last.1 = Some(match last.1.take() {
@@ -422,7 +438,11 @@ mod tests {
         );
         assert_eq!(m.rejected.len(), 3);
         assert_eq!(m.rejected[0].cell, "A2");
-        assert!(m.rejected[0].reason.starts_with("分野「観光」は登録されていません。候補: "));
+        assert!(
+            m.rejected[0]
+                .reason
+                .starts_with("分野「観光」は登録されていません。候補: ")
+        );
         assert_eq!(m.rejected[1].cell, "B3");
         assert!(m.rejected[1].reason.contains("区分「要望」"));
         assert_eq!(m.rejected[2].cell, "C4");
@@ -434,13 +454,23 @@ mod tests {
         let m = build(
             ingested(vec![
                 row("総務課.xlsx", 2, "DX推進", "課題", "PCの仕様が異なる", None),
-                row("情報政策課.xlsx", 5, "ＤＸ", "現状と課題", "・ＰＣの仕様が異なる。", None),
+                row(
+                    "情報政策課.xlsx",
+                    5,
+                    "ＤＸ",
+                    "現状と課題",
+                    "・ＰＣの仕様が異なる。",
+                    None,
+                ),
             ]),
             &Template::default(),
         );
         let cell = &m.fields[1].cells[ColumnKey::Issues.index()];
         assert_eq!(cell.len(), 1);
-        assert_eq!(cell[0].text, "PCの仕様が異なる。", "情報政策課 comes first by file name");
+        assert_eq!(
+            cell[0].text, "PCの仕様が異なる。",
+            "情報政策課 comes first by file name"
+        );
         assert_eq!(cell[0].sources.len(), 2);
         assert_eq!(m.counts.duplicates_merged, 1);
         assert_eq!(m.merges.len(), 1);
@@ -467,8 +497,10 @@ mod tests {
 
     #[test]
     fn department_order_from_template() {
-        let mut t = Template::default();
-        t.departments = vec!["b".into(), "a".into()];
+        let t = Template {
+            departments: vec!["b".into(), "a".into()],
+            ..Template::default()
+        };
         let m = build(
             ingested(vec![
                 row("a.xlsx", 2, "財務", "課題", "A", None),
@@ -476,7 +508,10 @@ mod tests {
             ]),
             &t,
         );
-        let texts: Vec<_> = m.fields[2].cells[1].iter().map(|i| i.text.as_str()).collect();
+        let texts: Vec<_> = m.fields[2].cells[1]
+            .iter()
+            .map(|i| i.text.as_str())
+            .collect();
         assert_eq!(texts, vec!["B", "A"]);
     }
 }

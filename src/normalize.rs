@@ -66,8 +66,14 @@ fn map_chars(s: &str) -> String {
             '\u{ff61}'..='\u{ff9f}' => {
                 let base = halfwidth_kana(c);
                 match it.peek() {
-                    Some(&m @ ('\u{ff9e}' | '\u{ff9f}')) if !matches!(c, '\u{ff9e}' | '\u{ff9f}') => {
-                        let mark = if m == '\u{ff9e}' { '\u{3099}' } else { '\u{309a}' };
+                    Some(&m @ ('\u{ff9e}' | '\u{ff9f}'))
+                        if !matches!(c, '\u{ff9e}' | '\u{ff9f}') =>
+                    {
+                        let mark = if m == '\u{ff9e}' {
+                            '\u{3099}'
+                        } else {
+                            '\u{309a}'
+                        };
                         if let Some(composed) = compose(base, mark) {
                             it.next();
                             out.push(composed);
@@ -155,7 +161,10 @@ pub fn join_continuation(acc: &mut String, line: &str) {
 /// Key for comparing values and headers: width rules applied, all white
 /// space and line breaks removed.
 pub fn match_key(s: &str) -> String {
-    normalize_text(s).chars().filter(|c| !c.is_whitespace()).collect()
+    normalize_text(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Key for a 分野/区分 value: [`match_key`] without a trailing 関係.
@@ -171,7 +180,13 @@ pub fn value_key(s: &str) -> String {
 /// (`内容（具体的に）` = 内容, `分野\n（選択）` = 分野).
 pub fn header_key(s: &str) -> String {
     let k = match_key(s);
-    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('［', '］'), ('[', ']')] {
+    for (open, close) in [
+        ('（', '）'),
+        ('(', ')'),
+        ('【', '】'),
+        ('［', '］'),
+        ('[', ']'),
+    ] {
         if k.ends_with(close)
             && let Some(pos) = k.rfind(open)
             && pos > 0
@@ -189,7 +204,9 @@ pub fn dedup_key(text: &str) -> String {
     k.trim_end_matches(['。', '.']).to_string()
 }
 
-const BULLETS: &[char] = &['・', '•', '●', '○', '◦', '■', '□', '◆', '◇', '＊', '*', '-', '–'];
+const BULLETS: &[char] = &[
+    '・', '•', '●', '○', '◦', '■', '□', '◆', '◇', '＊', '*', '-', '–',
+];
 
 const CIRCLED: std::ops::RangeInclusive<char> = '①'..='⑳';
 const PARENTHESIZED: std::ops::RangeInclusive<char> = '⑴'..='⒇';
@@ -258,12 +275,10 @@ pub fn split_items(text: &str) -> Vec<String> {
             items.extend(current.take());
             continue;
         }
-        if has_markers {
-            if let Some(rest) = strip_marker(line) {
-                items.extend(current.take());
-                current = Some(rest.to_string());
-                continue;
-            }
+        if has_markers && let Some(rest) = strip_marker(line) {
+            items.extend(current.take());
+            current = Some(rest.to_string());
+            continue;
         }
         let acc = current.get_or_insert_with(String::new);
         join_continuation(acc, line);
@@ -318,9 +333,9 @@ pub fn clean_examples(cell: &str) -> Option<String> {
     let (rest, ex) = split_examples(&s);
     let s = match ex {
         Some(e) if rest.is_empty() => e,
-        _ if s.starts_with(['＜', '<', '〈']) => {
-            s.trim_matches(['＜', '＞', '<', '>', '〈', '〉']).to_string()
-        }
+        _ if s.starts_with(['＜', '<', '〈']) => s
+            .trim_matches(['＜', '＞', '<', '>', '〈', '〉'])
+            .to_string(),
         _ => s,
     };
     (!s.trim().is_empty()).then(|| s.trim().to_string())
@@ -335,7 +350,12 @@ pub fn parse_number(s: &str) -> Option<u32> {
     if s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse().ok();
     }
-    let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c).map(|v| v as u32);
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|v| v as u32)
+    };
     let mut total = 0u32;
     let mut current = 0u32;
     let mut seen = false;
@@ -362,7 +382,16 @@ pub fn parse_number(s: &str) -> Option<u32> {
 /// (`R8_11_総務課_提出` → 総務課). Falls back to the whole stem.
 pub fn department_from_stem(stem: &str) -> String {
     const WORDS: &[&str] = &[
-        "提出", "回答", "報告", "照会", "様式", "取りまとめ", "修正", "最新", "コピー", "copy",
+        "提出",
+        "回答",
+        "報告",
+        "照会",
+        "様式",
+        "取りまとめ",
+        "修正",
+        "最新",
+        "コピー",
+        "copy",
     ];
     let stem = normalize_line(stem);
     let kept: Vec<&str> = stem
@@ -449,15 +478,24 @@ mod tests {
 
     #[test]
     fn continuation_joins() {
-        assert_eq!(split_items("・Microsoft\nTeams の利用"), vec!["Microsoft Teams の利用"]);
-        assert_eq!(split_items("・出張用の\nPCがあればいい。"), vec!["出張用のPCがあればいい。"]);
+        assert_eq!(
+            split_items("・Microsoft\nTeams の利用"),
+            vec!["Microsoft Teams の利用"]
+        );
+        assert_eq!(
+            split_items("・出張用の\nPCがあればいい。"),
+            vec!["出張用のPCがあればいい。"]
+        );
         assert_eq!(split_items("・職員\n\u{3000}研修"), vec!["職員研修"]);
     }
 
     #[test]
     fn five_bulleted_items() {
         let cell = "・一つ目。\n・二つ目\n● 三つ目\n① 四つ目\n(5) 五つ目";
-        assert_eq!(split_items(cell), vec!["一つ目。", "二つ目", "三つ目", "四つ目", "五つ目"]);
+        assert_eq!(
+            split_items(cell),
+            vec!["一つ目。", "二つ目", "三つ目", "四つ目", "五つ目"]
+        );
     }
 
     #[test]
@@ -499,7 +537,10 @@ mod tests {
     fn examples_are_extracted() {
         assert_eq!(
             split_examples("名刺管理システムの導入。＜徳島県、仙台市など＞"),
-            ("名刺管理システムの導入。".to_string(), Some("徳島県、仙台市など".to_string()))
+            (
+                "名刺管理システムの導入。".to_string(),
+                Some("徳島県、仙台市など".to_string())
+            )
         );
         assert_eq!(
             split_examples("導入<石狩市>"),
@@ -515,9 +556,15 @@ mod tests {
 
     #[test]
     fn examples_cell_is_cleaned() {
-        assert_eq!(clean_examples(" 北九州市、八王子市 "), Some("北九州市、八王子市".into()));
+        assert_eq!(
+            clean_examples(" 北九州市、八王子市 "),
+            Some("北九州市、八王子市".into())
+        );
         assert_eq!(clean_examples("＜宗像市＞"), Some("宗像市".into()));
-        assert_eq!(clean_examples("宗像市\n明石市"), Some("宗像市、明石市".into()));
+        assert_eq!(
+            clean_examples("宗像市\n明石市"),
+            Some("宗像市、明石市".into())
+        );
         assert_eq!(clean_examples("  "), None);
     }
 
@@ -527,7 +574,10 @@ mod tests {
         assert_eq!(header_key("内容（具体的に）"), "内容");
         assert_eq!(header_key("分野\n（選択）"), "分野");
         assert_eq!(header_key("現状と\n課題"), "現状と課題");
-        assert_eq!(dedup_key("部署によって求められるＰＣの仕様。"), dedup_key("部署によって求められるPCの仕様"));
+        assert_eq!(
+            dedup_key("部署によって求められるＰＣの仕様。"),
+            dedup_key("部署によって求められるPCの仕様")
+        );
     }
 
     #[test]

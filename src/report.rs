@@ -44,19 +44,28 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     };
     let _ = writeln!(o, "結果: {status}");
 
-    let read = files.iter().filter(|f| matches!(f.status, FileStatus::Read { .. })).count();
+    let read = files
+        .iter()
+        .filter(|f| matches!(f.status, FileStatus::Read { .. }))
+        .count();
     let _ = writeln!(
         o,
         "\n■ ファイル {} 件（読込 {} / スキップ {} / 失敗 {}）",
         files.len(),
         read,
-        files.iter().filter(|f| matches!(f.status, FileStatus::Skipped(_))).count(),
+        files
+            .iter()
+            .filter(|f| matches!(f.status, FileStatus::Skipped(_)))
+            .count(),
         c.failed
     );
     for f in files {
         match &f.status {
             FileStatus::Read { rows, kind, note } => {
-                let note = note.as_deref().map(|n| format!("（{n}）")).unwrap_or_default();
+                let note = note
+                    .as_deref()
+                    .map(|n| format!("（{n}）"))
+                    .unwrap_or_default();
                 let _ = writeln!(o, "  読込    {}  [{kind}] 入力行 {rows}{note}", f.name);
             }
             FileStatus::Skipped(reason) => {
@@ -76,7 +85,11 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         c.rows_with_items,
         c.rows_skipped,
         c.rejected,
-        if c.reconciles() { "一致" } else { "不一致（プログラムの不具合です。開発担当に連絡してください）" }
+        if c.reconciles() {
+            "一致"
+        } else {
+            "不一致（プログラムの不具合です。開発担当に連絡してください）"
+        }
     );
     let _ = writeln!(
         o,
@@ -90,12 +103,22 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         let counts: Vec<String> = m
             .columns
             .iter()
-            .map(|col| format!("{} {}", col.key.short_label(), f.cells[col.key.index()].len()))
+            .map(|col| {
+                format!(
+                    "{} {}",
+                    col.key.short_label(),
+                    f.cells[col.key.index()].len()
+                )
+            })
             .collect();
         let _ = writeln!(o, "  {}: {}", f.name, counts.join(" / "));
     }
 
-    let _ = writeln!(o, "\n■ 却下した行（提出元で直してください） {} 件", m.rejected.len());
+    let _ = writeln!(
+        o,
+        "\n■ 却下した行（提出元で直してください） {} 件",
+        m.rejected.len()
+    );
     for r in &m.rejected {
         let _ = writeln!(
             o,
@@ -138,7 +161,13 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
     for mg in &m.merges {
-        let _ = writeln!(o, "  [{}／{}] {}", mg.field, mg.column.short_label(), mg.text);
+        let _ = writeln!(
+            o,
+            "  [{}／{}] {}",
+            mg.field,
+            mg.column.short_label(),
+            mg.text
+        );
         for s in &mg.sources {
             let _ = writeln!(
                 o,

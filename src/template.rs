@@ -286,7 +286,9 @@ impl Template {
                 other => {
                     return Err(err(
                         line_for("<paper"),
-                        format!("用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"),
+                        format!(
+                            "用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"
+                        ),
                     ));
                 }
             },
@@ -296,7 +298,9 @@ impl Template {
                 other => {
                     return Err(err(
                         line_for("<paper"),
-                        format!("用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"),
+                        format!(
+                            "用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"
+                        ),
                     ));
                 }
             },
@@ -313,11 +317,17 @@ impl Template {
         if !(4.0..=30.0).contains(&raw.font.size) {
             return Err(err(
                 line_for("<font"),
-                format!("文字の大きさ {} は 4〜30 の範囲で指定してください。", raw.font.size),
+                format!(
+                    "文字の大きさ {} は 4〜30 の範囲で指定してください。",
+                    raw.font.size
+                ),
             ));
         }
         if raw.fields.fields.is_empty() {
-            return Err(err(line_for("<fields"), "分野（field）が一つもありません。".into()));
+            return Err(err(
+                line_for("<fields"),
+                "分野（field）が一つもありません。".into(),
+            ));
         }
         let mut columns = Vec::new();
         for c in raw.columns.columns {
@@ -354,7 +364,10 @@ impl Template {
         columns.sort_by_key(|c| c.key);
         let widths_ok = raw.fields.width > 0.0 && columns.iter().all(|c| c.width > 0.0);
         if !widths_ok {
-            return Err(err(line_for("width="), "列幅（width）は正の数で指定してください。".into()));
+            return Err(err(
+                line_for("width="),
+                "列幅（width）は正の数で指定してください。".into(),
+            ));
         }
         Ok(Template {
             title: raw.title.trim().to_string(),
@@ -428,7 +441,12 @@ impl Template {
     pub fn column_candidates(&self) -> Vec<&str> {
         self.columns
             .iter()
-            .map(|c| c.aliases.first().map(String::as_str).unwrap_or(c.key.short_label()))
+            .map(|c| {
+                c.aliases
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or(c.key.short_label())
+            })
             .collect()
     }
 
@@ -460,7 +478,11 @@ fn check_well_formed(xml: &str) -> Result<(), (usize, String)> {
 
 fn line_of(text: &str, byte_pos: usize) -> usize {
     let end = byte_pos.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// serde errors carry no position; find the element they name.
@@ -490,8 +512,14 @@ mod tests {
         assert_eq!(t.fields[1].name, "DX推進");
         assert_eq!(t.document_number, "資料２");
         assert_eq!(t.paper.size_pt(), (1190.55, 841.89));
-        assert_eq!(t.column_label(ColumnKey::Council, Some(2)), "第2回審議会での主な意見");
-        assert_eq!(t.column_label(ColumnKey::Council, None), "審議会での主な意見");
+        assert_eq!(
+            t.column_label(ColumnKey::Council, Some(2)),
+            "第2回審議会での主な意見"
+        );
+        assert_eq!(
+            t.column_label(ColumnKey::Council, None),
+            "審議会での主な意見"
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
             .map(|s| (s.to_string(), "UTF-8（BOM付き）"))
-            .map_err(|_| "文字コードが壊れています（UTF-8 として読めない部分があります）。".to_string());
+            .map_err(|_| {
+                "文字コードが壊れています（UTF-8 として読めない部分があります）。".to_string()
+            });
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((s.to_string(), "UTF-8"));
@@ -38,7 +40,8 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("{} 行目付近を CSV として読めません（{e}）。", i + 1))?;
+        let record =
+            record.map_err(|e| format!("{} 行目付近を CSV として読めません（{e}）。", i + 1))?;
         rows.push(record.iter().map(str::to_string).collect());
     }
     let stem = file_stem(name);
@@ -69,9 +72,15 @@ mod tests {
 
     #[test]
     fn detects_encodings() {
-        assert_eq!(decode("分野".as_bytes()).unwrap(), ("分野".to_string(), "UTF-8"));
+        assert_eq!(
+            decode("分野".as_bytes()).unwrap(),
+            ("分野".to_string(), "UTF-8")
+        );
         assert_eq!(decode(b"\xEF\xBB\xBFa").unwrap().1, "UTF-8（BOM付き）");
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("分野,区分,河﨑");
-        assert_eq!(decode(&sjis).unwrap(), ("分野,区分,河﨑".to_string(), "Shift_JIS"));
+        assert_eq!(
+            decode(&sjis).unwrap(),
+            ("分野,区分,河﨑".to_string(), "Shift_JIS")
+        );
     }
 }

@@ -113,7 +113,9 @@ fn is_agenda_heading(p: &str) -> bool {
 /// (brackets such as 【DX推進】 and list markers allowed around it).
 fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
     let p = normalize::strip_marker(p).unwrap_or(p);
-    let p = p.trim_matches(['【', '】', '［', '］', '〈', '〉', '＜', '＞', '■', '◆', '●', ' ', '\u{3000}']);
+    let p = p.trim_matches([
+        '【', '】', '［', '］', '〈', '〉', '＜', '＞', '■', '◆', '●', ' ', '\u{3000}',
+    ]);
     if p.is_empty() || p.chars().count() > 20 {
         return None;
     }
@@ -227,7 +229,10 @@ mod tests {
 
     #[test]
     fn kanji_meeting_number() {
-        assert_eq!(meeting_number(&p(&["第十二回 行政経営戦略推進審議会 会議録"])), Some(12));
+        assert_eq!(
+            meeting_number(&p(&["第十二回 行政経営戦略推進審議会 会議録"])),
+            Some(12)
+        );
         assert_eq!(meeting_number(&p(&["第2回の資料", "審議会"])), None);
     }
 

@@ -12,7 +12,13 @@ use crate::template::{ColumnKey, Template};
 pub const HEADER_SEARCH_ROWS: u32 = 30;
 
 const CONTENT_HEADERS: &[&str] = &["内容", "意見", "意見・内容", "記載内容", "主な意見"];
-const EXAMPLE_HEADERS: &[&str] = &["他自治体の事例", "他自治体事例", "先進事例", "参考事例", "事例"];
+const EXAMPLE_HEADERS: &[&str] = &[
+    "他自治体の事例",
+    "他自治体事例",
+    "先進事例",
+    "参考事例",
+    "事例",
+];
 const DEPARTMENT_HEADERS: &[&str] = &["担当課", "課名", "所属", "部署", "部署名", "提出課"];
 const EXAMPLE_ROW_PREFIXES: &[&str] = &["記入例", "例）", "（例）", "【例】", "例)", "(例)"];
 
@@ -122,7 +128,7 @@ fn header_role(text: &str, template: &Template) -> Option<Role> {
 fn is_council_label(key: &str) -> bool {
     let rest = key
         .strip_prefix('第')
-        .and_then(|r| r.split_once('回').map(|(n, rest)| (n, rest)))
+        .and_then(|r| r.split_once('回'))
         .filter(|(n, _)| normalize::parse_number(n).is_some())
         .map(|(_, rest)| rest)
         .unwrap_or(key);
@@ -189,12 +195,10 @@ fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
                 Some(Role::Department) => {
                     h.department.get_or_insert(c);
                 }
-                Some(Role::Column(k)) => {
-                    if !h.columns.iter().any(|(_, key)| *key == k) {
-                        h.columns.push((c, k));
-                    }
+                Some(Role::Column(k)) if !h.columns.iter().any(|(_, key)| *key == k) => {
+                    h.columns.push((c, k));
                 }
-                None => {}
+                _ => {}
             }
         }
         if let Some(f) = field
@@ -251,7 +255,8 @@ pub struct SheetSource<'a> {
 /// Reads one sheet. `None` when it has no header row (not a data sheet).
 pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<FileResult> {
     let header = find_header(grid, template)?;
-    let department = department_label(grid, header.row).unwrap_or_else(|| src.file_department.to_string());
+    let department =
+        department_label(grid, header.row).unwrap_or_else(|| src.file_department.to_string());
     let recognised = header.recognised_columns();
     let mut out = FileResult::default();
     let mut last_field: Option<String> = None;
@@ -259,7 +264,9 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
     let last_col = grid.last_col();
 
     for r in header.row + 1..=grid.last_row() {
-        let Some(first_col) = (grid.origin.1..=last_col).find(|&c| grid.own_nonblank(r, c).is_some()) else {
+        let Some(first_col) =
+            (grid.origin.1..=last_col).find(|&c| grid.own_nonblank(r, c).is_some())
+        else {
             // Blank, or covered only by merges from rows above: not an input row.
             continue;
         };
@@ -274,12 +281,17 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
             out.skipped_rows += 1;
             continue;
         }
-        if !recognised.iter().any(|&c| grid.own_nonblank(r, c).is_some()) {
+        if !recognised
+            .iter()
+            .any(|&c| grid.own_nonblank(r, c).is_some())
+        {
             out.skipped.push(Skipped {
                 file: src.file.to_string(),
                 sheet: Some(src.sheet.to_string()),
                 cell: Some(cell_ref(r, first_col)),
-                reason: "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。".into(),
+                reason:
+                    "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。"
+                        .into(),
             });
             out.skipped_rows += 1;
             continue;
@@ -342,7 +354,11 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
                 entries.push(RawEntry {
                     kind: KindSpec::Fixed(key),
                     content: own_located(c),
-                    examples: if Some(c) == last_filled { examples.clone() } else { None },
+                    examples: if Some(c) == last_filled {
+                        examples.clone()
+                    } else {
+                        None
+                    },
                 });
             }
             if entries.is_empty() {
@@ -416,14 +432,22 @@ mod tests {
     #[test]
     fn wide_layout_with_line_broken_headers() {
         let g = grid(&[
-            &["分野\n（選択）", "現状と\n課題", "想定される解決案（他自治体の事例含む）", "第3回審議会での主な意見"],
+            &[
+                "分野\n（選択）",
+                "現状と\n課題",
+                "想定される解決案（他自治体の事例含む）",
+                "第3回審議会での主な意見",
+            ],
             &["DX推進", "課題A", "", "意見"],
         ]);
         let r = read_grid(&g, &src(), &Template::default()).unwrap();
         let kinds: Vec<_> = r.rows[0].entries.iter().map(|e| e.kind.clone()).collect();
         assert_eq!(
             kinds,
-            vec![KindSpec::Fixed(ColumnKey::Issues), KindSpec::Fixed(ColumnKey::Council)]
+            vec![
+                KindSpec::Fixed(ColumnKey::Issues),
+                KindSpec::Fixed(ColumnKey::Council)
+            ]
         );
         assert_eq!(r.rows[0].department, "ファイル課");
     }

@@ -27,11 +27,13 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
             reason: reason.to_string(),
         };
         if sheet.visible != SheetVisible::Visible {
-            out.skipped.push(skip("非表示のシートです（読み込みません）。"));
+            out.skipped
+                .push(skip("非表示のシートです（読み込みません）。"));
             continue;
         }
         if sheet.typ != SheetType::WorkSheet {
-            out.skipped.push(skip("表のシートではありません（グラフなど）。"));
+            out.skipped
+                .push(skip("表のシートではありません（グラフなど）。"));
             continue;
         }
         let range = book

@@ -24,7 +24,10 @@ const LINE_HEIGHT: f64 = 14.0;
 /// Top and bottom padding of a cell.
 const CELL_PADDING: f64 = 6.0;
 /// Width of characters in Excel column units at [`BODY_SIZE`].
-const UNITS: CellUnits = CellUnits { wide: 2.0, narrow: 1.15 };
+const UNITS: CellUnits = CellUnits {
+    wide: 2.0,
+    narrow: 1.15,
+};
 
 /// The lines of one matrix cell, split into chunks that each fit one Excel row.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,13 +88,18 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
 }
 
 fn border(f: Format) -> Format {
-    f.set_border(FormatBorder::Thin).set_font_name(FONT).set_font_charset(128)
+    f.set_border(FormatBorder::Thin)
+        .set_font_name(FONT)
+        .set_font_charset(128)
 }
 
 /// Renders the workbook to bytes.
 pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    let default = Format::new().set_font_name(FONT).set_font_size(11).set_font_charset(128);
+    let default = Format::new()
+        .set_font_name(FONT)
+        .set_font_size(11)
+        .set_font_charset(128);
     wb.set_default_format(&default, 25, 64)?;
     let created = ExcelDateTime::from_ymd(date.year as u16, date.month as u8, date.day as u8)?;
     wb.set_properties(
@@ -108,7 +116,12 @@ pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, Xl
     wb.save_to_buffer()
 }
 
-fn matrix_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template, date: Date) -> Result<(), XlsxError> {
+fn matrix_sheet(
+    ws: &mut Worksheet,
+    m: &Matrix,
+    template: &Template,
+    date: Date,
+) -> Result<(), XlsxError> {
     ws.set_name("資料")?;
     let header = border(Format::new())
         .set_bold()
@@ -142,7 +155,11 @@ fn matrix_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template, date: Date)
 
     let max_lines = ((MAX_ROW_HEIGHT - CELL_PADDING) / LINE_HEIGHT).floor() as usize;
     let mut row = 1u32;
-    for f in m.fields.iter().filter(|f| f.cells.iter().any(|c| !c.is_empty())) {
+    for f in m
+        .fields
+        .iter()
+        .filter(|f| f.cells.iter().any(|c| !c.is_empty()))
+    {
         let chunks: Vec<Vec<CellChunk>> = f
             .cells
             .iter()
@@ -206,9 +223,22 @@ fn escape_header(s: &str) -> String {
 
 fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
     ws.set_name("明細")?;
-    let head = border(Format::new()).set_bold().set_background_color("D9E1F2");
-    let cell = border(Format::new()).set_text_wrap().set_align(FormatAlign::Top);
-    let heads = ["分野", "区分", "内容", "他自治体の事例", "担当課", "ファイル", "シート", "セル"];
+    let head = border(Format::new())
+        .set_bold()
+        .set_background_color("D9E1F2");
+    let cell = border(Format::new())
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let heads = [
+        "分野",
+        "区分",
+        "内容",
+        "他自治体の事例",
+        "担当課",
+        "ファイル",
+        "シート",
+        "セル",
+    ];
     let widths = [12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
     for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
@@ -247,7 +277,10 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
 
 fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<(), XlsxError> {
     ws.set_name("集計")?;
-    let head = border(Format::new()).set_bold().set_background_color("D9E1F2").set_text_wrap();
+    let head = border(Format::new())
+        .set_bold()
+        .set_background_color("D9E1F2")
+        .set_text_wrap();
     let cell = border(Format::new());
     let total_fmt = border(Format::new()).set_bold();
     ws.set_column_width(0, 20)?;
@@ -273,7 +306,12 @@ fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<
             ws.write_number_with_format(r, i as u16 + 1, items.len() as f64, &cell)?;
             totals[i] += items.len();
         }
-        ws.write_number_with_format(r, 5, f.cells.iter().map(Vec::len).sum::<usize>() as f64, &total_fmt)?;
+        ws.write_number_with_format(
+            r,
+            5,
+            f.cells.iter().map(Vec::len).sum::<usize>() as f64,
+            &total_fmt,
+        )?;
         r += 1;
     }
     ws.write_string_with_format(r, 0, "合計", &total_fmt)?;
@@ -330,7 +368,9 @@ mod tests {
 
     #[test]
     fn chunks_respect_max_lines_and_keep_all_text() {
-        let items: Vec<Item> = (0..50).map(|i| item(&format!("項目{i}の内容を記入する。"))).collect();
+        let items: Vec<Item> = (0..50)
+            .map(|i| item(&format!("項目{i}の内容を記入する。")))
+            .collect();
         let chunks = chunk_cell(&items, 20.0, 10);
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.lines <= 10));
@@ -344,8 +384,15 @@ mod tests {
     fn a_huge_item_is_split_not_truncated() {
         let long = "あ".repeat(40_000);
         let chunks = chunk_cell(&[item(&long)], 46.0, 28);
-        assert!(chunks.iter().all(|c| c.text.chars().count() <= MAX_CELL_CHARS));
-        let total: usize = chunks.iter().map(|c| c.text.chars().filter(|&c| c == 'あ').count()).sum();
+        assert!(
+            chunks
+                .iter()
+                .all(|c| c.text.chars().count() <= MAX_CELL_CHARS)
+        );
+        let total: usize = chunks
+            .iter()
+            .map(|c| c.text.chars().filter(|&c| c == 'あ').count())
+            .sum();
         assert_eq!(total, 40_000);
     }
 

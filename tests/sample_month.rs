@@ -1,0 +1,165 @@
+//! End-to-end on the shipped sample month (`input/`): matrix.json, the
+//! xlsx handout read back with calamine, and the report.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Run, XLSX};
+
+fn build_sample() -> Run {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+    cmd.arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--date", "2026-11-24"]);
+    let o = cmd.output().unwrap();
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        out,
+        _out_dir: out_dir,
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn sample_month_builds_every_output() {
+    let run = build_sample();
+    assert_eq!(
+        run.code, 1,
+        "the sample has one rejected row\n{}{}",
+        run.stdout, run.stderr
+    );
+    let j = run.json();
+    assert_eq!(j["schema"], "shiryo.matrix/1");
+    assert_eq!(j["columns"][0]["label"], "第2回審議会での主な意見");
+    assert_eq!(j["counts"]["items"], 119);
+    assert_eq!(j["counts"]["duplicates_merged"], 1);
+    let rejected = run.rejected();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(
+        (rejected[0]["file"].as_str(), rejected[0]["cell"].as_str()),
+        (Some("広報広聴課.xlsx"), Some("B5"))
+    );
+
+    // The council items come from the minutes, numbered by paragraph.
+    let council = run.item("外部委託に関し、進捗をチェックしてフィードバックすべき。");
+    assert_eq!(council.cells, vec!["¶24"]);
+
+    // The report names every skipped file and the rejected cell.
+    let report = run.report();
+    assert_eq!(report, run.stdout, "the terminal shows the same report");
+    for needle in [
+        "~$人事課.xlsx",
+        "提出について.txt",
+        "広報広聴課.xlsx!回答!B5",
+        "総務課.xlsx!記入方法",
+        "… 一致",
+    ] {
+        assert!(report.contains(needle), "report lacks {needle}\n{report}");
+    }
+}
+
+#[test]
+fn xlsx_handout_holds_every_item_and_one_detail_row_per_source() {
+    let run = build_sample();
+    let items = run.items();
+    let matrix = run.xlsx_sheet("資料");
+    assert_eq!(matrix[0][0], "分野");
+    assert_eq!(matrix[0][1], "第2回審議会での主な意見");
+    let all: String = matrix.iter().flatten().map(|s| squash(s)).collect();
+    for it in &items {
+        let printed = match &it.examples {
+            Some(ex) => format!("・{}＜{}＞", it.text, ex),
+            None => format!("・{}", it.text),
+        };
+        assert!(all.contains(&squash(&printed)), "資料 lacks {printed}");
+    }
+    let fields: Vec<&str> = matrix
+        .iter()
+        .skip(1)
+        .map(|r| r[0].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            "行政施策",
+            "DX推進",
+            "財務",
+            "人材育成",
+            "働き方改革",
+            "経営"
+        ]
+    );
+
+    let detail = run.xlsx_sheet("明細");
+    assert_eq!(
+        detail[0],
+        vec![
+            "分野",
+            "区分",
+            "内容",
+            "他自治体の事例",
+            "担当課",
+            "ファイル",
+            "シート",
+            "セル"
+        ]
+    );
+    assert_eq!(detail.len() - 1, 120, "one row per item source");
+    assert!(
+        detail
+            .iter()
+            .any(|r| r[5] == "第2回審議会_会議録.docx" && r[7] == "¶22")
+    );
+
+    let summary = run.xlsx_sheet("集計");
+    let total = summary.iter().find(|r| r[0] == "合計").unwrap();
+    assert_eq!(total[5], "119");
+}
+
+#[test]
+fn xlsx_is_print_ready() {
+    let run = build_sample();
+    let bytes = std::fs::read(run.out.join(XLSX)).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    assert!(sheet.contains(r#"paperSize="8""#), "A3");
+    assert!(sheet.contains(r#"orientation="landscape""#));
+    assert!(sheet.contains(r#"fitToHeight="0""#), "fit to one page wide");
+    assert!(sheet.contains("資料２"), "資料番号 in the page header");
+    assert!(
+        sheet.contains("&amp;P / &amp;N"),
+        "page numbers in the footer"
+    );
+    assert!(
+        sheet.contains(r#"customHeight="1""#),
+        "row heights set explicitly"
+    );
+    let mut wb = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut wb).unwrap();
+    assert!(wb.contains("_xlnm.Print_Titles"), "header row repeated");
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains("BIZ UDPゴシック"));
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
+    assert!(core.contains("2026-11-24T00:00:00Z"), "{core}");
+}
