@@ -19,8 +19,9 @@ const MAX_ROW_HEIGHT: f64 = 409.0;
 const MAX_CELL_CHARS: usize = 32_767;
 /// Body font size of the matrix in points.
 const BODY_SIZE: f64 = 10.0;
-/// Height of one text line at [`BODY_SIZE`], generous for BIZ UD fonts.
-const LINE_HEIGHT: f64 = 14.0;
+/// Height of one text line at [`BODY_SIZE`]: BIZ UD fonts have a line pitch
+/// of 1.0 em (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
+const LINE_HEIGHT: f64 = 12.5;
 /// Top and bottom padding of a cell.
 const CELL_PADDING: f64 = 6.0;
 /// Width of characters in Excel column units at [`BODY_SIZE`].
