@@ -147,7 +147,7 @@ pub fn no_line_end(c: char) -> bool {
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ')
-        || (c.is_ascii_graphic() && !no_line_end(c) && !matches!(c, '-' | '/'))
+        || (c.is_ascii_graphic() && !no_line_end(c))
 }
 
 fn is_number_separator(c: char) -> bool {
@@ -181,7 +181,7 @@ pub fn can_break(prev: char, next: char, after_next: Option<char>) -> bool {
 /// Breaks `text` into lines no wider than `max` (a word longer than a line
 /// is broken by character rather than overflowing). Spaces at a break are
 /// dropped.
-pub fn break_lines(text: &str, max: f64, m: &impl Measure) -> Vec<String> {
+pub fn break_lines(text: &str, max: f64, m: &(impl Measure + ?Sized)) -> Vec<String> {
     break_ranges(text, max, m)
         .into_iter()
         .map(|r| text[r].to_string())
@@ -189,9 +189,18 @@ pub fn break_lines(text: &str, max: f64, m: &impl Measure) -> Vec<String> {
 }
 
 /// Like [`break_lines`], as byte ranges into `text` (trailing spaces excluded).
-pub fn break_ranges(text: &str, max: f64, m: &impl Measure) -> Vec<std::ops::Range<usize>> {
+pub fn break_ranges(
+    text: &str,
+    max: f64,
+    m: &(impl Measure + ?Sized),
+) -> Vec<std::ops::Range<usize>> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
+    // UAX #14 opportunities (a break before this byte is allowed), to which
+    // our own rules below add the handout's stricter 禁則.
+    let uax: std::collections::HashSet<usize> = unicode_linebreak::linebreaks(text)
+        .map(|(i, _)| i)
+        .collect();
     let ch = |i: usize| chars[i].1;
     let mut lines = Vec::new();
     let mut start = 0;
@@ -206,7 +215,9 @@ pub fn break_ranges(text: &str, max: f64, m: &impl Measure) -> Vec<std::ops::Ran
             }
             width += w;
             end += 1;
-            if end < chars.len() && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1))
+            if end < chars.len()
+                && uax.contains(&byte(end))
+                && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1))
             {
                 last_break = Some(end);
             }
@@ -322,6 +333,50 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains("1,200")), "{lines:?}");
         let lines = check("Microsoft Teams の導入", 12.0);
         assert_eq!(lines[0], "Microsoft");
+    }
+
+    #[test]
+    fn adversarial_strings_never_split_illegally() {
+        // From 10 units up every word of these strings fits on a line, so no
+        // word may be broken (a longer word would break by character).
+        for max in [10.0, 11.0, 12.0, 13.0, 14.0, 16.0, 17.0, 21.0] {
+            for text in [
+                "ＤＸ推進とＤＸ人材",
+                "予算１，２００万円の事業",
+                "導入＜宗像市、明石市など＞",
+                "（仮称）「ＤＸ」【重要】",
+                "ちょっとチェックしてショップへ",
+                "データ・ウェアハウス…ー",
+                "2024年度から12,345件",
+            ] {
+                let lines = check(text, max);
+                for pair in lines.windows(2) {
+                    let (a, b) = (
+                        pair[0].chars().last().unwrap(),
+                        pair[1].chars().next().unwrap(),
+                    );
+                    let full_alnum = |c: char| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | '，');
+                    assert!(
+                        !(full_alnum(a) && full_alnum(b)),
+                        "{text} split inside a word: {lines:?}"
+                    );
+                    assert!(
+                        !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()),
+                        "{text}: {lines:?}"
+                    );
+                    assert!(a != '＜' && b != '＞' && b != '、', "{text}: {lines:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hyphenated_words_stay_whole() {
+        let lines = check("BPR(Business Process Re-engineering)に関して", 16.0);
+        assert!(
+            lines.iter().any(|l| l.contains("Re-engineering")),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! order, reconciliation) → [`render`] and [`report`].
 
 pub mod date;
+pub mod fonts;
 pub mod ingest;
 pub mod layout;
 pub mod matrix;
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Handout date and document timestamp.
     pub date: Date,
+    /// `--font FILE[#INDEX]` for the PDF.
+    pub font: Option<String>,
 }
 
 /// The result of a run that got as far as a report.
@@ -88,7 +91,11 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         let xlsx = render::xlsx::render(&m, &template, opts.date)
             .map_err(|e| Error::Xlsx(e.to_string()))?;
         let json = render::json::render(&m);
-        let targets = [(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
+        let mut targets = vec![(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
+        match pdf_bytes(&m, &template, opts, &mut extras.problems) {
+            Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
+            Err(message) => extras.problems.push(message),
+        }
         for (name, bytes) in targets {
             let path = out.join(name);
             write(&path, &bytes)?;
@@ -102,7 +109,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         written.push(report_path);
         return Ok(Outcome {
             report: text,
-            exit_code: i32::from(problems),
+            exit_code: i32::from(problems || !extras.problems.is_empty()),
             written,
         });
     }
@@ -116,6 +123,37 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         exit_code: i32::from(problems || !extras.problems.is_empty()),
         written,
     })
+}
+
+/// Finds the fonts, checks every character against them and draws the PDF.
+/// Missing glyphs are added to `problems`; no font at all is an `Err`.
+fn pdf_bytes(
+    m: &matrix::Matrix,
+    template: &Template,
+    opts: &BuildOptions,
+    problems: &mut Vec<String>,
+) -> Result<Vec<u8>, String> {
+    let fonts = fonts::discover(opts.font.as_deref(), &template.font_families)
+        .map_err(|e| e.to_string())?;
+    let has = |c: char| fonts.regular.has_glyph(c);
+    for missing in render::pdf::missing_glyphs(m, &has) {
+        problems.push(format!(
+            "文字「{}」（U+{:04X}）がフォント {} にないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
+            missing.ch,
+            missing.ch as u32,
+            fonts.regular.family,
+            missing.place
+        ));
+    }
+    let regular = |c: char| fonts.regular.advance_em(c).unwrap_or(1.0);
+    let bold_font = fonts.bold.as_ref().unwrap_or(&fonts.regular);
+    let bold = |c: char| bold_font.advance_em(c).unwrap_or(1.0);
+    let measures = render::pdf::Measures {
+        regular: &regular,
+        bold: &bold,
+    };
+    let model = render::pdf::paginate(m, template, opts.date, &measures);
+    render::pdf::render(&model, &fonts, &m.title, opts.date)
 }
 
 fn prepare_output_dir(out: &Path) -> Result<(), Error> {

@@ -33,6 +33,9 @@ enum Command {
         /// 資料の日付 YYYY-MM-DD（既定: 今日）[date]
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// PDF に使う日本語フォントのファイル（.ttc は FILE#番号 で書体を選択）[font]
+        #[arg(long, value_name = "FILE[#INDEX]")]
+        font: Option<String>,
     },
     /// 提出ファイルを読んで確認だけします（何も書き出しません）[check]
     Check {
@@ -60,12 +63,14 @@ fn main() -> ExitCode {
             template,
             strict,
             date,
+            font,
         } => BuildOptions {
             input,
             output: Some(output),
             template,
             strict,
             date: date.unwrap_or_else(Date::today),
+            font,
         },
         Command::Check { input, template } => BuildOptions {
             input,
@@ -73,6 +78,7 @@ fn main() -> ExitCode {
             template,
             strict: false,
             date: Date::today(),
+            font: None,
         },
     };
     match shiryo::run(&opts) {

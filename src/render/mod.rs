@@ -2,6 +2,7 @@
 //! bytes; [`write_atomic`] puts them in place.
 
 pub mod json;
+pub mod pdf;
 pub mod xlsx;
 
 use std::io::Write;

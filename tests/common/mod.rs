@@ -65,12 +65,10 @@ impl Month {
         let out_dir = tempfile::tempdir().unwrap();
         let out = out_dir.path().join("out");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
-        cmd.arg("build")
-            .arg(self.path())
-            .arg("-o")
-            .arg(&out)
-            .arg("--date")
-            .arg("2026-11-24");
+        cmd.arg("build").arg(self.path()).arg("-o").arg(&out);
+        if !args.contains(&"--date") {
+            cmd.args(["--date", "2026-11-24"]);
+        }
         cmd.args(args);
         run(cmd, out, out_dir)
     }

@@ -1,0 +1,349 @@
+//! Finding a Japanese font for the PDF and measuring text with it
+//! (glyph advances and coverage from ttf-parser, the same ids and widths
+//! printpdf embeds).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::layout::Measure;
+
+/// A font file and the face inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FontSpec {
+    /// The file (.ttf, .otf or .ttc).
+    pub path: PathBuf,
+    /// Face index inside a collection.
+    pub index: u32,
+}
+
+/// A loaded font: the bytes and a per-character advance cache.
+pub struct Font {
+    /// Where it came from.
+    pub spec: FontSpec,
+    /// The whole file.
+    pub bytes: Vec<u8>,
+    /// Family name, for the report.
+    pub family: String,
+    units_per_em: f64,
+    advances: RefCell<HashMap<char, Option<f64>>>,
+}
+
+/// No usable font: the PDF cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    /// `--font` names a file that cannot be used.
+    #[error(
+        "フォント「{path}」を使えません（{reason}）。TrueType/OpenType のフォントファイル（.ttf .otf .ttc）を指定してください。"
+    )]
+    Unusable {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Nothing found on the system.
+    #[error(
+        "PDF に使う日本語フォントが見つかりません。Windows では BIZ UD ゴシックが標準で入っています。Debian/Ubuntu では「sudo apt-get install fonts-morisawa-bizud-gothic」で入れるか、--font でフォントファイルを指定してください。（Excel と JSON は作成済みです）"
+    )]
+    NotFound,
+}
+
+/// Well-known places of the families we prefer: (family, regular, bold).
+const KNOWN: &[(&str, &[&str], &[&str])] = &[
+    (
+        "BIZ UDPGothic",
+        &[
+            "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
+            "C:\\Windows\\Fonts\\BIZ-UDGothicR.ttc",
+            "/Library/Fonts/BIZUDPGothic-Regular.ttf",
+        ],
+        &[
+            "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Bold.ttf",
+            "C:\\Windows\\Fonts\\BIZ-UDGothicB.ttc",
+            "/Library/Fonts/BIZUDPGothic-Bold.ttf",
+        ],
+    ),
+    (
+        "IPAexGothic",
+        &[
+            "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+            "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf",
+            "C:\\Windows\\Fonts\\ipaexg.ttf",
+        ],
+        &[],
+    ),
+    (
+        "Noto Sans CJK JP",
+        &[
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        ],
+        &[
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+            "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+        ],
+    ),
+];
+
+const FONT_DIRS: &[&str] = &[
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "C:\\Windows\\Fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+];
+
+/// Families of a face (every localized name), lower-cased without spaces.
+fn family_names(face: &ttf_parser::Face) -> Vec<String> {
+    face.names()
+        .into_iter()
+        .filter(|n| {
+            matches!(
+                n.name_id,
+                ttf_parser::name_id::FAMILY
+                    | ttf_parser::name_id::TYPOGRAPHIC_FAMILY
+                    | ttf_parser::name_id::FULL_NAME
+            )
+        })
+        .filter_map(|n| n.to_string())
+        .map(|s| family_key(&s))
+        .collect()
+}
+
+fn family_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The face of `path` whose family is `family` (for a .ttc), or face 0.
+fn face_for_family(bytes: &[u8], family: &str) -> Option<u32> {
+    let key = family_key(family);
+    let n = ttf_parser::fonts_in_collection(bytes).unwrap_or(1);
+    (0..n).find(|&i| {
+        ttf_parser::Face::parse(bytes, i)
+            .map(|f| {
+                family_names(&f)
+                    .iter()
+                    .any(|name| *name == key || name.starts_with(&key))
+            })
+            .unwrap_or(false)
+    })
+}
+
+impl Font {
+    /// Loads a face and checks that it is a usable font.
+    pub fn load(spec: FontSpec) -> Result<Font, FontError> {
+        let unusable = |reason: String| FontError::Unusable {
+            path: spec.path.display().to_string(),
+            reason,
+        };
+        let bytes = std::fs::read(&spec.path).map_err(|e| unusable(e.to_string()))?;
+        let face =
+            ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
+        let family = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| spec.path.display().to_string());
+        if face.glyph_index('あ').is_none() {
+            return Err(unusable("日本語の文字が入っていません".into()));
+        }
+        let units_per_em = f64::from(face.units_per_em());
+        Ok(Font {
+            spec,
+            bytes,
+            family,
+            units_per_em,
+            advances: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn face(&self) -> ttf_parser::Face<'_> {
+        ttf_parser::Face::parse(&self.bytes, self.spec.index).expect("checked in Font::load")
+    }
+
+    /// Advance of a character in em, `None` when the font has no glyph.
+    pub fn advance_em(&self, c: char) -> Option<f64> {
+        if let Some(a) = self.advances.borrow().get(&c) {
+            return *a;
+        }
+        let face = self.face();
+        let a = face
+            .glyph_index(c)
+            .and_then(|g| face.glyph_hor_advance(g))
+            .map(|a| f64::from(a) / self.units_per_em);
+        self.advances.borrow_mut().insert(c, a);
+        a
+    }
+
+    /// True when the font can draw the character.
+    pub fn has_glyph(&self, c: char) -> bool {
+        c.is_whitespace() || self.advance_em(c).is_some()
+    }
+
+    /// Measures text at `size` points.
+    pub fn at(&self, size: f64) -> SizedFont<'_> {
+        SizedFont { font: self, size }
+    }
+}
+
+/// A font at a point size, measuring in points.
+pub struct SizedFont<'a> {
+    font: &'a Font,
+    size: f64,
+}
+
+impl Measure for SizedFont<'_> {
+    fn advance(&self, c: char) -> f64 {
+        // A missing glyph is reported elsewhere; measure it as full width.
+        self.font.advance_em(c).unwrap_or(1.0) * self.size
+    }
+}
+
+/// Regular and bold faces chosen for the PDF.
+pub struct FontPair {
+    /// Body text.
+    pub regular: Font,
+    /// Title and headers (the regular face when no bold exists).
+    pub bold: Option<Font>,
+}
+
+/// Parses `FILE` or `FILE#INDEX`.
+pub fn parse_font_arg(arg: &str) -> FontSpec {
+    match arg.rsplit_once('#') {
+        Some((p, i)) if i.parse::<u32>().is_ok() => FontSpec {
+            path: PathBuf::from(p),
+            index: i.parse().unwrap_or(0),
+        },
+        _ => FontSpec {
+            path: PathBuf::from(arg),
+            index: 0,
+        },
+    }
+}
+
+fn known_spec(path: &str, family: &str) -> Option<FontSpec> {
+    let p = Path::new(path);
+    if !p.is_file() {
+        return None;
+    }
+    let index = if path.to_lowercase().ends_with(".ttc") {
+        let bytes = std::fs::read(p).ok()?;
+        face_for_family(&bytes, family)?
+    } else {
+        0
+    };
+    Some(FontSpec {
+        path: p.to_path_buf(),
+        index,
+    })
+}
+
+/// Looks through the font folders for a face of `family`.
+fn scan_for_family(family: &str) -> Option<FontSpec> {
+    let key = family_key(family);
+    for dir in FONT_DIRS {
+        let mut stack = vec![PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            entries.sort();
+            for p in entries {
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let name = p
+                    .file_name()
+                    .map(|n| family_key(&n.to_string_lossy()))
+                    .unwrap_or_default();
+                let ext_ok = [".ttf", ".otf", ".ttc"].iter().any(|e| name.ends_with(e));
+                // Reading every font is slow; only files whose name looks like the family.
+                let stem_hint: String = key
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(4)
+                    .collect();
+                if !ext_ok || !name.replace(['-', '_'], "").contains(&stem_hint) {
+                    continue;
+                }
+                if let Ok(bytes) = std::fs::read(&p)
+                    && let Some(index) = face_for_family(&bytes, family)
+                {
+                    return Some(FontSpec { path: p, index });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Chooses the fonts: `--font` first, then the template's families (known
+/// places, then the font folders), then the built-in preference list.
+pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair, FontError> {
+    if let Some(arg) = font_arg {
+        let regular = Font::load(parse_font_arg(arg))?;
+        return Ok(FontPair {
+            regular,
+            bold: None,
+        });
+    }
+    let mut order: Vec<&str> = families.iter().map(String::as_str).collect();
+    for (f, _, _) in KNOWN {
+        if !order.iter().any(|o| family_key(o) == family_key(f)) {
+            order.push(f);
+        }
+    }
+    for family in order {
+        let known = KNOWN
+            .iter()
+            .find(|(f, _, _)| family_key(f) == family_key(family));
+        let regular = known
+            .and_then(|(_, paths, _)| paths.iter().find_map(|p| known_spec(p, family)))
+            .or_else(|| scan_for_family(family));
+        let Some(spec) = regular else { continue };
+        let Ok(regular) = Font::load(spec) else {
+            continue;
+        };
+        let bold = known
+            .and_then(|(_, _, paths)| paths.iter().find_map(|p| known_spec(p, family)))
+            .and_then(|s| Font::load(s).ok());
+        return Ok(FontPair { regular, bold });
+    }
+    Err(FontError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn font_argument_with_face_index() {
+        assert_eq!(
+            parse_font_arg("a.ttc#2"),
+            FontSpec {
+                path: "a.ttc".into(),
+                index: 2
+            }
+        );
+        assert_eq!(
+            parse_font_arg("x#y.ttf"),
+            FontSpec {
+                path: "x#y.ttf".into(),
+                index: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_unusable_font_file_is_a_clear_error() {
+        let e = discover(Some("/nonexistent/font.ttf"), &[]).err().unwrap();
+        assert!(e.to_string().contains("/nonexistent/font.ttf"), "{e}");
+    }
+}

@@ -1,0 +1,215 @@
+//! End-to-end on the PDF handout: paper, embedded subset fonts, the text
+//! layer (poppler's pdftotext) and byte-identical rebuilds.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{Month, Run, XLSX};
+
+const PDF: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
+
+fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(name)
+        .args(args)
+        .arg(pdf)
+        .args(if name == "pdftotext" {
+            vec!["-"]
+        } else {
+            vec![]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed for this test (Debian: poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A month with the characters that break careless pipelines.
+fn hard_month() -> Month {
+    Month::new()
+        .sheet(
+            "R8_11_総務課_提出.xlsx",
+            "提出",
+            &[
+                &["分野", "区分", "内容", "他自治体の事例"],
+                &[
+                    "行政施策",
+                    "現状と課題",
+                    "河﨑委員と髙橋委員から𠮟責を受けた件①について整理が必要。",
+                ],
+                &[
+                    "ＤＸ推進",
+                    "解決案",
+                    "・ＡＩ議事録の導入＜宗像市、明石市など＞\n・予算１，２００万円の確保",
+                    "北九州市",
+                ],
+                &[
+                    "働き方改革",
+                    "取組済み",
+                    "塚\u{FA10}の字を含む名前の職員も在宅勤務を利用している。",
+                ],
+            ],
+        )
+        .file("第3回審議会_会議録.docx", &minutes_docx())
+}
+
+/// A small but real .docx written with the zip crate.
+fn minutes_docx() -> Vec<u8> {
+    use std::io::Write;
+    let body = [
+        "第３回　行政経営戦略推進審議会",
+        "２　議題",
+        "経営",
+        "ギャップの解消が必要ではないか。",
+        "３　その他",
+    ]
+    .iter()
+    .map(|t| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"))
+    .collect::<String>();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+fn pdf_path(run: &Run) -> std::path::PathBuf {
+    run.out.join(PDF)
+}
+
+#[test]
+fn pdf_is_a3_landscape_with_embedded_subset_fonts_under_1mb() {
+    let run = hard_month().build(&[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let pdf = pdf_path(&run);
+    let info = tool("pdfinfo", &[], &pdf);
+    assert!(info.contains("1190.55 x 841.89 pts"), "{info}");
+    let fonts = tool("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "embedded, subset, with ToUnicode: {row}"
+        );
+    }
+    assert!(std::fs::metadata(&pdf).unwrap().len() < 1_000_000);
+}
+
+#[test]
+fn text_layer_recovers_every_item_exactly() {
+    let run = hard_month().build(&[]);
+    let text = squash(&tool("pdftotext", &["-raw"], &pdf_path(&run)));
+    let items = run.items();
+    assert_eq!(items.len(), 5, "{items:#?}");
+    for it in &items {
+        let printed = match &it.examples {
+            Some(ex) => format!("{}＜{}＞", it.text, ex),
+            None => it.text.clone(),
+        };
+        assert!(
+            text.contains(&squash(&printed)),
+            "PDF text lacks {printed:?}\n{text}"
+        );
+    }
+    for needle in [
+        "河﨑",
+        "髙橋",
+        "𠮟責",
+        "①",
+        "\u{FA10}",
+        "＜宗像市、明石市など＞",
+        "予算1，200万円の確保＜北九州市＞",
+        "第3回審議会での主な意見",
+    ] {
+        assert!(text.contains(needle), "PDF text lacks {needle}");
+    }
+}
+
+#[test]
+fn sample_month_text_layer_has_every_item() {
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_shiryo"))
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(out.path())
+        .args(["--date", "2026-11-24"])
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    let text = squash(&tool("pdftotext", &["-raw"], &out.path().join(PDF)));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("matrix.json")).unwrap())
+            .unwrap();
+    let mut n = 0;
+    for f in json["fields"].as_array().unwrap() {
+        for items in f["cells"].as_object().unwrap().values() {
+            for it in items.as_array().unwrap() {
+                let t = squash(it["text"].as_str().unwrap());
+                assert!(text.contains(&t), "PDF lacks {t}");
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 119);
+    assert!(text.contains("令和8年11月"));
+    assert!(text.contains("資料２"));
+}
+
+#[test]
+fn same_input_and_date_give_byte_identical_outputs() {
+    let month = hard_month();
+    let a = month.build(&[]);
+    let b = month.build(&[]);
+    for name in [PDF, XLSX, "matrix.json"] {
+        let x = std::fs::read(a.out.join(name)).unwrap();
+        let y = std::fs::read(b.out.join(name)).unwrap();
+        assert!(x == y, "{name} differs between two runs");
+    }
+    let c = month.build(&["--date", "2026-12-01"]);
+    assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
+    let z = std::fs::read(c.out.join(PDF)).unwrap();
+    assert!(
+        z != std::fs::read(a.out.join(PDF)).unwrap(),
+        "the date is part of the PDF"
+    );
+    let text = squash(&tool("pdftotext", &["-raw"], &c.out.join(PDF)));
+    assert!(text.contains("令和8年12月"));
+}
+
+#[test]
+fn unusable_font_keeps_xlsx_and_json_and_exits_1_with_a_japanese_message() {
+    let run = hard_month().build(&["--font", "/nonexistent/NoSuchFont.ttf"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.out.join(XLSX).exists());
+    assert!(run.out.join("matrix.json").exists());
+    assert!(!run.out.join(PDF).exists());
+    assert!(
+        run.stdout
+            .contains("フォント「/nonexistent/NoSuchFont.ttf」を使えません"),
+        "{}",
+        run.stdout
+    );
+}
