@@ -8,7 +8,12 @@ use shiryo::{BuildOptions, Date};
 
 /// 審議会資料（各分野の現状と課題及び想定される解決策）を各課の提出ファイルから作成します。
 #[derive(Parser)]
-#[command(name = "shiryo", version, about, long_about = None)]
+#[command(
+    name = "shiryo",
+    version,
+    about = "審議会資料（各分野の現状と課題及び想定される解決策）を各課の提出ファイルから作成します。",
+    long_about = None
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,22 +21,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 資料を作成します（Excel・JSON・レポート）[build]
+    /// 資料を作成します（Excel・PDF・JSON・レポート）[build]
     Build {
         /// 提出ファイルのフォルダ [INPUT_DIR]
-        #[arg(default_value = "input")]
+        #[arg(default_value = "input", value_name = "INPUT_DIR")]
         input: PathBuf,
         /// 出力先フォルダ [OUTPUT_DIR]
-        #[arg(short, long, default_value = "output")]
+        #[arg(short, long, default_value = "output", value_name = "OUTPUT_DIR")]
         output: PathBuf,
         /// テンプレートファイル（既定: templates/matrix.xml、無ければ内蔵の既定値）[template]
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         template: Option<PathBuf>,
         /// 却下・読込失敗が一つでもあれば資料を書き出さない [strict]
         #[arg(long)]
         strict: bool,
         /// 資料の日付 YYYY-MM-DD（既定: 今日）[date]
-        #[arg(long, value_parser = parse_date)]
+        #[arg(long, value_parser = parse_date, value_name = "YYYY-MM-DD")]
         date: Option<Date>,
         /// PDF に使う日本語フォントのファイル（.ttc は FILE#番号 で書体を選択）[font]
         #[arg(long, value_name = "FILE[#INDEX]")]
@@ -40,10 +45,10 @@ enum Command {
     /// 提出ファイルを読んで確認だけします（何も書き出しません）[check]
     Check {
         /// 提出ファイルのフォルダ [INPUT_DIR]
-        #[arg(default_value = "input")]
+        #[arg(default_value = "input", value_name = "INPUT_DIR")]
         input: PathBuf,
         /// テンプレートファイル [template]
-        #[arg(long)]
+        #[arg(long, value_name = "FILE")]
         template: Option<PathBuf>,
     },
 }

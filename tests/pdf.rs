@@ -213,3 +213,24 @@ fn unusable_font_keeps_xlsx_and_json_and_exits_1_with_a_japanese_message() {
         run.stdout
     );
 }
+
+#[test]
+fn a_character_missing_from_the_font_is_reported_with_its_cell() {
+    let month = Month::new().sheet(
+        "総務課.xlsx",
+        "提出",
+        &[
+            &["分野", "区分", "内容"],
+            &["経営", "課題", "外字\u{E000}を含む氏名の扱い。"],
+        ],
+    );
+    let run = month.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("U+E000"), "{}", run.stdout);
+    assert!(run.stdout.contains("総務課.xlsx!提出!C2"), "{}", run.stdout);
+    assert_eq!(
+        run.item("外字\u{E000}を含む氏名の扱い。").field,
+        "経営",
+        "the text itself is kept"
+    );
+}

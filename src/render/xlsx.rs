@@ -60,6 +60,7 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
     let usable = (width - 1.5).max(2.0);
     let mut chunks = Vec::new();
     let mut text = String::new();
+    let mut chars = 0usize;
     let mut lines = 0usize;
     for item in items {
         let line = format!("・{}", item_line(item));
@@ -67,18 +68,22 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
             let too_many_lines = lines + piece.len() > max_lines;
-            let too_long = text.chars().count() + piece_text.chars().count() + 1 > MAX_CELL_CHARS;
+            let piece_chars = piece_text.chars().count();
+            let too_long = chars + piece_chars + 1 > MAX_CELL_CHARS;
             if lines > 0 && (too_many_lines || too_long) {
                 chunks.push(CellChunk {
                     text: std::mem::take(&mut text),
                     lines,
                 });
                 lines = 0;
+                chars = 0;
             }
             if !text.is_empty() {
                 text.push('\n');
+                chars += 1;
             }
             text.push_str(piece_text);
+            chars += piece_chars;
             lines += piece.len();
         }
     }
