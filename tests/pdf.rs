@@ -148,21 +148,10 @@ fn text_layer_recovers_every_item_exactly() {
 
 #[test]
 fn sample_month_text_layer_has_every_item() {
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
-    let out = tempfile::tempdir().unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_shiryo"))
-        .arg("build")
-        .arg(&input)
-        .arg("-o")
-        .arg(out.path())
-        .args(["--date", "2026-11-24"])
-        .output()
-        .unwrap();
-    assert_eq!(status.status.code(), Some(1));
-    let text = squash(&tool("pdftotext", &["-raw"], &out.path().join(PDF)));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("matrix.json")).unwrap())
-            .unwrap();
+    let run = common::build_at(&common::sample_input(), &[]);
+    assert_eq!(run.code, 1);
+    let text = squash(&tool("pdftotext", &["-raw"], &pdf_path(&run)));
+    let json = run.json();
     let mut n = 0;
     for f in json["fields"].as_array().unwrap() {
         for items in f["cells"].as_object().unwrap().values() {

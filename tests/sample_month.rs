@@ -3,29 +3,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::{Run, XLSX};
 
 fn build_sample() -> Run {
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = out_dir.path().join("out");
-    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
-    cmd.arg("build")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .args(["--date", "2026-11-24"]);
-    let o = cmd.output().unwrap();
-    Run {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        out,
-        _out_dir: out_dir,
-    }
+    common::build_at(&common::sample_input(), &[])
 }
 
 fn squash(s: &str) -> String {

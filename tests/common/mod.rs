@@ -23,7 +23,7 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub out: PathBuf,
-    pub _out_dir: tempfile::TempDir,
+    _out_dir: tempfile::TempDir,
 }
 
 impl Month {
@@ -62,15 +62,7 @@ impl Month {
 
     /// Runs `shiryo build` with extra arguments.
     pub fn build(&self, args: &[&str]) -> Run {
-        let out_dir = tempfile::tempdir().unwrap();
-        let out = out_dir.path().join("out");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
-        cmd.arg("build").arg(self.path()).arg("-o").arg(&out);
-        if !args.contains(&"--date") {
-            cmd.args(["--date", "2026-11-24"]);
-        }
-        cmd.args(args);
-        run(cmd, out, out_dir)
+        build_at(self.path(), args)
     }
 
     /// Runs `shiryo check`.
@@ -80,6 +72,24 @@ impl Month {
         cmd.arg("check").arg(self.path());
         run(cmd, out_dir.path().join("out"), out_dir)
     }
+}
+
+/// Runs `shiryo build INPUT -o (a fresh folder) --date 2026-11-24 ARGS`.
+pub fn build_at(input: &Path, args: &[&str]) -> Run {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("out");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+    cmd.arg("build").arg(input).arg("-o").arg(&out);
+    if !args.contains(&"--date") {
+        cmd.args(["--date", "2026-11-24"]);
+    }
+    cmd.args(args);
+    run(cmd, out, out_dir)
+}
+
+/// The shipped sample month.
+pub fn sample_input() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("input")
 }
 
 fn run(mut cmd: Command, out: PathBuf, out_dir: tempfile::TempDir) -> Run {
