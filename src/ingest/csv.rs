@@ -52,7 +52,7 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
         sheet_index: 0,
         file_department: &department,
     };
-    let grid = Grid::new((0, 0), rows);
+    let grid = Grid::from_rows((0, 0), rows).map_err(|e| e.to_string())?;
     let mut out = read_grid(&grid, &src, template).unwrap_or_else(|| FileResult {
         skipped: vec![Skipped {
             file: name.to_string(),

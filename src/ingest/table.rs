@@ -2,7 +2,7 @@
 //! long and wide layouts, header aliases, merged cells, fill-down, example
 //! rows and the department.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
 use crate::normalize::{self, header_key};
@@ -22,68 +22,104 @@ const EXAMPLE_HEADERS: &[&str] = &[
 const DEPARTMENT_HEADERS: &[&str] = &["担当課", "課名", "所属", "部署", "部署名", "提出課"];
 const EXAMPLE_ROW_PREFIXES: &[&str] = &["記入例", "例）", "（例）", "【例】", "例)", "(例)"];
 
-/// A rectangle of cell texts with absolute positions and merged ranges.
+/// Most non-blank cells read from one sheet; a larger sheet fails its file.
+pub const MAX_CELLS: usize = 200_000;
+/// Most merged ranges read from one sheet.
+pub const MAX_MERGES: usize = 20_000;
+
+/// The non-blank cells of a sheet, sparse, with absolute 0-based positions
+/// and merged ranges: a stray value at XFD1048576 costs one entry.
 #[derive(Debug, Default)]
 pub struct Grid {
-    origin: (u32, u32),
-    rows: Vec<Vec<String>>,
-    /// Covered cell → top-left cell of its merged range.
-    covered: HashMap<(u32, u32), (u32, u32)>,
+    rows: BTreeMap<u32, BTreeMap<u32, String>>,
+    cells: usize,
+    /// Merged ranges (inclusive start and end) larger than one cell.
+    merges: Vec<((u32, u32), (u32, u32))>,
 }
 
+/// A sheet too large to be a submission.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "シートに記入されたセルが多すぎます（{MAX_CELLS} セルを超えています）。不要な行や列を削除して保存し直してください。"
+)]
+pub struct TooLarge;
+
 impl Grid {
-    /// A grid whose first row and column are at the absolute `origin`.
-    pub fn new(origin: (u32, u32), rows: Vec<Vec<String>>) -> Grid {
-        Grid {
-            origin,
-            rows,
-            covered: HashMap::new(),
+    /// A grid from rows of texts whose first cell is at the absolute `origin`.
+    pub fn from_rows(origin: (u32, u32), rows: Vec<Vec<String>>) -> Result<Grid, TooLarge> {
+        let mut g = Grid::default();
+        for (r, row) in rows.into_iter().enumerate() {
+            for (c, v) in row.into_iter().enumerate() {
+                g.set(origin.0 + r as u32, origin.1 + c as u32, v)?;
+            }
         }
+        Ok(g)
+    }
+
+    /// Stores a cell; blank (white space only) cells are not stored.
+    pub fn set(&mut self, r: u32, c: u32, value: String) -> Result<(), TooLarge> {
+        if value.trim().is_empty() {
+            return Ok(());
+        }
+        self.cells += 1;
+        if self.cells > MAX_CELLS {
+            return Err(TooLarge);
+        }
+        self.rows.entry(r).or_default().insert(c, value);
+        Ok(())
     }
 
     /// Records a merged range (inclusive, absolute, 0-based).
     pub fn add_merge(&mut self, start: (u32, u32), end: (u32, u32)) {
-        let last = self.last_row();
-        // Only the part of a merge that lies within the used rows matters.
-        for r in start.0..=end.0.min(last) {
-            for c in start.1..=end.1.min(start.1 + 16384) {
-                if (r, c) != start {
-                    self.covered.insert((r, c), start);
-                }
-            }
+        if start != end && self.merges.len() < MAX_MERGES {
+            self.merges.push((start, end));
         }
     }
 
     /// Last used absolute row.
     pub fn last_row(&self) -> u32 {
-        self.origin.0 + self.rows.len().saturating_sub(1) as u32
+        self.rows.keys().next_back().copied().unwrap_or(0)
     }
 
-    fn last_col(&self) -> u32 {
-        let w = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        self.origin.1 + w.saturating_sub(1) as u32
+    /// True when nothing is written in the sheet.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The merge origin covering this cell, if it is covered (not the origin).
+    fn merge_origin(&self, r: u32, c: u32) -> Option<(u32, u32)> {
+        self.merges
+            .iter()
+            .find(|(s, e)| (s.0..=e.0).contains(&r) && (s.1..=e.1).contains(&c) && *s != (r, c))
+            .map(|(s, _)| *s)
     }
 
     /// The text written in this very cell (empty when covered by a merge).
     pub fn own(&self, r: u32, c: u32) -> &str {
-        if r < self.origin.0 || c < self.origin.1 || self.covered.contains_key(&(r, c)) {
-            return "";
+        match self.rows.get(&r).and_then(|row| row.get(&c)) {
+            Some(v) if self.merge_origin(r, c).is_none() => v,
+            _ => "",
         }
-        self.rows
-            .get((r - self.origin.0) as usize)
-            .and_then(|row| row.get((c - self.origin.1) as usize))
-            .map(|s| s.as_str())
-            .unwrap_or("")
-    }
-
-    /// The merge origin covering this cell, if any.
-    fn merge_origin(&self, r: u32, c: u32) -> Option<(u32, u32)> {
-        self.covered.get(&(r, c)).copied()
     }
 
     fn own_nonblank(&self, r: u32, c: u32) -> Option<&str> {
         let v = self.own(r, c);
         (!v.trim().is_empty()).then_some(v)
+    }
+
+    /// The non-blank cells of a row that are not covered by a merge.
+    fn row_cells(&self, r: u32) -> impl Iterator<Item = (u32, &str)> + '_ {
+        self.rows
+            .get(&r)
+            .into_iter()
+            .flatten()
+            .filter(move |(c, _)| self.merge_origin(r, **c).is_none())
+            .map(|(c, v)| (*c, v.as_str()))
+    }
+
+    /// Rows with at least one stored cell, from `from` on.
+    fn rows_from(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
+        self.rows.range(from..).map(|(r, _)| *r)
     }
 }
 
@@ -167,18 +203,13 @@ impl Header {
 }
 
 fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
-    let last_col = grid.last_col();
-    let first = grid.origin.0;
-    for r in first..=grid.last_row().min(HEADER_SEARCH_ROWS - 1) {
+    for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
         let mut h = Header {
             row: r,
             ..Header::default()
         };
         let mut field = None;
-        for c in grid.origin.1..=last_col {
-            let Some(text) = grid.own_nonblank(r, c) else {
-                continue;
-            };
+        for (c, text) in grid.row_cells(r) {
             match header_role(text, template) {
                 Some(Role::Field) => {
                     field.get_or_insert(c);
@@ -213,17 +244,13 @@ fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
 
 /// Department from a label cell (担当課, 所属, …) above the header row.
 fn department_label(grid: &Grid, header_row: u32) -> Option<String> {
-    let last_col = grid.last_col();
-    for r in grid.origin.0..header_row {
-        for c in grid.origin.1..=last_col {
-            let Some(text) = grid.own_nonblank(r, c) else {
-                continue;
-            };
+    for r in grid.rows_from(0).take_while(|&r| r < header_row) {
+        for (c, text) in grid.row_cells(r) {
             let key = header_key(text);
             if !DEPARTMENT_HEADERS.iter().any(|h| header_key(h) == key) {
                 continue;
             }
-            let right = (c + 1..=last_col).find_map(|cc| grid.own_nonblank(r, cc));
+            let right = grid.row_cells(r).find(|(cc, _)| *cc > c).map(|(_, v)| v);
             let below = (r + 1 < header_row)
                 .then(|| grid.own_nonblank(r + 1, c))
                 .flatten();
@@ -261,13 +288,10 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
     let mut out = FileResult::default();
     let mut last_field: Option<String> = None;
     let mut last_kind: Option<String> = None;
-    let last_col = grid.last_col();
-
-    for r in header.row + 1..=grid.last_row() {
-        let Some(first_col) =
-            (grid.origin.1..=last_col).find(|&c| grid.own_nonblank(r, c).is_some())
-        else {
-            // Blank, or covered only by merges from rows above: not an input row.
+    let rows: Vec<u32> = grid.rows_from(header.row + 1).collect();
+    for r in rows {
+        let Some((first_col, _)) = grid.row_cells(r).next() else {
+            // Covered only by merges from rows above: not an input row.
             continue;
         };
         let first_text = grid.own(r, first_col);
@@ -393,12 +417,13 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        Grid::new(
+        Grid::from_rows(
             (0, 0),
             rows.iter()
                 .map(|r| r.iter().map(|s| s.to_string()).collect())
                 .collect(),
         )
+        .unwrap()
     }
 
     fn src() -> SheetSource<'static> {
@@ -483,6 +508,30 @@ mod tests {
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[1].field.value, "DX推進");
         assert!(r.fill_downs[0].merged);
+    }
+
+    #[test]
+    fn a_stray_cell_far_away_costs_nothing() {
+        let mut g = grid(&[&["分野", "区分", "内容"], &["経営", "課題", "本文"]]);
+        g.set(1_048_575, 16_383, "x".into()).unwrap();
+        g.set(500_000, 3, "  ".into()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        assert_eq!(r.rows.len(), 1);
+        assert_eq!(
+            r.skipped_rows, 1,
+            "the stray value is reported, not silently dropped"
+        );
+        assert_eq!(r.skipped[0].cell.as_deref(), Some("XFD1048576"));
+    }
+
+    #[test]
+    fn too_many_cells_is_an_error() {
+        let mut g = Grid::default();
+        let mut result = Ok(());
+        for i in 0..=MAX_CELLS as u32 {
+            result = result.and(g.set(i, 0, "x".into()));
+        }
+        assert_eq!(result, Err(TooLarge));
     }
 
     #[test]

@@ -36,10 +36,7 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
                 .push(skip("表のシートではありません（グラフなど）。"));
             continue;
         }
-        let range = book
-            .worksheet_range(&sheet.name)
-            .map_err(|e| explain(&e.to_string()))?;
-        let mut grid = to_grid(&range);
+        let mut grid = read_sheet(&mut book, &sheet.name)?;
         let merges = match &mut book {
             Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default(),
             Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default(),
@@ -62,7 +59,7 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
                 out.skipped_rows += r.skipped_rows;
                 out.fill_downs.extend(r.fill_downs);
             }
-            None => out.skipped.push(skip(if range.is_empty() {
+            None => out.skipped.push(skip(if grid.is_empty() {
                 "空のシートです。"
             } else {
                 "見出し行（分野・区分・内容、または分野と区分の列）が見つからないシートです（説明用のシートなど）。"
@@ -78,15 +75,34 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
     Ok(out)
 }
 
-fn to_grid(range: &calamine::Range<Data>) -> Grid {
-    let Some(start) = range.start() else {
-        return Grid::default();
-    };
-    let rows = range
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
-        .collect();
-    Grid::new(start, rows)
+/// The cells of one sheet. An .xlsx sheet is streamed cell by cell (a
+/// range would allocate the whole rectangle up to the last used cell).
+fn read_sheet<R: std::io::Read + std::io::Seek>(
+    book: &mut Sheets<R>,
+    name: &str,
+) -> Result<Grid, String> {
+    let mut grid = Grid::default();
+    if let Sheets::Xlsx(x) = book {
+        let mut cells = x
+            .worksheet_cells_reader(name)
+            .map_err(|e| explain(&e.to_string()))?;
+        while let Some(cell) = cells.next_cell().map_err(|e| explain(&e.to_string()))? {
+            let (r, c) = cell.get_position();
+            let data: Data = cell.get_value().clone().into();
+            grid.set(r, c, cell_text(&data))
+                .map_err(|e| e.to_string())?;
+        }
+        return Ok(grid);
+    }
+    let range = book
+        .worksheet_range(name)
+        .map_err(|e| explain(&e.to_string()))?;
+    for (r, c, d) in range.used_cells() {
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        grid.set(r0 + r as u32, c0 + c as u32, cell_text(d))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(grid)
 }
 
 /// A cell as text; formulas are read by their cached value.
