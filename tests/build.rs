@@ -315,7 +315,8 @@ fn corrupt_workbook_fails_alone_and_the_rest_is_built() {
         failed[0]["reason"]
             .as_str()
             .unwrap()
-            .contains("読み取れません")
+            .contains("壊れています"),
+        "{failed:?}"
     );
     run.item("一件");
 }

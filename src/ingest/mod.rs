@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod minutes;
+pub mod sniff;
 pub mod table;
 pub mod workbook;
 
@@ -13,6 +14,7 @@ use std::path::Path;
 
 use crate::normalize;
 use crate::template::{ColumnKey, Template};
+use sniff::Format;
 
 /// A cell value with the reference of the cell it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,12 +177,6 @@ pub struct FileResult {
     pub note: Option<String>,
 }
 
-enum Kind {
-    Workbook,
-    Csv,
-    Minutes,
-}
-
 /// Reads every file directly in `dir` (SPEC §2), in file name order.
 pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
@@ -203,21 +199,16 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
     for (name, path) in names {
         let lower = name.to_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        let kind = if name.starts_with("~$") {
+        let promised = if name.starts_with("~$") {
             Err("Excel の作業中に作られる一時ファイル（ロックファイル）です。".to_string())
         } else if name.starts_with('.') {
             Err("隠しファイルです。".to_string())
         } else {
-            match ext {
-                "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => Ok(Kind::Workbook),
-                "csv" => Ok(Kind::Csv),
-                "docx" => Ok(Kind::Minutes),
-                _ => Err(format!(
-                    "提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx）だけを読み込みます。"
-                )),
-            }
+            Format::from_extension(ext).ok_or_else(|| {
+                format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx）だけを読み込みます。")
+            })
         };
-        let kind = match kind {
+        let promised = match promised {
             Ok(k) => k,
             Err(reason) => {
                 out.skipped.push(Skipped {
@@ -233,13 +224,33 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
                 continue;
             }
         };
-        let (label, result) = match kind {
-            Kind::Workbook => ("Excel", guarded(|| workbook::read(&path, &name, template))),
-            Kind::Csv => ("CSV", guarded(|| csv::read(&path, &name, template))),
-            Kind::Minutes => ("会議録", guarded(|| minutes::read(&path, &name, template))),
+        let (format, misnamed) = match sniff::sniff(&path) {
+            Ok(f) => (f, f != promised),
+            Err(reason) => {
+                out.failed.push(Failed {
+                    file: name.clone(),
+                    reason: reason.clone(),
+                });
+                out.files.push(FileRecord {
+                    name,
+                    status: FileStatus::Failed(reason),
+                });
+                continue;
+            }
         };
+        let result = guarded(|| read_as(format, &path, &name, template));
         match result {
-            Ok(r) => {
+            Ok(mut r) => {
+                if misnamed {
+                    let note = format!(
+                        "拡張子は .{ext} ですが中身は {} でした。中身のとおりに読み込みました",
+                        format.label()
+                    );
+                    r.note = Some(match r.note.take() {
+                        Some(n) => format!("{note}。{n}"),
+                        None => note,
+                    });
+                }
                 let rows = r.rows.len() + r.skipped_rows;
                 if out.meeting_number.is_none() {
                     out.meeting_number = r.meeting_number;
@@ -252,7 +263,7 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
                     name,
                     status: FileStatus::Read {
                         rows,
-                        kind: label,
+                        kind: format.label(),
                         note: r.note,
                     },
                 });
@@ -270,6 +281,22 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
         }
     }
     Ok(out)
+}
+
+/// Reads one file with the reader of its real format.
+pub fn read_as(
+    format: Format,
+    path: &Path,
+    name: &str,
+    template: &Template,
+) -> Result<FileResult, String> {
+    match format {
+        Format::Csv => csv::read(path, name, template),
+        Format::Docx => minutes::read(path, name, template),
+        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
+            workbook::read(path, name, format, template)
+        }
+    }
 }
 
 /// Runs a reader so that a panic inside a parser becomes a failed file.

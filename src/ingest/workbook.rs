@@ -2,16 +2,32 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Sheets, open_workbook_auto};
+use calamine::{Data, Reader, SheetType, SheetVisible, Sheets, open_workbook};
 
+use super::sniff::Format;
 use super::table::{Grid, SheetSource, read_grid};
 use super::{FileResult, Skipped, file_stem};
 use crate::normalize;
 use crate::template::Template;
 
 /// Reads every visible sheet of a workbook.
-pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, String> {
-    let mut book = open_workbook_auto(path).map_err(|e| explain(&e.to_string()))?;
+pub fn read(
+    path: &Path,
+    name: &str,
+    format: Format,
+    template: &Template,
+) -> Result<FileResult, String> {
+    let err = |e: &dyn std::fmt::Display| explain(&e.to_string());
+    let mut book: Sheets<_> = match format {
+        Format::Xlsx => {
+            Sheets::Xlsx(open_workbook(path).map_err(|e: calamine::XlsxError| err(&e))?)
+        }
+        Format::Xlsb => {
+            Sheets::Xlsb(open_workbook(path).map_err(|e: calamine::XlsbError| err(&e))?)
+        }
+        Format::Xls => Sheets::Xls(open_workbook(path).map_err(|e: calamine::XlsError| err(&e))?),
+        _ => Sheets::Ods(open_workbook(path).map_err(|e: calamine::OdsError| err(&e))?),
+    };
     let file_department = normalize::department_from_stem(file_stem(name));
     let sheets = book.sheets_metadata().to_vec();
     let mut out = FileResult::default();
