@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub date: Date,
     /// `--font FILE[#INDEX]` for the PDF.
     pub font: Option<String>,
+    /// How untrusted files are parsed.
+    pub isolation: ingest::Isolation,
 }
 
 /// The result of a run that got as far as a report.
@@ -75,7 +77,7 @@ pub enum Error {
 /// Reads, builds and (unless checking) writes everything.
 pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let template = Template::load(opts.template.as_deref())?;
-    let ingested = ingest::ingest_dir(&opts.input, &template)?;
+    let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation)?;
     let files = ingested.files.clone();
     let m = matrix::build(ingested, &template);
     let problems = m.counts.rejected + m.counts.failed > 0 || !m.counts.reconciles();
@@ -96,17 +98,24 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
             Err(message) => extras.problems.push(message),
         }
-        for (name, bytes) in targets {
-            let path = out.join(name);
-            write(&path, &bytes)?;
-            extras.outputs.push(path.display().to_string());
-            written.push(path);
-        }
+        let mut files_out: Vec<(PathBuf, Vec<u8>)> = targets
+            .into_iter()
+            .map(|(name, bytes)| (out.join(name), bytes))
+            .collect();
         let report_path = out.join(render::REPORT_NAME);
-        extras.outputs.push(report_path.display().to_string());
+        extras.outputs = files_out
+            .iter()
+            .map(|(p, _)| p)
+            .chain([&report_path])
+            .map(|p| p.display().to_string())
+            .collect();
         let text = report::render(&m, &files, opts.date, &extras);
-        write(&report_path, text.as_bytes())?;
-        written.push(report_path);
+        files_out.push((report_path, text.clone().into_bytes()));
+        render::write_all_atomic(&files_out).map_err(|(path, e)| Error::Output {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        written = files_out.into_iter().map(|(p, _)| p).collect();
         return Ok(Outcome {
             report: text,
             exit_code: i32::from(problems || !extras.problems.is_empty()),
@@ -162,13 +171,6 @@ fn prepare_output_dir(out: &Path) -> Result<(), Error> {
     }
     std::fs::create_dir(out).map_err(|e| Error::Output {
         path: out.display().to_string(),
-        reason: e.to_string(),
-    })
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    render::write_atomic(path, bytes).map_err(|e| Error::Output {
-        path: path.display().to_string(),
         reason: e.to_string(),
     })
 }

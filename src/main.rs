@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use shiryo::ingest::Isolation;
+use shiryo::ingest::worker::WorkerCommand;
 use shiryo::{BuildOptions, Date};
 
 /// 審議会資料（各分野の現状と課題及び想定される解決策）を各課の提出ファイルから作成します。
@@ -51,6 +53,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         template: Option<PathBuf>,
     },
+    /// (内部用) 提出ファイルを別プロセスで読み取ります
+    #[command(name = "__worker", hide = true)]
+    Worker {
+        #[arg(long)]
+        template: Option<PathBuf>,
+    },
+}
+
+/// The worker command line for this binary: the same executable, hidden
+/// subcommand, same template.
+fn isolation(template: Option<&PathBuf>) -> Isolation {
+    match std::env::current_exe() {
+        Ok(exe) => {
+            let mut args = vec!["__worker".to_string()];
+            if let Some(t) = template {
+                args.push("--template".into());
+                args.push(t.display().to_string());
+            }
+            Isolation::Worker(WorkerCommand { exe, args })
+        }
+        Err(_) => Isolation::InProcess,
+    }
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -62,6 +86,9 @@ fn parse_date(s: &str) -> Result<Date, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let opts = match cli.command {
+        Command::Worker { template } => {
+            return ExitCode::from(shiryo::ingest::worker::serve(template.as_deref()) as u8);
+        }
         Command::Build {
             input,
             output,
@@ -72,6 +99,7 @@ fn main() -> ExitCode {
         } => BuildOptions {
             input,
             output: Some(output),
+            isolation: isolation(template.as_ref()),
             template,
             strict,
             date: date.unwrap_or_else(Date::today),
@@ -80,6 +108,7 @@ fn main() -> ExitCode {
         Command::Check { input, template } => BuildOptions {
             input,
             output: None,
+            isolation: isolation(template.as_ref()),
             template,
             strict: false,
             date: Date::today(),

@@ -12,7 +12,9 @@ pub const DEFAULT_XML: &str = include_str!("../templates/matrix.xml");
 
 /// The four statement kinds (区分) of the matrix, in handout order.
 /// Their keys are fixed by the `matrix.json` schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum ColumnKey {
     /// 審議会での主な意見
     Council,

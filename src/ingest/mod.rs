@@ -9,15 +9,18 @@ pub mod minutes;
 pub mod sniff;
 pub mod table;
 pub mod workbook;
+pub mod worker;
 
 use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::normalize;
 use crate::template::{ColumnKey, Template};
 use sniff::Format;
 
 /// A cell value with the reference of the cell it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Located {
     /// The raw text (possibly empty).
     pub value: String,
@@ -26,7 +29,7 @@ pub struct Located {
 }
 
 /// Which 区分 an entry belongs to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum KindSpec {
     /// A 区分 cell of the long layout, still to be resolved.
     Cell(Located),
@@ -35,7 +38,7 @@ pub enum KindSpec {
 }
 
 /// One statement cell of a row: its 区分, its text and the examples cell.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawEntry {
     /// The 区分.
     pub kind: KindSpec,
@@ -46,7 +49,7 @@ pub struct RawEntry {
 }
 
 /// One input row of a data sheet (or one paragraph of the minutes).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RawRow {
     /// File name (no directory).
     pub file: String,
@@ -65,7 +68,7 @@ pub struct RawRow {
 }
 
 /// An input that was deliberately not used, with the reason.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Skipped {
     /// File name.
     pub file: String,
@@ -78,7 +81,7 @@ pub struct Skipped {
 }
 
 /// A file that could not be read at all.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failed {
     /// File name.
     pub file: String,
@@ -87,7 +90,7 @@ pub struct Failed {
 }
 
 /// A blank or merged 分野/区分 cell that took the value of the row above.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FillDown {
     /// File name.
     pub file: String,
@@ -161,7 +164,7 @@ pub enum IngestError {
 }
 
 /// What one reader returns for one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct FileResult {
     /// Data rows.
     pub rows: Vec<RawRow>,
@@ -177,8 +180,65 @@ pub struct FileResult {
     pub note: Option<String>,
 }
 
+/// How untrusted files are parsed.
+#[derive(Debug, Clone)]
+pub enum Isolation {
+    /// In this process (tests, library use): a panic is caught, an abort is not.
+    InProcess,
+    /// In a worker child process with memory and CPU limits; a crash fails
+    /// only the file being parsed.
+    Worker(worker::WorkerCommand),
+}
+
+/// A file to parse: its name and the format its extension promises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    /// Full path.
+    pub path: std::path::PathBuf,
+    /// File name shown to the user.
+    pub name: String,
+    /// Format from the extension.
+    pub promised: Format,
+}
+
+/// A parsed file: its real format and its rows.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Parsed {
+    /// The format found in the content.
+    pub format: Option<Format>,
+    /// Rows, skipped rows, fill-downs.
+    pub result: FileResult,
+}
+
+/// Sniffs and reads one file (SPEC §2; content decides the format).
+pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, String> {
+    guarded(|| {
+        let format = sniff::sniff(&job.path)?;
+        let mut result = read_as(format, &job.path, &job.name, template)?;
+        if format != job.promised {
+            let ext = job.name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+            let note = format!(
+                "拡張子は .{ext} ですが中身は{}でした。中身のとおりに読み込みました",
+                format.label()
+            );
+            result.note = Some(match result.note.take() {
+                Some(n) => format!("{note}。{n}"),
+                None => note,
+            });
+        }
+        Ok(Parsed {
+            format: Some(format),
+            result,
+        })
+    })
+}
+
 /// Reads every file directly in `dir` (SPEC §2), in file name order.
-pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestError> {
+pub fn ingest_dir(
+    dir: &Path,
+    template: &Template,
+    isolation: &Isolation,
+) -> Result<Ingested, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
         reason: e.to_string(),
@@ -196,6 +256,10 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
     names.sort();
 
     let mut out = Ingested::default();
+    let mut pool = match isolation {
+        Isolation::Worker(cmd) => Some(worker::WorkerPool::new(cmd.clone())),
+        Isolation::InProcess => None,
+    };
     for (name, path) in names {
         let lower = name.to_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -224,33 +288,17 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
                 continue;
             }
         };
-        let (format, misnamed) = match sniff::sniff(&path) {
-            Ok(f) => (f, f != promised),
-            Err(reason) => {
-                out.failed.push(Failed {
-                    file: name.clone(),
-                    reason: reason.clone(),
-                });
-                out.files.push(FileRecord {
-                    name,
-                    status: FileStatus::Failed(reason),
-                });
-                continue;
-            }
+        let job = Job {
+            path,
+            name: name.clone(),
+            promised,
         };
-        let result = guarded(|| read_as(format, &path, &name, template));
-        match result {
-            Ok(mut r) => {
-                if misnamed {
-                    let note = format!(
-                        "拡張子は .{ext} ですが中身は {} でした。中身のとおりに読み込みました",
-                        format.label()
-                    );
-                    r.note = Some(match r.note.take() {
-                        Some(n) => format!("{note}。{n}"),
-                        None => note,
-                    });
-                }
+        let parsed = match pool.as_mut() {
+            Some(pool) => pool.parse(&job, template),
+            None => parse_file(&job, template),
+        };
+        match parsed {
+            Ok(Parsed { format, result: r }) => {
                 let rows = r.rows.len() + r.skipped_rows;
                 if out.meeting_number.is_none() {
                     out.meeting_number = r.meeting_number;
@@ -263,7 +311,7 @@ pub fn ingest_dir(dir: &Path, template: &Template) -> Result<Ingested, IngestErr
                     name,
                     status: FileStatus::Read {
                         rows,
-                        kind: format.label(),
+                        kind: format.unwrap_or(promised).label(),
                         note: r.note,
                     },
                 });
@@ -300,7 +348,7 @@ pub fn read_as(
 }
 
 /// Runs a reader so that a panic inside a parser becomes a failed file.
-fn guarded(f: impl FnOnce() -> Result<FileResult, String>) -> Result<FileResult, String> {
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err("ファイルの中身が壊れているため読み取れません。Excel で開いて保存し直してから、もう一度提出してもらってください。".into())
     })

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// What a file really is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     /// Office Open XML workbook (.xlsx, .xlsm).
     Xlsx,
@@ -145,6 +145,12 @@ fn check_zip(path: &Path) -> Result<Format, String> {
     }
     let mut content_types = String::new();
     let mut mimetype = String::new();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    let has_entry = |n: &str| names.iter().any(|x| x == n);
     // Read every entry to its end: the zip reader checks the CRC there, so a
     // flipped byte inside sheet data fails the file instead of changing text.
     for i in 0..zip.len() {
@@ -181,6 +187,13 @@ fn check_zip(path: &Path) -> Result<Format, String> {
         return Ok(Format::Xlsx);
     }
     if content_types.contains("wordprocessingml") {
+        return Ok(Format::Docx);
+    }
+    // Packages written by other tools may lack the content types part.
+    if has_entry("xl/workbook.xml") {
+        return Ok(Format::Xlsx);
+    }
+    if has_entry("word/document.xml") {
         return Ok(Format::Docx);
     }
     Err("ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。".into())

@@ -6,7 +6,7 @@ pub mod pdf;
 pub mod xlsx;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// File name of the Excel handout.
 pub const XLSX_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.xlsx";
@@ -17,9 +17,39 @@ pub const JSON_NAME: &str = "matrix.json";
 /// File name of the run report.
 pub const REPORT_NAME: &str = "report.txt";
 
-/// Writes a file atomically: a temporary file in the same folder, then a
-/// rename, so an existing file is only ever replaced by a complete one.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes all outputs or none: every target is checked first (a folder in
+/// its place, or a file another program holds open, stops the run before
+/// anything changes), then each is written to a temporary file in its folder
+/// and only then renamed over the old one. Temporary files never stay
+/// behind. The error names the file that failed.
+pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, std::io::Error)> {
+    for (path, _) in files {
+        if path.is_dir() {
+            let e = std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "同じ名前のフォルダがあります",
+            );
+            return Err((path.clone(), e));
+        }
+        if path.exists() {
+            // Fails while another program (Excel, a PDF viewer on Windows) locks it.
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| (path.clone(), e))?;
+        }
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        staged.push((path, stage(path, bytes).map_err(|e| (path.clone(), e))?));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -37,8 +67,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// The text of an item as printed: text and `＜examples＞`.

@@ -1,0 +1,181 @@
+//! Parsing untrusted files in a worker child process (the same binary,
+//! hidden subcommand `__worker`), so that neither a panic nor an abort nor
+//! memory exhaustion inside a parser can take the month's batch down.
+//!
+//! One worker parses the files one after another (no process per file); the
+//! parent sends a [`Job`] per line and reads one JSON answer per line. If the
+//! worker dies or hangs, that file fails with a plain reason and a fresh
+//! worker takes the rest.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use super::{Job, Parsed, parse_file};
+use crate::template::Template;
+
+/// Address space a worker may use.
+pub const MEMORY_LIMIT: u64 = 448 * 1024 * 1024;
+/// CPU seconds a worker may use in all.
+pub const CPU_LIMIT_SECS: u64 = 300;
+/// Wall-clock time one file may take.
+pub const FILE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How to start a worker: the program and its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkerCommand {
+    /// The shiryo binary.
+    pub exe: PathBuf,
+    /// Arguments (`__worker`, and `--template FILE` when one was given).
+    pub args: Vec<String>,
+}
+
+struct Running {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+}
+
+/// A worker started on demand and restarted after a crash.
+pub struct WorkerPool {
+    cmd: WorkerCommand,
+    running: Option<Running>,
+}
+
+impl WorkerPool {
+    /// A pool that starts its worker with the first file.
+    pub fn new(cmd: WorkerCommand) -> WorkerPool {
+        WorkerPool { cmd, running: None }
+    }
+
+    fn spawn(&self) -> std::io::Result<Running> {
+        let mut child = Command::new(&self.cmd.exe)
+            .args(&self.cmd.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped");
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Running {
+            child,
+            stdin,
+            lines,
+        })
+    }
+
+    /// Parses one file in the worker; falls back to this process only when
+    /// no worker can be started at all.
+    pub fn parse(&mut self, job: &Job, template: &Template) -> Result<Parsed, String> {
+        if self.running.is_none() {
+            match self.spawn() {
+                Ok(r) => self.running = Some(r),
+                Err(_) => return parse_file(job, template),
+            }
+        }
+        let running = self.running.as_mut().expect("started above");
+        let request = serde_json::to_string(job).expect("a job always serialises");
+        let sent = writeln!(running.stdin, "{request}").and_then(|_| running.stdin.flush());
+        let answer = match sent {
+            Ok(()) => running.lines.recv_timeout(FILE_TIMEOUT),
+            Err(_) => Err(RecvTimeoutError::Disconnected),
+        };
+        match answer {
+            Ok(line) => serde_json::from_str::<Result<Parsed, String>>(&line).unwrap_or_else(|e| {
+                Err(format!("内部エラー: 読み取り結果を受け取れません（{e}）。"))
+            }),
+            Err(RecvTimeoutError::Timeout) => {
+                let mut r = self.running.take().expect("running");
+                let _ = r.child.kill();
+                let _ = r.child.wait();
+                Err(format!(
+                    "読み取りに時間がかかりすぎたため中断しました（{} 秒）。ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。",
+                    FILE_TIMEOUT.as_secs()
+                ))
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let mut r = self.running.take().expect("running");
+                let status = r.child.wait().ok();
+                Err(format!(
+                    "読み取り中に処理が異常終了しました（{}）。ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。",
+                    describe(status)
+                ))
+            }
+        }
+    }
+}
+
+impl Drop for WorkerPool {
+    fn drop(&mut self) {
+        if let Some(mut r) = self.running.take() {
+            drop(r.stdin);
+            let _ = r.child.wait();
+        }
+    }
+}
+
+fn describe(status: Option<std::process::ExitStatus>) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        match status.and_then(|s| s.signal()) {
+            Some(6) | Some(9) => return "メモリの上限を超えました",
+            Some(24) => return "処理時間の上限を超えました",
+            Some(11) | Some(7) => return "不正なデータで停止しました",
+            _ => {}
+        }
+    }
+    let _ = status;
+    "原因不明"
+}
+
+/// Applies the worker's memory and CPU limits (Unix; elsewhere the process
+/// boundary alone protects the batch).
+fn limit_resources() {
+    #[cfg(unix)]
+    {
+        let _ = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_LIMIT, MEMORY_LIMIT);
+        let _ = rlimit::setrlimit(rlimit::Resource::CPU, CPU_LIMIT_SECS, CPU_LIMIT_SECS);
+    }
+}
+
+/// The worker's main loop: one [`Job`] per input line, one answer per
+/// output line. Returns the process exit code.
+pub fn serve(template: Option<&std::path::Path>) -> i32 {
+    limit_resources();
+    // A parser panic is answered as a failed file; keep stderr quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    let Ok(template) = Template::load(template) else {
+        return 2;
+    };
+    let stdin = std::io::stdin().lock();
+    let mut stdout = std::io::stdout().lock();
+    for line in stdin.lines() {
+        let Ok(line) = line else { break };
+        let answer = match serde_json::from_str::<Job>(&line) {
+            Ok(job) => parse_file(&job, &template),
+            Err(e) => Err(format!("内部エラー: 依頼を読めません（{e}）。")),
+        };
+        let Ok(text) = serde_json::to_string(&answer) else {
+            return 2;
+        };
+        if writeln!(stdout, "{text}")
+            .and_then(|_| stdout.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    0
+}

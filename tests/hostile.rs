@@ -1,0 +1,359 @@
+//! Hostile and broken inputs (issue 4): each test puts one bad file beside a
+//! good one, runs the real binary and checks that the batch finishes fast,
+//! in bounded memory, keeps the good file and reports the bad one.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use common::{Month, Run};
+use rust_xlsxwriter::Workbook;
+
+const GOOD_TEXT: &str = "良いファイルの項目。";
+
+fn good(month: Month) -> Month {
+    month.sheet(
+        "良い課.xlsx",
+        "回答",
+        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD_TEXT]],
+    )
+}
+
+/// Peak resident memory of any child process so far, in MB.
+fn children_peak_mb() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage only writes into the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Builds the month and checks the common promises; returns the run.
+fn run_hostile(month: Month) -> Run {
+    let start = Instant::now();
+    let run = month.build(&[]);
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    assert!(
+        children_peak_mb() < 512.0,
+        "peak memory {} MB",
+        children_peak_mb()
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let item = run.item(GOOD_TEXT);
+    assert_eq!(
+        item.departments,
+        vec!["良い課"],
+        "the good file is still in matrix.json"
+    );
+    run
+}
+
+/// The bad file must be failed with a reason containing `needle`; exit 1.
+fn assert_failed(run: &Run, file: &str, needle: &str) {
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let failed = run.json()["failed"].as_array().unwrap().clone();
+    let entry = failed
+        .iter()
+        .find(|f| f["file"] == file)
+        .unwrap_or_else(|| panic!("{file} not failed: {failed:?}\n{}", run.stdout));
+    let reason = entry["reason"].as_str().unwrap();
+    assert!(reason.contains(needle), "{file}: {reason}");
+    assert!(run.report().contains(file));
+}
+
+fn xlsx_bytes(rows: &[(u32, u16, &str)]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, c, v) in rows {
+        ws.write_string(*r, *c, *v).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn header_rows(text: &str) -> Vec<u8> {
+    xlsx_bytes(&[
+        (0, 0, "分野"),
+        (0, 1, "区分"),
+        (0, 2, "内容"),
+        (1, 0, "財務"),
+        (1, 1, "課題"),
+        (1, 2, text),
+    ])
+}
+
+/// Rewrites a zip with every entry stored (not compressed).
+fn restore_uncompressed(bytes: &[u8]) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..src.len() {
+        let mut e = src.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        out.start_file(name, stored).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn truncated_zip() {
+    let bytes = header_rows("途中で切れた");
+    let run = run_hostile(good(Month::new()).file("切れた課.xlsx", &bytes[..bytes.len() / 2]));
+    assert_failed(&run, "切れた課.xlsx", "壊れています");
+}
+
+#[test]
+fn crc_corrupted_sheet_text_is_a_failed_file_not_wrong_text() {
+    let mut bytes = restore_uncompressed(&header_rows("福祉MARKERTEXT"));
+    let pos = bytes.windows(10).position(|w| w == b"MARKERTEXT").unwrap();
+    bytes[pos] = b'N';
+    let run = run_hostile(good(Month::new()).file("化けた課.xlsx", &bytes));
+    assert_failed(&run, "化けた課.xlsx", "検査値");
+    assert!(run.items().iter().all(|i| !i.text.contains("NARKER")));
+}
+
+#[test]
+fn stray_cell_at_xfd1048576_is_read_cheaply_and_reported() {
+    let bytes = xlsx_bytes(&[
+        (0, 0, "分野"),
+        (0, 1, "区分"),
+        (0, 2, "内容"),
+        (1, 0, "財務"),
+        (1, 1, "課題"),
+        (1, 2, "遠くにセルがある。"),
+        (1_048_575, 16_383, "x"),
+    ]);
+    let run = run_hostile(good(Month::new()).file("遠い課.xlsx", &bytes));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.item("遠くにセルがある。");
+    assert!(
+        run.skipped()
+            .iter()
+            .any(|s| s["file"] == "遠い課.xlsx" && s["cell"] == "XFD1048576"),
+        "the stray value is reported: {:?}",
+        run.skipped()
+    );
+}
+
+#[test]
+fn one_gib_white_space_bomb() {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    out.start_file("[Content_Types].xml", opts).unwrap();
+    out.write_all(br#"<Types><Override ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#)
+        .unwrap();
+    out.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..1024 {
+        out.write_all(&spaces).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    assert!(
+        bytes.len() < 16 << 20,
+        "the bomb itself is small: {}",
+        bytes.len()
+    );
+    let run = run_hostile(good(Month::new()).file("爆弾課.xlsx", &bytes));
+    assert_failed(&run, "爆弾課.xlsx", "異常に大きく");
+}
+
+#[test]
+fn ods_row_repeat_bomb() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    out.start_file("META-INF/manifest.xml", stored).unwrap();
+    out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    out.start_file("content.xml", stored).unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let bytes = out.finish().unwrap().into_inner();
+    assert!(bytes.len() < 2048, "a tiny file: {}", bytes.len());
+    // 16 M cells once expanded: the worker's memory limit stops it.
+    let run = run_hostile(good(Month::new()).file("爆弾課.ods", &bytes));
+    assert_failed(&run, "爆弾課.ods", "メモリの上限");
+}
+
+/// A BIFF8 workbook whose DIMENSIONS record claims billions of cells.
+fn absurd_xls() -> Vec<u8> {
+    fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+        out.extend(typ.to_le_bytes());
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+    }
+    let bof = |dt: u16| {
+        let mut d = vec![0x00, 0x06];
+        d.extend(dt.to_le_bytes());
+        d.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
+        d
+    };
+    let name = b"Sheet1";
+    let mut globals = Vec::new();
+    rec(&mut globals, 0x0809, &bof(0x0005));
+    let boundsheet_len = 4 + 8 + name.len();
+    let sheet_offset = (globals.len() + boundsheet_len + 4) as u32;
+    let mut bs = sheet_offset.to_le_bytes().to_vec();
+    bs.extend([0, 0, name.len() as u8, 0]);
+    bs.extend(name);
+    rec(&mut globals, 0x0085, &bs);
+    rec(&mut globals, 0x000A, &[]);
+    assert_eq!(globals.len() as u32, sheet_offset);
+    rec(&mut globals, 0x0809, &bof(0x0010));
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend(0xFFFF_0000u32.to_le_bytes());
+    dims.extend([0, 0, 0xFF, 0, 0, 0]);
+    rec(&mut globals, 0x0200, &dims);
+    rec(&mut globals, 0x000A, &[]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.xls");
+    let mut cf = cfb::create(&path).unwrap();
+    cf.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&globals)
+        .unwrap();
+    cf.flush().unwrap();
+    drop(cf);
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn xls_with_an_absurd_dimension_record() {
+    let run = run_hostile(good(Month::new()).file("巨大課.xls", &absurd_xls()));
+    assert_failed(&run, "巨大課.xls", "異常終了");
+}
+
+#[test]
+fn html_named_xls() {
+    let html = "<html><head><meta charset=utf-8></head><body><table><tr><td>分野</td></tr></table></body></html>";
+    let run = run_hostile(good(Month::new()).file("出力課.xls", html.as_bytes()));
+    assert_failed(&run, "出力課.xls", "HTML 形式");
+    assert!(
+        run.report().contains("Excel ブック (*.xlsx)"),
+        "says how to re-save"
+    );
+}
+
+#[test]
+fn csv_named_xlsx_is_read_with_a_note() {
+    let csv = "分野,区分,内容\n人材,課題,名前だけ xlsx の CSV。\n";
+    let run = run_hostile(good(Month::new()).file("名前違い課.xlsx", csv.as_bytes()));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.item("名前だけ xlsx の CSV。");
+    assert!(
+        run.stdout.contains("拡張子は .xlsx ですが中身はCSVでした"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn xlsx_named_xls_is_read_with_a_note() {
+    let run = run_hostile(good(Month::new()).file("名前違い課.xls", &header_rows("中身は xlsx。")));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.item("中身は xlsx。");
+    assert!(
+        run.stdout.contains("中身はExcel（.xlsx）でした"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn zero_byte_file() {
+    let run = run_hostile(good(Month::new()).file("空の課.xlsx", b""));
+    assert_failed(&run, "空の課.xlsx", "空のファイル");
+}
+
+#[test]
+fn encrypted_package() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.xlsx");
+    let mut cf = cfb::create(&path).unwrap();
+    cf.create_stream("/EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    cf.create_stream("/EncryptedPackage")
+        .unwrap()
+        .write_all(&[0u8; 512])
+        .unwrap();
+    cf.flush().unwrap();
+    drop(cf);
+    let run = run_hostile(good(Month::new()).file("秘密課.xlsx", &std::fs::read(path).unwrap()));
+    assert_failed(&run, "秘密課.xlsx", "パスワード");
+}
+
+#[test]
+fn formula_like_text_is_written_as_text() {
+    let month = good(Month::new()).sheet(
+        "式課.xlsx",
+        "回答",
+        &[
+            &["分野", "区分", "内容"],
+            &["経営", "課題", "=1+1"],
+            &["経営", "課題", "@SUM(A1)"],
+        ],
+    );
+    let run = month.build(&[]);
+    let detail = run.xlsx_sheet("明細");
+    assert!(
+        detail.iter().any(|r| r[2] == "=1+1"),
+        "kept as the text =1+1"
+    );
+    assert!(detail.iter().any(|r| r[2] == "@SUM(A1)"));
+}
+
+#[test]
+fn unwritable_output_is_exit_2_and_keeps_the_previous_handout() {
+    let month = good(Month::new());
+    let first = month.build(&[]);
+    assert_eq!(first.code, 0);
+    let xlsx = first.out.join(common::XLSX);
+    let before = std::fs::read(&xlsx).unwrap();
+    // A folder in place of the JSON output cannot be replaced by a file.
+    std::fs::remove_file(first.out.join("matrix.json")).unwrap();
+    std::fs::create_dir(first.out.join("matrix.json")).unwrap();
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+        .arg("build")
+        .arg(month.path())
+        .arg("-o")
+        .arg(&first.out)
+        .args(["--date", "2026-12-01"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("書き込めません"));
+    assert_eq!(
+        std::fs::read(&xlsx).unwrap(),
+        before,
+        "the previous handout is intact"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&first.out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".shiryo-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files left: {leftovers:?}"
+    );
+
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+        .arg("build")
+        .arg(month.path())
+        .args(["-o", "/nonexistent/parent/out"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+}
