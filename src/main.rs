@@ -43,6 +43,9 @@ enum Command {
         /// PDF に使う日本語フォントのファイル（.ttc は FILE#番号 で書体を選択）[font]
         #[arg(long, value_name = "FILE[#INDEX]")]
         font: Option<String>,
+        /// (開発用) 提出ファイルを別プロセスでなく、このプロセスで読み取る
+        #[arg(long, hide = true)]
+        no_worker: bool,
     },
     /// 提出ファイルを読んで確認だけします（何も書き出しません）[check]
     Check {
@@ -96,10 +99,11 @@ fn main() -> ExitCode {
             strict,
             date,
             font,
+            no_worker,
         } => BuildOptions {
             input,
             output: Some(output),
-            isolation: isolation(template.as_ref()),
+            isolation: if no_worker { Isolation::InProcess } else { isolation(template.as_ref()) },
             template,
             strict,
             date: date.unwrap_or_else(Date::today),
