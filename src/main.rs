@@ -103,7 +103,11 @@ fn main() -> ExitCode {
         } => BuildOptions {
             input,
             output: Some(output),
-            isolation: if no_worker { Isolation::InProcess } else { isolation(template.as_ref()) },
+            isolation: if no_worker {
+                Isolation::InProcess
+            } else {
+                isolation(template.as_ref())
+            },
             template,
             strict,
             date: date.unwrap_or_else(Date::today),
