@@ -314,6 +314,7 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
         ));
     };
     let field = template.field_index(field_name).unwrap_or_default();
+    let department = template.department_name(&row.department);
     let mut out = Vec::new();
     for entry in &row.entries {
         let column = match &entry.kind {
@@ -368,13 +369,13 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
                 text,
                 examples,
                 source: Source {
-                    department: row.department.clone(),
+                    department: department.clone(),
                     file: row.file.clone(),
                     sheet: row.sheet.clone(),
                     cell: entry.content.cell.clone(),
                 },
                 order: (
-                    template.department_rank(&row.department),
+                    template.department_rank(&department),
                     row.file.clone(),
                     row.sheet_index,
                     row.row,
@@ -498,7 +499,12 @@ mod tests {
     #[test]
     fn department_order_from_template() {
         let t = Template {
-            departments: vec!["b".into(), "a".into()],
+            departments: ["b", "a"]
+                .map(|n| crate::template::DepartmentDef {
+                    name: n.into(),
+                    aliases: vec![],
+                })
+                .to_vec(),
             ..Template::default()
         };
         let m = build(

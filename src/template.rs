@@ -139,8 +139,44 @@ pub struct Template {
     pub fields: Vec<FieldDef>,
     /// 区分 columns in order (always the four keys).
     pub columns: Vec<ColumnDef>,
-    /// Department order inside a cell; empty means by file name.
-    pub departments: Vec<String>,
+    /// Department order inside a cell (empty means by file name), with the
+    /// other names a department may appear under.
+    pub departments: Vec<DepartmentDef>,
+    /// Page margins in millimetres.
+    pub margins: Margins,
+}
+
+/// A department of the template's order, with its aliases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartmentDef {
+    /// Name printed in reports (総務課).
+    pub name: String,
+    /// Other spellings (総務部総務課).
+    pub aliases: Vec<String>,
+}
+
+/// Page margins in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Margins {
+    /// Top.
+    pub top: f64,
+    /// Bottom.
+    pub bottom: f64,
+    /// Left.
+    pub left: f64,
+    /// Right.
+    pub right: f64,
+}
+
+impl Default for Margins {
+    fn default() -> Self {
+        Margins {
+            top: 10.0,
+            bottom: 10.0,
+            left: 10.0,
+            right: 10.0,
+        }
+    }
 }
 
 /// A template that cannot be used, with the line it failed at.
@@ -164,6 +200,8 @@ struct XmlMatrix {
     #[serde(rename = "council-meeting", default)]
     council_meeting: Option<String>,
     paper: XmlPaper,
+    #[serde(default)]
+    margins: Option<XmlMargins>,
     font: XmlFont,
     fields: XmlFields,
     columns: XmlColumns,
@@ -233,7 +271,31 @@ struct XmlColumn {
 #[serde(deny_unknown_fields)]
 struct XmlDepartments {
     #[serde(rename = "department", default)]
-    departments: Vec<String>,
+    departments: Vec<XmlDepartment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlDepartment {
+    #[serde(rename = "@name", default)]
+    name: Option<String>,
+    #[serde(rename = "$text", default)]
+    text: Option<String>,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlMargins {
+    #[serde(rename = "@top")]
+    top: f64,
+    #[serde(rename = "@bottom")]
+    bottom: f64,
+    #[serde(rename = "@left")]
+    left: f64,
+    #[serde(rename = "@right")]
+    right: f64,
 }
 
 impl Default for Template {
@@ -371,6 +433,45 @@ impl Template {
                 "列幅（width）は正の数で指定してください。".into(),
             ));
         }
+        let margins = match raw.margins {
+            None => Margins::default(),
+            Some(m) => {
+                let ok = [m.top, m.bottom, m.left, m.right]
+                    .iter()
+                    .all(|v| (0.0..=50.0).contains(v));
+                if !ok {
+                    return Err(err(
+                        line_for("<margins"),
+                        "余白（margins）は 0〜50 mm で指定してください。".into(),
+                    ));
+                }
+                Margins {
+                    top: m.top,
+                    bottom: m.bottom,
+                    left: m.left,
+                    right: m.right,
+                }
+            }
+        };
+        let mut departments = Vec::new();
+        for d in raw.departments.map(|d| d.departments).unwrap_or_default() {
+            let name = d
+                .name
+                .or(d.text)
+                .map(|n| n.trim().to_string())
+                .unwrap_or_default();
+            if name.is_empty() {
+                return Err(err(
+                    line_for("<department"),
+                    "課（department）の名前が空です。name=\"総務課\" のように書いてください。"
+                        .into(),
+                ));
+            }
+            departments.push(DepartmentDef {
+                name,
+                aliases: d.aliases,
+            });
+        }
         Ok(Template {
             title: raw.title.trim().to_string(),
             document_number: raw.document_number.trim().to_string(),
@@ -390,7 +491,8 @@ impl Template {
                 })
                 .collect(),
             columns,
-            departments: raw.departments.map(|d| d.departments).unwrap_or_default(),
+            departments,
+            margins,
         })
     }
 
@@ -456,8 +558,23 @@ impl Template {
     pub fn department_rank(&self, department: &str) -> usize {
         self.departments
             .iter()
-            .position(|d| d.trim() == department)
+            .position(|d| d.name == department)
             .unwrap_or(self.departments.len())
+    }
+
+    /// The template's name for a department written another way
+    /// (総務部総務課 → 総務課); unknown names are kept as written.
+    pub fn department_name(&self, department: &str) -> String {
+        let key = normalize::match_key(department);
+        self.departments
+            .iter()
+            .find(|d| {
+                std::iter::once(&d.name)
+                    .chain(&d.aliases)
+                    .any(|a| normalize::match_key(a) == key)
+            })
+            .map(|d| d.name.clone())
+            .unwrap_or_else(|| department.to_string())
     }
 }
 
@@ -535,6 +652,21 @@ mod tests {
         assert_eq!(t.resolve_column("取組中"), Some(ColumnKey::Ongoing));
         assert_eq!(t.resolve_column("課題"), Some(ColumnKey::Issues));
         assert_eq!(t.resolve_column("要望"), None);
+    }
+
+    #[test]
+    fn departments_with_aliases_and_margins() {
+        let xml = DEFAULT_XML
+            .replace(
+                "<departments>",
+                "<departments>\n    <department name=\"総務課\"><alias>総務部総務課</alias></department>\n    <department>財政課</department>",
+            )
+            .replace("margins top=\"10\"", "margins top=\"15\"");
+        let t = Template::parse(&xml, "t.xml").unwrap();
+        assert_eq!(t.department_name("総務部 総務課"), "総務課");
+        assert_eq!(t.department_name("人事課"), "人事課");
+        assert_eq!(t.department_rank("財政課"), 1);
+        assert_eq!(t.margins.top, 15.0);
     }
 
     #[test]

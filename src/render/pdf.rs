@@ -110,17 +110,26 @@ struct Style {
     size: f64,
     line: f64,
     pad: f64,
-    margin: f64,
+    /// Margins in points: top, bottom, left, right.
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
 }
 
 impl Style {
     fn new(template: &Template) -> Style {
         let size = template.font_size;
+        let pt = |mm: f64| mm * 72.0 / 25.4;
+        let m = template.margins;
         Style {
             size,
             line: (size * 1.45).round_to(0.25),
             pad: (size * 0.45).max(3.0),
-            margin: 28.0,
+            top: pt(m.top),
+            bottom: pt(m.bottom),
+            left: pt(m.left),
+            right: pt(m.right),
         }
     }
 }
@@ -329,12 +338,12 @@ impl<'a> Builder<'a> {
 pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) -> DocModel {
     let style = Style::new(template);
     let (width, height) = template.paper.size_pt();
-    let table_w = width - 2.0 * style.margin;
+    let table_w = width - style.left - style.right;
     let ratios: Vec<f64> = std::iter::once(template.field_width)
         .chain(template.columns.iter().map(|c| c.width))
         .collect();
     let sum: f64 = ratios.iter().sum();
-    let mut x = style.margin;
+    let mut x = style.left;
     let cols = ratios
         .iter()
         .map(|r| {
@@ -348,7 +357,7 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         .chain(matrix.columns.iter().map(|c| c.label.clone()))
         .collect();
     let title_size = (style.size * 1.8).max(14.0);
-    let table_top = height - style.margin - title_size * 2.2;
+    let table_top = height - style.top - title_size * 2.2;
     let mut b = Builder {
         style,
         m,
@@ -358,7 +367,7 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         cur: 0,
         y: 0.0,
         table_top,
-        footer_limit: style.margin + style.size * 2.0,
+        footer_limit: style.bottom + style.size * 2.0,
     };
     b.new_page();
 
@@ -464,7 +473,7 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         w: width,
         h: height,
     };
-    let title_base = height - style.margin - title_size;
+    let title_base = height - style.top - title_size;
     let number_size = (style.size * 1.4).max(11.0);
     let date_text = date.wareki_month();
     for i in 0..n {
@@ -482,7 +491,7 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
             let nw = b.bold(number_size).width(&matrix.document_number);
             let pad = number_size * 0.4;
             let bx = BoxPt {
-                x: width - style.margin - nw - 2.0 * pad,
+                x: width - style.right - nw - 2.0 * pad,
                 y: title_base - pad - 0.12 * number_size,
                 w: nw + 2.0 * pad,
                 h: number_size + 2.0 * pad,
@@ -498,18 +507,13 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
             );
         }
         b.text(
-            style.margin,
-            title_base,
-            style.size,
-            false,
-            &date_text,
-            page_box,
+            style.left, title_base, style.size, false, &date_text, page_box,
         );
         let footer = format!("- {} / {} -", i + 1, n);
         let fw = b.regular(style.size).width(&footer);
         b.text(
             (width - fw) / 2.0,
-            style.margin,
+            style.bottom,
             style.size,
             false,
             &footer,

@@ -210,7 +210,17 @@ fn matrix_sheet(
     }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
-    ws.set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3);
+    let inch = |mm: f64| mm / 25.4;
+    let mg = template.margins;
+    // Header and footer sit inside the top and bottom margins.
+    ws.set_margins(
+        inch(mg.left),
+        inch(mg.right),
+        inch(mg.top + 8.0),
+        inch(mg.bottom + 6.0),
+        inch(mg.top),
+        inch(mg.bottom),
+    );
     ws.set_header(format!(
         "&L&\"{FONT}\"&10{}&C&\"{FONT},Bold\"&14{}&R&\"{FONT}\"&12{}",
         escape_header(&date.wareki_month()),
