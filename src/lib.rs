@@ -7,6 +7,7 @@
 
 pub mod date;
 pub mod fonts;
+pub mod history;
 pub mod ingest;
 pub mod layout;
 pub mod matrix;
@@ -37,6 +38,8 @@ pub struct BuildOptions {
     pub font: Option<String>,
     /// How untrusted files are parsed.
     pub isolation: ingest::Isolation,
+    /// Previous month's output folder, for 新規/継続/削除.
+    pub previous: Option<PathBuf>,
 }
 
 /// The result of a run that got as far as a report.
@@ -59,6 +62,9 @@ pub enum Error {
     /// The input folder cannot be read.
     #[error(transparent)]
     Ingest(#[from] ingest::IngestError),
+    /// The previous month cannot be read.
+    #[error(transparent)]
+    History(#[from] history::HistoryError),
     /// The output folder cannot be created or written.
     #[error(
         "出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。"
@@ -77,12 +83,20 @@ pub enum Error {
 /// Reads, builds and (unless checking) writes everything.
 pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let template = Template::load(opts.template.as_deref())?;
+    let previous = match &opts.previous {
+        Some(dir) => Some(history::load(dir)?),
+        None => None,
+    };
     let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation)?;
     let files = ingested.files.clone();
-    let m = matrix::build(ingested, &template);
+    let mut m = matrix::build(ingested, &template);
+    if let Some(prev) = &previous {
+        history::compare(&mut m, prev);
+    }
     let problems = m.counts.rejected + m.counts.failed > 0 || !m.counts.reconciles();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),
+        previous: opts.previous.as_ref().map(|p| p.display().to_string()),
         ..Default::default()
     };
 

@@ -43,6 +43,9 @@ enum Command {
         /// PDF に使う日本語フォントのファイル（.ttc は FILE#番号 で書体を選択）[font]
         #[arg(long, value_name = "FILE[#INDEX]")]
         font: Option<String>,
+        /// 前回の出力フォルダ。項目ごとに 新規・継続・削除 を示します [previous]
+        #[arg(long, value_name = "PREV_OUTPUT_DIR")]
+        previous: Option<PathBuf>,
         /// (開発用) 提出ファイルを別プロセスでなく、このプロセスで読み取る
         #[arg(long, hide = true)]
         no_worker: bool,
@@ -99,8 +102,10 @@ fn main() -> ExitCode {
             strict,
             date,
             font,
+            previous,
             no_worker,
         } => BuildOptions {
+            previous,
             input,
             output: Some(output),
             isolation: if no_worker {
@@ -121,6 +126,7 @@ fn main() -> ExitCode {
             strict: false,
             date: Date::today(),
             font: None,
+            previous: None,
         },
     };
     match shiryo::run(&opts) {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::history::ItemStatus;
 use crate::ingest::{Failed, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
 use crate::template::{ColumnKey, Template};
@@ -30,6 +31,23 @@ pub struct Item {
     pub examples: Option<String>,
     /// Every source, first one first.
     pub sources: Vec<Source>,
+    /// 新規 or 継続 when a previous month was given.
+    pub status: Option<ItemStatus>,
+}
+
+/// An item of last month that is no longer submitted (削除).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Removed {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// Text as printed last month.
+    pub text: String,
+    /// Examples last month.
+    pub examples: Option<String>,
+    /// Departments last month.
+    pub departments: Vec<String>,
 }
 
 /// A column header of the matrix.
@@ -138,6 +156,8 @@ pub struct Matrix {
     pub merges: Vec<Merge>,
     /// Counts.
     pub counts: Counts,
+    /// Last month's items that are gone, when a previous month was given.
+    pub removed: Option<Vec<Removed>>,
 }
 
 struct Entry {
@@ -200,6 +220,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
                     text: e.text,
                     examples: e.examples,
                     sources: vec![e.source],
+                    status: None,
                 });
             }
         }
@@ -253,6 +274,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         fill_downs: ing.fill_downs,
         merges,
         counts,
+        removed: None,
     }
 }
 

@@ -16,6 +16,8 @@ pub struct ReportExtras {
     pub outputs: Vec<String>,
     /// Further problems found while writing (missing glyphs…).
     pub problems: Vec<String>,
+    /// The previous output folder compared with, if any.
+    pub previous: Option<String>,
 }
 
 fn location(file: &str, sheet: Option<&str>, cell: Option<&str>) -> String {
@@ -29,6 +31,45 @@ fn location(file: &str, sheet: Option<&str>, cell: Option<&str>) -> String {
         s.push_str(c);
     }
     s
+}
+
+fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed], previous: &str) {
+    use crate::history::ItemStatus;
+    let count = |f: &crate::matrix::FieldRow, s: ItemStatus| {
+        f.cells
+            .iter()
+            .flatten()
+            .filter(|i| i.status == Some(s))
+            .count()
+    };
+    let total = |s: ItemStatus| m.fields.iter().map(|f| count(f, s)).sum::<usize>();
+    let _ = writeln!(
+        o,
+        "\n■ 前回との比較（前回の出力: {previous}） 新規 {} / 継続 {} / 削除 {}",
+        total(ItemStatus::New),
+        total(ItemStatus::Continued),
+        removed.len()
+    );
+    for f in &m.fields {
+        let gone = removed.iter().filter(|r| r.field == f.name).count();
+        let _ = writeln!(
+            o,
+            "  {}: 新規 {} / 継続 {} / 削除 {gone}",
+            f.name,
+            count(f, ItemStatus::New),
+            count(f, ItemStatus::Continued)
+        );
+    }
+    for r in removed {
+        let _ = writeln!(
+            o,
+            "  削除 [{}／{}] {}（前回: {}）",
+            r.field,
+            r.column.short_label(),
+            r.text,
+            r.departments.join("、")
+        );
+    }
 }
 
 /// Renders the report text.
@@ -112,6 +153,9 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
             })
             .collect();
         let _ = writeln!(o, "  {}: {}", f.name, counts.join(" / "));
+    }
+    if let Some(removed) = &m.removed {
+        history_section(&mut o, m, removed, extras.previous.as_deref().unwrap_or(""));
     }
 
     let _ = writeln!(

@@ -17,6 +17,17 @@ struct Doc<'a> {
     skipped: Vec<SkippedJson<'a>>,
     failed: Vec<FailedJson<'a>>,
     counts: CountsJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed: Option<Vec<RemovedJson<'a>>>,
+}
+
+#[derive(Serialize)]
+struct RemovedJson<'a> {
+    field: &'a str,
+    column: &'static str,
+    text: &'a str,
+    examples: Option<&'a str>,
+    departments: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -45,6 +56,8 @@ struct ItemJson<'a> {
     text: &'a str,
     examples: Option<&'a str>,
     sources: Vec<SourceJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +116,7 @@ fn item(i: &Item) -> ItemJson<'_> {
                 cell: &s.cell,
             })
             .collect(),
+        status: i.status.map(|s| s.label()),
     }
 }
 
@@ -174,6 +188,17 @@ pub fn render(m: &Matrix) -> Vec<u8> {
             rejected: m.counts.rejected,
             failed: m.counts.failed,
         },
+        removed: m.removed.as_ref().map(|list| {
+            list.iter()
+                .map(|r| RemovedJson {
+                    field: &r.field,
+                    column: r.column.as_str(),
+                    text: &r.text,
+                    examples: r.examples.as_deref(),
+                    departments: &r.departments,
+                })
+                .collect()
+        }),
     };
     let mut out = serde_json::to_vec_pretty(&doc).expect("plain data always serialises");
     out.push(b'\n');

@@ -8,6 +8,7 @@
 
 use crate::date::Date;
 use crate::fonts::FontPair;
+use crate::history::ItemStatus;
 use crate::layout::{Measure, break_lines};
 use crate::matrix::Matrix;
 use crate::render::item_line;
@@ -15,6 +16,10 @@ use crate::template::Template;
 
 /// The bullet printed before every item.
 pub const BULLET: &str = "・";
+/// Mark printed before the bullet of an item that is new since last month.
+pub const NEW_MARK: &str = "新";
+/// Legend of the mark, printed under the date when months are compared.
+pub const NEW_LEGEND: &str = "新＝前回の資料にない項目";
 /// Suffix of the 分野 label on a continuation page.
 pub const CONTINUED: &str = "（続き）";
 
@@ -172,6 +177,9 @@ struct Builder<'a> {
     cols: Vec<(f64, f64)>,
     header_labels: Vec<String>,
     pages: Vec<PageModel>,
+    /// Width reserved before item text: the bullet, and the 新 mark when
+    /// months are compared.
+    indent: f64,
     /// The page the helpers draw on.
     cur: usize,
     y: f64,
@@ -307,6 +315,7 @@ impl<'a> Builder<'a> {
         }
         // Item cells.
         let bullet_w = self.regular(s.size).width(BULLET);
+        let indent = self.indent;
         for (i, items) in parts.iter().enumerate() {
             let (x, w) = self.cols[i + 1];
             let rect = BoxPt {
@@ -319,12 +328,36 @@ impl<'a> Builder<'a> {
             let mut base = first_base(top);
             for item in items {
                 for (k, line) in item.iter().enumerate() {
-                    if k == 0 && !line.is_empty() && line.starts_with(BULLET) {
-                        self.text(x + s.pad, base, s.size, false, BULLET, rect);
-                        let rest = &line[BULLET.len()..];
-                        self.text(x + s.pad + bullet_w, base, s.size, false, rest, rect);
+                    let marked = line
+                        .strip_prefix(NEW_MARK)
+                        .and_then(|l| l.strip_prefix(BULLET));
+                    if k == 0
+                        && let Some(rest) = marked
+                    {
+                        self.text(x + s.pad, base, s.size, true, NEW_MARK, rect);
+                        self.text(
+                            x + s.pad + indent - bullet_w,
+                            base,
+                            s.size,
+                            false,
+                            BULLET,
+                            rect,
+                        );
+                        self.text(x + s.pad + indent, base, s.size, false, rest, rect);
+                    } else if k == 0
+                        && let Some(rest) = line.strip_prefix(BULLET)
+                    {
+                        self.text(
+                            x + s.pad + indent - bullet_w,
+                            base,
+                            s.size,
+                            false,
+                            BULLET,
+                            rect,
+                        );
+                        self.text(x + s.pad + indent, base, s.size, false, rest, rect);
                     } else {
-                        self.text(x + s.pad + bullet_w, base, s.size, false, line, rect);
+                        self.text(x + s.pad + indent, base, s.size, false, line, rect);
                     }
                     base -= s.line;
                 }
@@ -364,6 +397,7 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         cols,
         header_labels,
         pages: Vec::new(),
+        indent: 0.0,
         cur: 0,
         y: 0.0,
         table_top,
@@ -372,7 +406,14 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
     b.new_page();
 
     // Item lines per column, laid out once.
-    let bullet_w = b.regular(style.size).width(BULLET);
+    let compare = matrix.removed.is_some();
+    b.indent = b.regular(style.size).width(BULLET)
+        + if compare {
+            b.bold(style.size).width(NEW_MARK)
+        } else {
+            0.0
+        };
+    let bullet_w = b.indent;
     let inner: Vec<f64> = b
         .cols
         .iter()
@@ -396,7 +437,12 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
                     .map(|it| {
                         let mut lines =
                             break_lines(&item_line(it), inner[i], &b.regular(style.size));
-                        lines[0] = format!("{BULLET}{}", lines[0]);
+                        let mark = if it.status == Some(ItemStatus::New) {
+                            NEW_MARK
+                        } else {
+                            ""
+                        };
+                        lines[0] = format!("{mark}{BULLET}{}", lines[0]);
                         lines
                     })
                     .collect()
@@ -509,6 +555,10 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         b.text(
             style.left, title_base, style.size, false, &date_text, page_box,
         );
+        if compare {
+            let y = title_base - style.line;
+            b.text(style.left, y, style.size, false, NEW_LEGEND, page_box);
+        }
         let footer = format!("- {} / {} -", i + 1, n);
         let fw = b.regular(style.size).width(&footer);
         b.text(
@@ -748,6 +798,7 @@ mod tests {
                 sheet: Some("提出".into()),
                 cell: format!("C{}", i + 2),
             }],
+            status: None,
         };
         m.fields[1] = FieldRow {
             name: "DX推進".into(),

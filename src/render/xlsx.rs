@@ -7,8 +7,10 @@ use rust_xlsxwriter::{
 
 use super::item_line;
 use crate::date::Date;
+use crate::history::ItemStatus;
 use crate::layout::{CellUnits, break_ranges};
 use crate::matrix::{Item, Matrix};
+use crate::render::pdf::{NEW_LEGEND, NEW_MARK};
 use crate::template::{PaperSize, Template};
 
 /// Font of every sheet (ships with Windows 10+; Debian: fonts-morisawa-bizud-gothic).
@@ -37,6 +39,8 @@ pub struct CellChunk {
     pub text: String,
     /// Estimated number of printed lines.
     pub lines: usize,
+    /// Byte offsets in `text` of 新 marks (printed red and bold).
+    pub marks: Vec<usize>,
 }
 
 /// Column widths of the 資料 sheet in Excel character units.
@@ -62,8 +66,11 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
     let mut text = String::new();
     let mut chars = 0usize;
     let mut lines = 0usize;
+    let mut marks = Vec::new();
     for item in items {
-        let line = format!("・{}", item_line(item));
+        let is_new = item.status == Some(ItemStatus::New);
+        let mark = if is_new { NEW_MARK } else { "" };
+        let line = format!("{mark}・{}", item_line(item));
         let broken = break_ranges(&line, usable, &UNITS);
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
@@ -74,6 +81,7 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
                 chunks.push(CellChunk {
                     text: std::mem::take(&mut text),
                     lines,
+                    marks: std::mem::take(&mut marks),
                 });
                 lines = 0;
                 chars = 0;
@@ -82,13 +90,16 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
                 text.push('\n');
                 chars += 1;
             }
+            if is_new && piece[0].start == 0 {
+                marks.push(text.len());
+            }
             text.push_str(piece_text);
             chars += piece_chars;
             lines += piece.len();
         }
     }
     if lines > 0 {
-        chunks.push(CellChunk { text, lines });
+        chunks.push(CellChunk { text, lines, marks });
     }
     chunks
 }
@@ -149,6 +160,8 @@ fn matrix_sheet(
         .set_align(FormatAlign::Left)
         .set_align(FormatAlign::Top);
 
+    let plain = Format::new().set_font_name(FONT).set_font_size(BODY_SIZE);
+    let mark = plain.clone().set_bold().set_font_color("C00000");
     let widths = column_widths(template);
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
@@ -179,6 +192,20 @@ fn matrix_sheet(
             for (i, col) in chunks.iter().enumerate() {
                 let c = i as u16 + 1;
                 match col.get(k) {
+                    Some(chunk) if !chunk.marks.is_empty() => {
+                        let mut segments: Vec<(&Format, &str)> = Vec::new();
+                        let mut at = 0;
+                        for &m in &chunk.marks {
+                            if m > at {
+                                segments.push((&plain, &chunk.text[at..m]));
+                            }
+                            segments.push((&mark, NEW_MARK));
+                            at = m + NEW_MARK.len();
+                        }
+                        segments.push((&plain, &chunk.text[at..]));
+                        ws.write_rich_string_with_format(r, c, &segments, &body)?;
+                        lines = lines.max(chunk.lines);
+                    }
                     Some(chunk) => {
                         ws.write_string_with_format(r, c, &chunk.text, &body)?;
                         lines = lines.max(chunk.lines);
@@ -227,7 +254,12 @@ fn matrix_sheet(
         escape_header(&m.title),
         escape_header(&m.document_number)
     ));
-    ws.set_footer(format!("&C&\"{FONT}\"&10- &P / &N -"));
+    let legend = if m.removed.is_some() {
+        format!("&L&\"{FONT}\"&9{}", NEW_LEGEND)
+    } else {
+        String::new()
+    };
+    ws.set_footer(format!("{legend}&C&\"{FONT}\"&10- &P / &N -"));
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
@@ -245,7 +277,8 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
     let cell = border(Format::new())
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let heads = [
+    let compare = m.removed.is_some();
+    let mut heads = vec![
         "分野",
         "区分",
         "内容",
@@ -255,7 +288,11 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
         "シート",
         "セル",
     ];
-    let widths = [12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
+    let mut widths = vec![12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
+    if compare {
+        heads.push("状態");
+        widths.push(8.0);
+    }
     for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, w)?;
@@ -265,7 +302,7 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
         for col in &m.columns {
             for item in &f.cells[col.key.index()] {
                 for s in &item.sources {
-                    let values = [
+                    let mut values = vec![
                         f.name.as_str(),
                         col.key.short_label(),
                         &item.text,
@@ -275,6 +312,9 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
                         s.sheet.as_deref().unwrap_or(""),
                         &s.cell,
                     ];
+                    if compare {
+                        values.push(item.status.map(|s| s.label()).unwrap_or(""));
+                    }
                     for (c, v) in values.iter().enumerate() {
                         ws.write_string_with_format(r, c as u16, *v, &cell)?;
                     }
@@ -379,6 +419,7 @@ mod tests {
             text: text.into(),
             examples: None,
             sources: vec![],
+            status: None,
         }
     }
 

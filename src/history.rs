@@ -1,0 +1,140 @@
+//! Month over month: this month's items against the previous run's
+//! `matrix.json` — 新規 (new), 継続 (still there) and 削除 (gone).
+//! An item whose text changed only in width or a trailing 。 is 継続.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::matrix::{Matrix, Removed};
+use crate::normalize;
+use crate::template::ColumnKey;
+
+/// The state of an item compared with last month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemStatus {
+    /// Not in last month's handout.
+    New,
+    /// In last month's handout too.
+    Continued,
+}
+
+impl ItemStatus {
+    /// The word used in reports, the 明細 sheet and matrix.json.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemStatus::New => "新規",
+            ItemStatus::Continued => "継続",
+        }
+    }
+}
+
+/// An item of last month's matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviousItem {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// Text as printed then.
+    pub text: String,
+    /// Examples then.
+    pub examples: Option<String>,
+    /// Departments then.
+    pub departments: Vec<String>,
+}
+
+/// The previous run cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "前回の出力「{path}」を使えません（{reason}）。--previous には前回の出力フォルダ（matrix.json のあるフォルダ）を指定してください。"
+)]
+pub struct HistoryError {
+    /// The matrix.json looked for.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// Reads the items of a previous output folder's `matrix.json`.
+pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
+    let path = dir.join(crate::render::JSON_NAME);
+    let err = |reason: String| HistoryError {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| err(format!("JSON として読めません: {e}")))?;
+    if json["schema"] != crate::render::json::SCHEMA {
+        return Err(err(format!(
+            "形式が {} ではありません",
+            crate::render::json::SCHEMA
+        )));
+    }
+    let mut out = Vec::new();
+    for f in json["fields"].as_array().into_iter().flatten() {
+        let field = f["name"].as_str().unwrap_or_default().to_string();
+        for key in ColumnKey::ALL {
+            for it in f["cells"][key.as_str()].as_array().into_iter().flatten() {
+                out.push(PreviousItem {
+                    field: field.clone(),
+                    column: key,
+                    text: it["text"].as_str().unwrap_or_default().to_string(),
+                    examples: it["examples"].as_str().map(String::from),
+                    departments: it["sources"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s["department"].as_str().map(String::from))
+                        .collect(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn key(field: &str, column: ColumnKey, text: &str) -> (String, ColumnKey, String) {
+    (
+        field.to_string(),
+        column,
+        normalize::dedup_key(&normalize::normalize_text(text)),
+    )
+}
+
+/// Marks every item of `m` as new or continued and lists last month's items
+/// that are gone.
+pub fn compare(m: &mut Matrix, previous: &[PreviousItem]) {
+    let before: HashSet<_> = previous
+        .iter()
+        .map(|p| key(&p.field, p.column, &p.text))
+        .collect();
+    let mut now = HashSet::new();
+    for f in &mut m.fields {
+        for (i, items) in f.cells.iter_mut().enumerate() {
+            let column = ColumnKey::ALL[i];
+            for it in items {
+                let k = key(&f.name, column, &it.text);
+                it.status = Some(if before.contains(&k) {
+                    ItemStatus::Continued
+                } else {
+                    ItemStatus::New
+                });
+                now.insert(k);
+            }
+        }
+    }
+    m.removed = Some(
+        previous
+            .iter()
+            .filter(|p| !now.contains(&key(&p.field, p.column, &p.text)))
+            .map(|p| Removed {
+                field: p.field.clone(),
+                column: p.column,
+                text: p.text.clone(),
+                examples: p.examples.clone(),
+                departments: p.departments.clone(),
+            })
+            .collect(),
+    );
+}
