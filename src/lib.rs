@@ -112,19 +112,28 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
             Err(message) => extras.problems.push(message),
         }
-        let mut files_out: Vec<(PathBuf, Vec<u8>)> = targets
+        extras.outputs = targets
+            .iter()
+            .map(|(name, _)| *name)
+            .chain([render::REPORT_NAME, render::MANIFEST_NAME])
+            .map(String::from)
+            .collect();
+        let text = report::render(&m, &files, opts.date, &extras);
+        targets.push((render::REPORT_NAME, text.clone().into_bytes()));
+        let listed: Vec<(&str, &[u8])> = targets.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let manifest = render::manifest::render(
+            &m,
+            &files,
+            &template,
+            opts.date,
+            extras.previous.as_deref(),
+            &listed,
+        );
+        targets.push((render::MANIFEST_NAME, manifest));
+        let files_out: Vec<(PathBuf, Vec<u8>)> = targets
             .into_iter()
             .map(|(name, bytes)| (out.join(name), bytes))
             .collect();
-        let report_path = out.join(render::REPORT_NAME);
-        extras.outputs = files_out
-            .iter()
-            .map(|(p, _)| p)
-            .chain([&report_path])
-            .map(|p| p.display().to_string())
-            .collect();
-        let text = report::render(&m, &files, opts.date, &extras);
-        files_out.push((report_path, text.clone().into_bytes()));
         render::write_all_atomic(&files_out).map_err(|(path, e)| Error::Output {
             path: path.display().to_string(),
             reason: e.to_string(),

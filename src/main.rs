@@ -132,6 +132,9 @@ fn main() -> ExitCode {
     match shiryo::run(&opts) {
         Ok(outcome) => {
             print!("{}", outcome.report);
+            if let Some(dir) = outcome.written.first().and_then(|p| p.parent()) {
+                println!("  出力フォルダ: {}", dir.display());
+            }
             ExitCode::from(outcome.exit_code as u8)
         }
         Err(e) => {

@@ -12,7 +12,8 @@ use crate::matrix::Matrix;
 pub struct ReportExtras {
     /// Input folder as given.
     pub input: String,
-    /// Output files written (empty for `check`).
+    /// Names of the output files written (empty for `check`); the folder is
+    /// left out so that the same month gives the same report anywhere.
     pub outputs: Vec<String>,
     /// Further problems found while writing (missing glyphs…).
     pub problems: Vec<String>,
@@ -228,7 +229,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         }
     }
     if !extras.outputs.is_empty() {
-        let _ = writeln!(o, "\n■ 出力ファイル");
+        let _ = writeln!(o, "\n■ 出力ファイル（出力フォルダ内）");
         for f in &extras.outputs {
             let _ = writeln!(o, "  {f}");
         }

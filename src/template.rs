@@ -144,6 +144,10 @@ pub struct Template {
     pub departments: Vec<DepartmentDef>,
     /// Page margins in millimetres.
     pub margins: Margins,
+    /// The file it was read from (`None`: the built-in default).
+    pub source_file: Option<String>,
+    /// SHA-256 of the template text, hex.
+    pub source_sha256: String,
 }
 
 /// A department of the template's order, with its aliases.
@@ -325,7 +329,9 @@ impl Template {
             line: 0,
             message: format!("読み込めません（{e}）。"),
         })?;
-        Template::parse(&text, &name)
+        let mut t = Template::parse(&text, &name)?;
+        t.source_file = Some(name);
+        Ok(t)
     }
 
     /// Parses template XML; errors carry the 1-based line number.
@@ -493,6 +499,8 @@ impl Template {
             columns,
             departments,
             margins,
+            source_file: None,
+            source_sha256: crate::render::sha256(xml.as_bytes()),
         })
     }
 

@@ -39,7 +39,14 @@ fn sample_month_builds_every_output() {
 
     // The report names every skipped file and the rejected cell.
     let report = run.report();
-    assert_eq!(report, run.stdout, "the terminal shows the same report");
+    assert!(
+        run.stdout.starts_with(&report),
+        "the terminal shows the same report"
+    );
+    assert!(
+        run.stdout.contains("出力フォルダ: "),
+        "and names the output folder"
+    );
     for needle in [
         "~$人事課.xlsx",
         "提出について.txt",
@@ -143,4 +150,36 @@ fn xlsx_is_print_ready() {
     std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
         .unwrap();
     assert!(core.contains("2026-11-24T00:00:00Z"), "{core}");
+}
+
+#[test]
+fn manifest_records_every_input_and_output() {
+    let run = build_sample();
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.out.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["schema"], "shiryo.manifest/1");
+    assert_eq!(m["date"], "2026-11-24");
+    assert_eq!(m["template"]["sha256"].as_str().unwrap().len(), 64);
+    let inputs = m["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 11);
+    for i in inputs {
+        assert_eq!(i["sha256"].as_str().unwrap().len(), 64, "{i}");
+    }
+    let lock = inputs
+        .iter()
+        .find(|i| i["file"] == "~$人事課.xlsx")
+        .unwrap();
+    assert_eq!(lock["status"], "skipped");
+    let soumu = inputs.iter().find(|i| i["file"] == "総務課.xlsx").unwrap();
+    assert_eq!(
+        (soumu["status"].as_str(), soumu["items"].as_u64()),
+        (Some("read"), Some(10))
+    );
+    let outputs = m["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 4);
+    for o in outputs {
+        let bytes = std::fs::read(run.out.join(o["file"].as_str().unwrap())).unwrap();
+        assert_eq!(o["size"].as_u64().unwrap() as usize, bytes.len(), "{o}");
+    }
 }

@@ -127,6 +127,10 @@ pub enum FileStatus {
 pub struct FileRecord {
     /// File name.
     pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
     /// What happened to it.
     pub status: FileStatus,
 }
@@ -261,6 +265,13 @@ pub fn ingest_dir(
         Isolation::InProcess => None,
     };
     for (name, path) in names {
+        let (size, sha256) = digest_file(&path);
+        let record = |status| FileRecord {
+            name: name.clone(),
+            size,
+            sha256: sha256.clone(),
+            status,
+        };
         let lower = name.to_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         let promised = if name.starts_with("~$") {
@@ -281,10 +292,7 @@ pub fn ingest_dir(
                     cell: None,
                     reason: reason.clone(),
                 });
-                out.files.push(FileRecord {
-                    name,
-                    status: FileStatus::Skipped(reason),
-                });
+                out.files.push(record(FileStatus::Skipped(reason)));
                 continue;
             }
         };
@@ -307,28 +315,45 @@ pub fn ingest_dir(
                 out.skipped.extend(r.skipped);
                 out.skipped_rows += r.skipped_rows;
                 out.fill_downs.extend(r.fill_downs);
-                out.files.push(FileRecord {
-                    name,
-                    status: FileStatus::Read {
-                        rows,
-                        kind: format.unwrap_or(promised).label(),
-                        note: r.note,
-                    },
-                });
+                out.files.push(record(FileStatus::Read {
+                    rows,
+                    kind: format.unwrap_or(promised).label(),
+                    note: r.note,
+                }));
             }
             Err(reason) => {
                 out.failed.push(Failed {
                     file: name.clone(),
                     reason: reason.clone(),
                 });
-                out.files.push(FileRecord {
-                    name,
-                    status: FileStatus::Failed(reason),
-                });
+                out.files.push(record(FileStatus::Failed(reason)));
             }
         }
     }
     Ok(out)
+}
+
+/// Size and SHA-256 of a file for the run record (empty hash if unreadable).
+fn digest_file(path: &Path) -> (u64, String) {
+    use sha2::Digest;
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return (0, String::new());
+    };
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.update(&buf[..n]);
+                size += n as u64;
+            }
+            Err(_) => return (size, String::new()),
+        }
+    }
+    (size, crate::render::hex(&hasher.finalize()))
 }
 
 /// Reads one file with the reader of its real format.

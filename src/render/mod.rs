@@ -2,6 +2,7 @@
 //! bytes; [`write_atomic`] puts them in place.
 
 pub mod json;
+pub mod manifest;
 pub mod pdf;
 pub mod xlsx;
 
@@ -14,6 +15,8 @@ pub const XLSX_NAME: &str = "資料_各分野の現状と課題及び想定さ�
 pub const PDF_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 /// File name of the JSON matrix.
 pub const JSON_NAME: &str = "matrix.json";
+/// File name of the run record.
+pub const MANIFEST_NAME: &str = "manifest.json";
 /// File name of the run report.
 pub const REPORT_NAME: &str = "report.txt";
 
@@ -68,6 +71,17 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
     Ok(tmp)
+}
+
+/// Lower-case hex of bytes (digests in the run record).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of bytes, hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
 }
 
 /// The text of an item as printed: text and `＜examples＞`.

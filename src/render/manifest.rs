@@ -1,0 +1,140 @@
+//! `manifest.json`: the record of a run — tool version, template, every
+//! input with its size, SHA-256 and fate, the date, the counts and every
+//! output with its SHA-256. Same inputs, template and date give the same
+//! bytes.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::ingest::{FileRecord, FileStatus};
+use crate::matrix::Matrix;
+use crate::template::Template;
+
+/// Schema identifier of the run record.
+pub const SCHEMA: &str = "shiryo.manifest/1";
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    schema: &'static str,
+    tool: Tool,
+    date: String,
+    template: TemplateJson<'a>,
+    previous: Option<&'a str>,
+    inputs: Vec<Input<'a>>,
+    counts: Counts,
+    outputs: Vec<Output<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct TemplateJson<'a> {
+    file: &'a str,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    file: &'a str,
+    size: u64,
+    sha256: &'a str,
+    status: &'static str,
+    reason: Option<&'a str>,
+    rows: usize,
+    items: usize,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    files: usize,
+    rows: usize,
+    items: usize,
+    sources: usize,
+    duplicates_merged: usize,
+    skipped: usize,
+    rejected: usize,
+    failed: usize,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    file: &'a str,
+    size: usize,
+    sha256: String,
+}
+
+/// Renders the run record; `outputs` are the other files written, by name.
+pub fn render(
+    m: &Matrix,
+    files: &[FileRecord],
+    template: &Template,
+    date: Date,
+    previous: Option<&str>,
+    outputs: &[(&str, &[u8])],
+) -> Vec<u8> {
+    let items_from = |file: &str| {
+        m.fields
+            .iter()
+            .flat_map(|f| f.cells.iter().flatten())
+            .flat_map(|i| &i.sources)
+            .filter(|s| s.file == file)
+            .count()
+    };
+    let doc = Manifest {
+        schema: SCHEMA,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        date: date.to_string(),
+        template: TemplateJson {
+            file: template.source_file.as_deref().unwrap_or("(内蔵の既定値)"),
+            sha256: &template.source_sha256,
+        },
+        previous,
+        inputs: files
+            .iter()
+            .map(|f| {
+                let (status, reason, rows) = match &f.status {
+                    FileStatus::Read { rows, .. } => ("read", None, *rows),
+                    FileStatus::Skipped(r) => ("skipped", Some(r.as_str()), 0),
+                    FileStatus::Failed(r) => ("failed", Some(r.as_str()), 0),
+                };
+                Input {
+                    file: &f.name,
+                    size: f.size,
+                    sha256: &f.sha256,
+                    status,
+                    reason,
+                    rows,
+                    items: items_from(&f.name),
+                }
+            })
+            .collect(),
+        counts: Counts {
+            files: m.counts.files,
+            rows: m.counts.rows,
+            items: m.counts.items,
+            sources: m.counts.sources,
+            duplicates_merged: m.counts.duplicates_merged,
+            skipped: m.counts.skipped,
+            rejected: m.counts.rejected,
+            failed: m.counts.failed,
+        },
+        outputs: outputs
+            .iter()
+            .map(|(name, bytes)| Output {
+                file: name,
+                size: bytes.len(),
+                sha256: super::sha256(bytes),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).expect("plain data always serialises");
+    out.push(b'\n');
+    out
+}
