@@ -157,6 +157,28 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     })
 }
 
+/// Writes the blank department submission workbook (`shiryo template`).
+pub fn write_form(out: &Path, template: Option<&Path>) -> Result<PathBuf, Error> {
+    let template = Template::load(template)?;
+    let bytes = render::form::render(&template, "", &[]).map_err(|e| Error::Xlsx(e.to_string()))?;
+    write_one(out, bytes)
+}
+
+/// Writes the built-in template XML (`shiryo template --matrix`), for a
+/// secretariat to start its own from.
+pub fn write_default_template(out: &Path) -> Result<PathBuf, Error> {
+    write_one(out, template::DEFAULT_XML.as_bytes().to_vec())
+}
+
+fn write_one(out: &Path, bytes: Vec<u8>) -> Result<PathBuf, Error> {
+    let files = [(out.to_path_buf(), bytes)];
+    render::write_all_atomic(&files).map_err(|(path, e)| Error::Output {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(out.to_path_buf())
+}
+
 /// Finds the fonts, checks every character against them and draws the PDF.
 /// Missing glyphs are added to `problems`; no font at all is an `Err`.
 fn pdf_bytes(

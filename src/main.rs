@@ -59,6 +59,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         template: Option<PathBuf>,
     },
+    /// 各課に配る回答様式（Excel）を書き出します [template]
+    Template {
+        /// 書き出すファイル（既定: output/各課回答様式.xlsx、--matrix のときは matrix.xml）[output]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// 分野・区分の一覧に使う資料テンプレート [template]
+        #[arg(long, value_name = "FILE")]
+        template: Option<PathBuf>,
+        /// 様式の代わりに、既定の資料テンプレート（matrix.xml）を書き出します [matrix]
+        #[arg(long)]
+        matrix: bool,
+    },
     /// (内部用) 提出ファイルを別プロセスで読み取ります
     #[command(name = "__worker", hide = true)]
     Worker {
@@ -92,6 +104,32 @@ fn parse_date(s: &str) -> Result<Date, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let opts = match cli.command {
+        Command::Template {
+            output,
+            template,
+            matrix,
+        } => {
+            let result = if matrix {
+                shiryo::write_default_template(
+                    &output.unwrap_or_else(|| PathBuf::from("matrix.xml")),
+                )
+            } else {
+                let out = output.unwrap_or_else(|| {
+                    PathBuf::from("output").join(shiryo::render::form::FORM_NAME)
+                });
+                shiryo::write_form(&out, template.as_deref())
+            };
+            return match result {
+                Ok(path) => {
+                    println!("書き出しました: {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("エラー: {e}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::Worker { template } => {
             return ExitCode::from(shiryo::ingest::worker::serve(template.as_deref()) as u8);
         }

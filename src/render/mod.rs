@@ -1,6 +1,7 @@
 //! Renderers: each takes `&Matrix` + `&Template` and produces one file's
 //! bytes; [`write_atomic`] puts them in place.
 
+pub mod form;
 pub mod json;
 pub mod manifest;
 pub mod pdf;
