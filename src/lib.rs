@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod layout;
 pub mod matrix;
 pub mod normalize;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod template;
@@ -40,6 +41,8 @@ pub struct BuildOptions {
     pub isolation: ingest::Isolation,
     /// Previous month's output folder, for 新規/継続/削除.
     pub previous: Option<PathBuf>,
+    /// Show a progress bar on a terminal for runs longer than a moment.
+    pub progress: bool,
 }
 
 /// The result of a run that got as far as a report.
@@ -87,7 +90,11 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         Some(dir) => Some(history::load(dir)?),
         None => None,
     };
-    let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation)?;
+    let bar = progress::Progress::new(opts.progress);
+    let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation, &|done, total| {
+        bar.files(done, total)
+    })?;
+    bar.finish();
     let files = ingested.files.clone();
     let mut m = matrix::build(ingested, &template);
     if let Some(prev) = &previous {

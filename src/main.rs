@@ -144,6 +144,7 @@ fn main() -> ExitCode {
             no_worker,
         } => BuildOptions {
             previous,
+            progress: true,
             input,
             output: Some(output),
             isolation: if no_worker {
@@ -165,6 +166,7 @@ fn main() -> ExitCode {
             date: Date::today(),
             font: None,
             previous: None,
+            progress: true,
         },
     };
     match shiryo::run(&opts) {

@@ -238,10 +238,12 @@ pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, String> {
 }
 
 /// Reads every file directly in `dir` (SPEC §2), in file name order.
+/// `progress(done, total)` is called before each file.
 pub fn ingest_dir(
     dir: &Path,
     template: &Template,
     isolation: &Isolation,
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Ingested, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
@@ -264,7 +266,9 @@ pub fn ingest_dir(
         Isolation::Worker(cmd) => Some(worker::WorkerPool::new(cmd.clone())),
         Isolation::InProcess => None,
     };
-    for (name, path) in names {
+    let total = names.len();
+    for (done, (name, path)) in names.into_iter().enumerate() {
+        progress(done, total);
         let (size, sha256) = digest_file(&path);
         let record = |status| FileRecord {
             name: name.clone(),

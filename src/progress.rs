@@ -1,0 +1,55 @@
+//! A progress bar on stderr for runs longer than a moment: shown only when
+//! stderr is a terminal, and only once reading takes more than half a second.
+
+use std::cell::RefCell;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// How long a run may take before a bar appears.
+const DELAY: Duration = Duration::from_millis(500);
+
+/// A lazily shown progress bar.
+pub struct Progress {
+    enabled: bool,
+    start: Instant,
+    bar: RefCell<Option<ProgressBar>>,
+}
+
+impl Progress {
+    /// A bar that may appear later; never when `enabled` is false or stderr
+    /// is not a terminal.
+    pub fn new(enabled: bool) -> Progress {
+        Progress {
+            enabled: enabled && std::io::stderr().is_terminal(),
+            start: Instant::now(),
+            bar: RefCell::new(None),
+        }
+    }
+
+    /// Reports `done` of `total` files read.
+    pub fn files(&self, done: usize, total: usize) {
+        if !self.enabled || self.start.elapsed() < DELAY {
+            return;
+        }
+        let mut bar = self.bar.borrow_mut();
+        let bar = bar.get_or_insert_with(|| {
+            let b = ProgressBar::new(total as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("読み込み中 {bar:30} {pos}/{len} ファイル")
+            {
+                b.set_style(style);
+            }
+            b
+        });
+        bar.set_position(done as u64);
+    }
+
+    /// Removes the bar before the report is printed.
+    pub fn finish(&self) {
+        if let Some(bar) = self.bar.borrow_mut().take() {
+            bar.finish_and_clear();
+        }
+    }
+}
