@@ -26,7 +26,8 @@ pub struct Font {
     /// Family name, for the report.
     pub family: String,
     units_per_em: f64,
-    advances: RefCell<HashMap<char, Option<f64>>>,
+    /// Glyph id and advance (em) per character, looked up once.
+    glyphs: RefCell<HashMap<char, Option<(u16, f64)>>>,
 }
 
 /// No usable font: the PDF cannot be made.
@@ -158,7 +159,7 @@ impl Font {
             bytes,
             family,
             units_per_em,
-            advances: RefCell::new(HashMap::new()),
+            glyphs: RefCell::new(HashMap::new()),
         })
     }
 
@@ -166,18 +167,23 @@ impl Font {
         ttf_parser::Face::parse(&self.bytes, self.spec.index).expect("checked in Font::load")
     }
 
-    /// Advance of a character in em, `None` when the font has no glyph.
-    pub fn advance_em(&self, c: char) -> Option<f64> {
-        if let Some(a) = self.advances.borrow().get(&c) {
-            return *a;
+    /// Glyph id and advance in em, `None` when the font has no glyph.
+    pub fn glyph(&self, c: char) -> Option<(u16, f64)> {
+        if let Some(g) = self.glyphs.borrow().get(&c) {
+            return *g;
         }
         let face = self.face();
-        let a = face
-            .glyph_index(c)
-            .and_then(|g| face.glyph_hor_advance(g))
-            .map(|a| f64::from(a) / self.units_per_em);
-        self.advances.borrow_mut().insert(c, a);
-        a
+        let g = face.glyph_index(c).map(|g| {
+            let advance = face.glyph_hor_advance(g).unwrap_or(0);
+            (g.0, f64::from(advance) / self.units_per_em)
+        });
+        self.glyphs.borrow_mut().insert(c, g);
+        g
+    }
+
+    /// Advance of a character in em, `None` when the font has no glyph.
+    pub fn advance_em(&self, c: char) -> Option<f64> {
+        self.glyph(c).map(|(_, a)| a)
     }
 
     /// True when the font can draw the character.

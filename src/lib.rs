@@ -15,6 +15,7 @@ pub mod normalize;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod synth;
 pub mod template;
 
 use std::path::{Path, PathBuf};
@@ -85,6 +86,7 @@ pub enum Error {
 
 /// Reads, builds and (unless checking) writes everything.
 pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
+    let mut clock = Stages::new();
     let template = Template::load(opts.template.as_deref())?;
     let previous = match &opts.previous {
         Some(dir) => Some(history::load(dir)?),
@@ -95,11 +97,13 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         bar.files(done, total)
     })?;
     bar.finish();
+    clock.lap("ingest");
     let files = ingested.files.clone();
     let mut m = matrix::build(ingested, &template);
     if let Some(prev) = &previous {
         history::compare(&mut m, prev);
     }
+    clock.lap("normalize+matrix");
     let problems = m.counts.rejected + m.counts.failed > 0 || !m.counts.reconciles();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),
@@ -111,11 +115,22 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let write_outputs = opts.output.is_some() && !(opts.strict && problems);
     if let (Some(out), true) = (&opts.output, write_outputs) {
         prepare_output_dir(out)?;
-        let xlsx = render::xlsx::render(&m, &template, opts.date)
-            .map_err(|e| Error::Xlsx(e.to_string()))?;
-        let json = render::json::render(&m);
+        // The PDF and the workbook are independent: draw them side by side.
+        let mut pdf_problems = Vec::new();
+        let (pdf, (xlsx, json)) = rayon::join(
+            || pdf_bytes(&m, &template, opts, &mut pdf_problems),
+            || {
+                (
+                    render::xlsx::render(&m, &template, opts.date),
+                    render::json::render(&m),
+                )
+            },
+        );
+        let xlsx = xlsx.map_err(|e| Error::Xlsx(e.to_string()))?;
+        extras.problems.extend(pdf_problems);
+        clock.lap("xlsx | pdf, json");
         let mut targets = vec![(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
-        match pdf_bytes(&m, &template, opts, &mut extras.problems) {
+        match pdf {
             Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
             Err(message) => extras.problems.push(message),
         }
@@ -146,6 +161,8 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             reason: e.to_string(),
         })?;
         written = files_out.into_iter().map(|(p, _)| p).collect();
+        clock.lap("report+manifest+write");
+        clock.print();
         return Ok(Outcome {
             report: text,
             exit_code: i32::from(problems || !extras.problems.is_empty()),
@@ -162,6 +179,36 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         exit_code: i32::from(problems || !extras.problems.is_empty()),
         written,
     })
+}
+
+/// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set
+/// (used by the benchmark instructions in the README).
+struct Stages {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+
+    fn print(&self) {
+        if std::env::var_os("SHIRYO_TIMING").is_some() {
+            for (name, d) in &self.laps {
+                eprintln!("{name:>24}: {:8.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
+    }
 }
 
 /// Writes the blank department submission workbook (`shiryo template`).

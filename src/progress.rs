@@ -1,8 +1,8 @@
 //! A progress bar on stderr for runs longer than a moment: shown only when
 //! stderr is a terminal, and only once reading takes more than half a second.
 
-use std::cell::RefCell;
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,7 +14,7 @@ const DELAY: Duration = Duration::from_millis(500);
 pub struct Progress {
     enabled: bool,
     start: Instant,
-    bar: RefCell<Option<ProgressBar>>,
+    bar: Mutex<Option<ProgressBar>>,
 }
 
 impl Progress {
@@ -24,7 +24,7 @@ impl Progress {
         Progress {
             enabled: enabled && std::io::stderr().is_terminal(),
             start: Instant::now(),
-            bar: RefCell::new(None),
+            bar: Mutex::new(None),
         }
     }
 
@@ -33,7 +33,7 @@ impl Progress {
         if !self.enabled || self.start.elapsed() < DELAY {
             return;
         }
-        let mut bar = self.bar.borrow_mut();
+        let Ok(mut bar) = self.bar.lock() else { return };
         let bar = bar.get_or_insert_with(|| {
             let b = ProgressBar::new(total as u64);
             if let Ok(style) =
@@ -48,7 +48,7 @@ impl Progress {
 
     /// Removes the bar before the report is printed.
     pub fn finish(&self) {
-        if let Some(bar) = self.bar.borrow_mut().take() {
+        if let Some(bar) = self.bar.lock().ok().and_then(|mut b| b.take()) {
             bar.finish_and_clear();
         }
     }

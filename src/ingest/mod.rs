@@ -238,12 +238,12 @@ pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, String> {
 }
 
 /// Reads every file directly in `dir` (SPEC §2), in file name order.
-/// `progress(done, total)` is called before each file.
+/// `progress(done, total)` is called as files are parsed.
 pub fn ingest_dir(
     dir: &Path,
     template: &Template,
     isolation: &Isolation,
-    progress: &dyn Fn(usize, usize),
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Ingested, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
@@ -261,21 +261,18 @@ pub fn ingest_dir(
     }
     names.sort();
 
-    let mut out = Ingested::default();
-    let mut pool = match isolation {
-        Isolation::Worker(cmd) => Some(worker::WorkerPool::new(cmd.clone())),
-        Isolation::InProcess => None,
-    };
-    let total = names.len();
-    for (done, (name, path)) in names.into_iter().enumerate() {
-        progress(done, total);
+    // First the cheap decisions (lock files, other types), then the parsing,
+    // spread over the cores, then the results in file name order.
+    struct Entry {
+        name: String,
+        size: u64,
+        sha256: String,
+        job: Result<usize, String>,
+    }
+    let mut jobs = Vec::new();
+    let mut entries = Vec::new();
+    for (name, path) in names {
         let (size, sha256) = digest_file(&path);
-        let record = |status| FileRecord {
-            name: name.clone(),
-            size,
-            sha256: sha256.clone(),
-            status,
-        };
         let lower = name.to_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         let promised = if name.starts_with("~$") {
@@ -287,11 +284,36 @@ pub fn ingest_dir(
                 format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx）だけを読み込みます。")
             })
         };
-        let promised = match promised {
-            Ok(k) => k,
+        let job = promised.map(|promised| {
+            jobs.push(Job {
+                path,
+                name: name.clone(),
+                promised,
+            });
+            jobs.len() - 1
+        });
+        entries.push(Entry {
+            name,
+            size,
+            sha256,
+            job,
+        });
+    }
+    let mut parsed = parse_all(&jobs, template, isolation, progress);
+
+    let mut out = Ingested::default();
+    for e in entries {
+        let record = |status| FileRecord {
+            name: e.name.clone(),
+            size: e.size,
+            sha256: e.sha256.clone(),
+            status,
+        };
+        let i = match e.job {
+            Ok(i) => i,
             Err(reason) => {
                 out.skipped.push(Skipped {
-                    file: name.clone(),
+                    file: e.name.clone(),
                     sheet: None,
                     cell: None,
                     reason: reason.clone(),
@@ -300,16 +322,8 @@ pub fn ingest_dir(
                 continue;
             }
         };
-        let job = Job {
-            path,
-            name: name.clone(),
-            promised,
-        };
-        let parsed = match pool.as_mut() {
-            Some(pool) => pool.parse(&job, template),
-            None => parse_file(&job, template),
-        };
-        match parsed {
+        let promised = jobs[i].promised;
+        match std::mem::replace(&mut parsed[i], Err(String::new())) {
             Ok(Parsed { format, result: r }) => {
                 let rows = r.rows.len() + r.skipped_rows;
                 if out.meeting_number.is_none() {
@@ -327,7 +341,7 @@ pub fn ingest_dir(
             }
             Err(reason) => {
                 out.failed.push(Failed {
-                    file: name.clone(),
+                    file: e.name.clone(),
                     reason: reason.clone(),
                 });
                 out.files.push(record(FileStatus::Failed(reason)));
@@ -335,6 +349,57 @@ pub fn ingest_dir(
         }
     }
     Ok(out)
+}
+
+/// Parses the jobs on up to four threads, each with its own worker
+/// process (or in-process); results come back in job order.
+fn parse_all(
+    jobs: &[Job],
+    template: &Template,
+    isolation: &Isolation,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Vec<Result<Parsed, String>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+        .min(jobs.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Parsed, String>>>> =
+        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut pool = match isolation {
+                    Isolation::Worker(cmd) => Some(worker::WorkerPool::new(cmd.clone())),
+                    Isolation::InProcess => None,
+                };
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    let r = match pool.as_mut() {
+                        Some(pool) => pool.parse(job, template),
+                        None => parse_file(job, template),
+                    };
+                    if let Ok(mut all) = results.lock() {
+                        all[i] = Some(r);
+                    }
+                    progress(done.fetch_add(1, Ordering::SeqCst) + 1, jobs.len());
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| Err("内部エラー: このファイルは読み取られませんでした。".into()))
+        })
+        .collect()
 }
 
 /// Size and SHA-256 of a file for the run record (empty hash if unreadable).

@@ -625,8 +625,8 @@ pub fn render(
     date: Date,
 ) -> Result<Vec<u8>, String> {
     use printpdf::{
-        Color, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-        PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+        Codepoint, Color, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+        PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
     };
 
     let mut doc = PdfDocument::new(title);
@@ -697,10 +697,26 @@ pub fn render(
             ops.push(Op::SetTextMatrix {
                 matrix: TextMatrix::Translate(Pt(t.x as f32), Pt(t.y as f32)),
             });
+            // Glyph ids from our own (cached) lookup: printpdf's per-character
+            // cmap search dominated the run time. Each glyph carries its
+            // character for the ToUnicode map, so the text stays extractable.
+            let font = if t.bold {
+                fonts.bold.as_ref().unwrap_or(&fonts.regular)
+            } else {
+                &fonts.regular
+            };
+            let glyphs = t
+                .text
+                .chars()
+                .filter(|c| !c.is_control())
+                .map(|c| Codepoint {
+                    gid: font.glyph(c).map(|(g, _)| g).unwrap_or(0),
+                    offset: 0.0,
+                    cid: Some(c.to_string()),
+                })
+                .collect();
             ops.push(Op::ShowText {
-                items: vec![TextItem::Text(
-                    t.text.chars().filter(|c| !c.is_control()).collect(),
-                )],
+                items: vec![TextItem::GlyphIds(glyphs)],
             });
         }
         ops.push(Op::EndTextSection);
@@ -738,11 +754,38 @@ pub fn render(
             lopdf::Object::String(id, lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    lo.compress();
+    compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| format!("PDF を書き出せません（{e}）。"))?;
     Ok(bytes)
+}
+
+/// Deflates every stream in parallel at the default level (lopdf's own
+/// `compress` uses the slowest level, for a few percent of size).
+fn compress_streams(doc: &mut lopdf::Document) {
+    use rayon::prelude::*;
+    use std::io::Write;
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => {
+                Some(s)
+            }
+            _ => None,
+        })
+        .collect();
+    streams.par_iter_mut().for_each(|s| {
+        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        if enc.write_all(&s.content).is_ok()
+            && let Ok(packed) = enc.finish()
+            && packed.len() + 19 < s.content.len()
+        {
+            s.dict.set("Filter", "FlateDecode");
+            s.set_content(packed);
+        }
+    });
 }
 
 /// A stable 16-byte document ID from the content (FNV-1a, two seeds).
