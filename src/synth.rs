@@ -45,8 +45,8 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.below(v.len())]
+    fn pick<T: Copy>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len())]
     }
 }
 
@@ -104,7 +104,7 @@ const CITIES: [&str; 8] = [
 ];
 
 fn word(rng: &mut Rng, kanji: &[char]) -> String {
-    (0..2 + rng.below(3)).map(|_| *rng.pick(kanji)).collect()
+    (0..2 + rng.below(3)).map(|_| rng.pick(kanji)).collect()
 }
 
 fn statement(rng: &mut Rng, kanji: &[char]) -> String {
@@ -112,13 +112,13 @@ fn statement(rng: &mut Rng, kanji: &[char]) -> String {
     let mut s = String::new();
     while s.chars().count() + 8 < target {
         s.push_str(&word(rng, kanji));
-        s.push_str(*rng.pick(&PARTICLES));
+        s.push_str(rng.pick(&PARTICLES));
         if rng.below(6) == 0 {
             s.push_str("DX");
         }
     }
     s.push_str(&word(rng, kanji));
-    s.push_str(*rng.pick(&ENDINGS));
+    s.push_str(rng.pick(&ENDINGS));
     s
 }
 
@@ -150,7 +150,7 @@ pub fn write_month(dir: &Path, spec: MonthSpec) -> Result<usize, String> {
     let all = level1_kanji();
     let mut rng = Rng(spec.seed.max(1));
     let kanji: Vec<char> = (0..spec.kanji.clamp(10, all.len()))
-        .map(|_| *rng.pick(&all))
+        .map(|_| rng.pick(&all))
         .collect();
     for d in 0..spec.departments {
         let dept = format!("第{}{}課", d + 1, word(&mut rng, &kanji));
@@ -175,8 +175,8 @@ pub fn write_month(dir: &Path, spec: MonthSpec) -> Result<usize, String> {
                 }
                 for r in 0..spec.rows {
                     let row = 4 + r as u32;
-                    put(ws, row, 0, *rng.pick(&FIELDS))?;
-                    put(ws, row, 1, *rng.pick(&KINDS))?;
+                    put(ws, row, 0, rng.pick(&FIELDS))?;
+                    put(ws, row, 1, rng.pick(&KINDS))?;
                     put(ws, row, 2, &cell(&mut rng, &kanji))?;
                     if rng.below(4) == 0 {
                         put(ws, row, 3, &format!("{}など", rng.pick(&CITIES)))?;
@@ -200,7 +200,7 @@ pub fn write_month(dir: &Path, spec: MonthSpec) -> Result<usize, String> {
                 }
                 for r in 0..spec.rows {
                     let row = 1 + r as u32;
-                    ws.write_string(row, 0, *rng.pick(&FIELDS))
+                    ws.write_string(row, 0, rng.pick(&FIELDS))
                         .map_err(|e| e.to_string())?;
                     let col = 1 + rng.below(3) as u16;
                     ws.write_string(row, col, cell(&mut rng, &kanji))
