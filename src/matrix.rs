@@ -196,6 +196,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         .collect();
     let mut seen: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
     let mut merged_keys = Vec::new();
+    let mut merged_seen = std::collections::HashSet::new();
     for e in entries {
         let key = (e.field, e.column, normalize::dedup_key(&e.text));
         let cell = &mut fields[e.field].cells[e.column.index()];
@@ -210,7 +211,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
                         None => ex,
                     });
                 }
-                if !merged_keys.contains(&key) {
+                if merged_seen.insert(key.clone()) {
                     merged_keys.push(key);
                 }
             }

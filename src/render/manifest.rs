@@ -76,14 +76,11 @@ pub fn render(
     previous: Option<&str>,
     outputs: &[(&str, &[u8])],
 ) -> Vec<u8> {
-    let items_from = |file: &str| {
-        m.fields
-            .iter()
-            .flat_map(|f| f.cells.iter().flatten())
-            .flat_map(|i| &i.sources)
-            .filter(|s| s.file == file)
-            .count()
-    };
+    let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for s in m.fields.iter().flat_map(|f| f.cells.iter().flatten()).flat_map(|i| &i.sources) {
+        *per_file.entry(&s.file).or_default() += 1;
+    }
+    let items_from = |file: &str| per_file.get(file).copied().unwrap_or(0);
     let doc = Manifest {
         schema: SCHEMA,
         tool: Tool {

@@ -381,26 +381,20 @@ fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<
     r += 1;
     write_head(ws, r, "担当課")?;
     r += 1;
-    let mut departments: Vec<(String, [usize; 4])> = Vec::new();
+    let mut per_department: std::collections::HashMap<&str, [usize; 4]> = std::collections::HashMap::new();
     for f in &m.fields {
         for (i, items) in f.cells.iter().enumerate() {
             for s in items.iter().flat_map(|it| &it.sources) {
-                match departments.iter_mut().find(|(d, _)| *d == s.department) {
-                    Some((_, counts)) => counts[i] += 1,
-                    None => {
-                        let mut counts = [0; 4];
-                        counts[i] = 1;
-                        departments.push((s.department.clone(), counts));
-                    }
-                }
+                per_department.entry(&s.department).or_default()[i] += 1;
             }
         }
     }
+    let mut departments: Vec<(&str, [usize; 4])> = per_department.into_iter().collect();
     departments.sort_by(|a, b| {
         (template.department_rank(&a.0), &a.0).cmp(&(template.department_rank(&b.0), &b.0))
     });
     for (d, counts) in &departments {
-        ws.write_string_with_format(r, 0, d, &cell)?;
+        ws.write_string_with_format(r, 0, *d, &cell)?;
         for (i, n) in counts.iter().enumerate() {
             ws.write_number_with_format(r, i as u16 + 1, *n as f64, &cell)?;
         }
