@@ -77,7 +77,12 @@ pub fn render(
     outputs: &[(&str, &[u8])],
 ) -> Vec<u8> {
     let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for s in m.fields.iter().flat_map(|f| f.cells.iter().flatten()).flat_map(|i| &i.sources) {
+    for s in m
+        .fields
+        .iter()
+        .flat_map(|f| f.cells.iter().flatten())
+        .flat_map(|i| &i.sources)
+    {
         *per_file.entry(&s.file).or_default() += 1;
     }
     let items_from = |file: &str| per_file.get(file).copied().unwrap_or(0);

@@ -619,7 +619,7 @@ pub fn missing_glyphs(matrix: &Matrix, has: &dyn Fn(char) -> bool) -> Vec<Missin
 /// Draws the model with printpdf: fonts embedded as subsets, a fixed
 /// document ID and dates so the same input gives the same bytes.
 pub fn render(
-    model: &DocModel,
+    model: DocModel,
     fonts: &FontPair,
     title: &str,
     date: Date,
@@ -651,8 +651,13 @@ pub fn render(
         })
     };
 
-    let mut pages = Vec::new();
-    for page in &model.pages {
+    let mut pages: Vec<PdfPage> = Vec::new();
+    let mut used_regular: std::collections::BTreeMap<u16, char> = Default::default();
+    let mut used_bold: std::collections::BTreeMap<u16, char> = Default::default();
+    // The document ID hashes the text, so take it before the pages are used up.
+    let id = document_id(&model, title, date);
+    let (width, height) = (model.width, model.height);
+    for page in model.pages {
         let mut ops = vec![
             Op::SaveGraphicsState,
             Op::SetOutlineThickness { pt: Pt(0.6) },
@@ -698,21 +703,28 @@ pub fn render(
                 matrix: TextMatrix::Translate(Pt(t.x as f32), Pt(t.y as f32)),
             });
             // Glyph ids from our own (cached) lookup: printpdf's per-character
-            // cmap search dominated the run time. Each glyph carries its
-            // character for the ToUnicode map, so the text stays extractable.
-            let font = if t.bold {
-                fonts.bold.as_ref().unwrap_or(&fonts.regular)
+            // cmap search dominated the run time. The characters for the
+            // ToUnicode map are registered once per glyph at the end.
+            let (font, used) = if t.bold && fonts.bold.is_some() {
+                (
+                    fonts.bold.as_ref().unwrap_or(&fonts.regular),
+                    &mut used_bold,
+                )
             } else {
-                &fonts.regular
+                (&fonts.regular, &mut used_regular)
             };
             let glyphs = t
                 .text
                 .chars()
                 .filter(|c| !c.is_control())
-                .map(|c| Codepoint {
-                    gid: font.glyph(c).map(|(g, _)| g).unwrap_or(0),
-                    offset: 0.0,
-                    cid: Some(c.to_string()),
+                .map(|c| {
+                    let gid = font.glyph(c).map(|(g, _)| g).unwrap_or(0);
+                    used.entry(gid).or_insert(c);
+                    Codepoint {
+                        gid,
+                        offset: 0.0,
+                        cid: None,
+                    }
                 })
                 .collect();
             ops.push(Op::ShowText {
@@ -724,11 +736,48 @@ pub fn render(
         let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
         // Set the boxes in points directly: a round trip through mm loses the
         // last digit of A3's 841.89 pt.
-        let media = Rect::from_wh(Pt(model.width as f32), Pt(model.height as f32));
+        let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
         p.media_box = media.clone();
         p.trim_box = media.clone();
         p.crop_box = media;
         pages.push(p);
+    }
+    // printpdf records a glyph's character from the last time it is shown:
+    // show every glyph once more, with its character, invisibly and off the
+    // page, after all other text. Carrying the character on each of millions
+    // of glyphs instead costs gigabytes on a 100,000-item month.
+    if let Some(last) = pages.last_mut() {
+        let mut ops = vec![
+            Op::StartTextSection,
+            Op::SetTextRenderingMode {
+                mode: printpdf::TextRenderingMode::Invisible,
+            },
+        ];
+        for (font_id, used) in [(&regular, &used_regular), (&bold, &used_bold)] {
+            if used.is_empty() {
+                continue;
+            }
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id.clone()),
+                size: Pt(1.0),
+            });
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(-2000.0), Pt(-2000.0)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(
+                    used.iter()
+                        .map(|(gid, c)| Codepoint {
+                            gid: *gid,
+                            offset: 0.0,
+                            cid: Some(c.to_string()),
+                        })
+                        .collect(),
+                )],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        last.ops.extend(ops);
     }
     doc.with_pages(pages);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
@@ -746,7 +795,6 @@ pub fn render(
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    let id = document_id(model, title, date);
     lo.trailer.set(
         "ID",
         lopdf::Object::Array(vec![

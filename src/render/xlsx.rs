@@ -128,7 +128,8 @@ pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, Xl
             .set_creation_datetime(&created),
     );
     matrix_sheet(wb.add_worksheet(), m, template, date)?;
-    detail_sheet(wb.add_worksheet(), m)?;
+    // One row per source, written in order: stream it instead of holding it.
+    detail_sheet(wb.add_worksheet_with_constant_memory()?, m)?;
     summary_sheet(wb.add_worksheet(), m, template)?;
     wb.save_to_buffer()
 }
@@ -381,7 +382,8 @@ fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<
     r += 1;
     write_head(ws, r, "担当課")?;
     r += 1;
-    let mut per_department: std::collections::HashMap<&str, [usize; 4]> = std::collections::HashMap::new();
+    let mut per_department: std::collections::HashMap<&str, [usize; 4]> =
+        std::collections::HashMap::new();
     for f in &m.fields {
         for (i, items) in f.cells.iter().enumerate() {
             for s in items.iter().flat_map(|it| &it.sources) {
