@@ -393,7 +393,7 @@ fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<
     }
     let mut departments: Vec<(&str, [usize; 4])> = per_department.into_iter().collect();
     departments.sort_by(|a, b| {
-        (template.department_rank(&a.0), &a.0).cmp(&(template.department_rank(&b.0), &b.0))
+        (template.department_rank(a.0), a.0).cmp(&(template.department_rank(b.0), b.0))
     });
     for (d, counts) in &departments {
         ws.write_string_with_format(r, 0, *d, &cell)?;
