@@ -115,31 +115,20 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let write_outputs = opts.output.is_some() && !(opts.strict && problems);
     if let (Some(out), true) = (&opts.output, write_outputs) {
         prepare_output_dir(out)?;
-        // The PDF and the workbook are independent: draw them side by side,
-        // except for very large months, where one after the other keeps the
-        // peak memory at the larger of the two instead of their sum.
+        // The PDF and the workbook are independent: draw them side by side.
         let mut pdf_problems = Vec::new();
-        let mut pdf_job = || pdf_bytes(&m, &template, opts, &mut pdf_problems);
-        let sheet_job = || {
-            (
-                render::xlsx::render(&m, &template, opts.date),
-                render::json::render(&m),
-            )
-        };
-        let (pdf, (xlsx, json)) = if m.counts.items <= LARGE_MONTH_ITEMS {
-            rayon::join(pdf_job, sheet_job)
-        } else {
-            let sheets = sheet_job();
-            clock.lap("xlsx, json");
-            (pdf_job(), sheets)
-        };
+        let (pdf, (xlsx, json)) = rayon::join(
+            || pdf_bytes(&m, &template, opts, &mut pdf_problems),
+            || {
+                (
+                    render::xlsx::render(&m, &template, opts.date),
+                    render::json::render(&m),
+                )
+            },
+        );
         let xlsx = xlsx.map_err(|e| Error::Xlsx(e.to_string()))?;
         extras.problems.extend(pdf_problems);
-        clock.lap(if m.counts.items <= LARGE_MONTH_ITEMS {
-            "xlsx | pdf, json"
-        } else {
-            "pdf"
-        });
+        clock.lap("xlsx | pdf, json");
         let mut targets = vec![(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
         match pdf {
             Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
@@ -191,9 +180,6 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         written,
     })
 }
-
-/// Above this many items the handouts are drawn one after the other.
-const LARGE_MONTH_ITEMS: usize = 20_000;
 
 /// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set
 /// (used by the benchmark instructions in the README).

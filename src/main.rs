@@ -5,10 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// A month of 100,000 items allocates tens of millions of small objects
-/// (glyph runs, PDF objects); mimalloc halves the time spent in malloc.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use shiryo::ingest::Isolation;
 use shiryo::ingest::worker::WorkerCommand;
 use shiryo::{BuildOptions, Date};
