@@ -28,20 +28,8 @@ impl ItemStatus {
     }
 }
 
-/// An item of last month's matrix.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PreviousItem {
-    /// 分野.
-    pub field: String,
-    /// 区分.
-    pub column: ColumnKey,
-    /// Text as printed then.
-    pub text: String,
-    /// Examples then.
-    pub examples: Option<String>,
-    /// Departments then.
-    pub departments: Vec<String>,
-}
+/// An item of last month's matrix (the same shape as a 削除 entry).
+pub type PreviousItem = Removed;
 
 /// The previous run cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -128,13 +116,7 @@ pub fn compare(m: &mut Matrix, previous: &[PreviousItem]) {
         previous
             .iter()
             .filter(|p| !now.contains(&key(&p.field, p.column, &p.text)))
-            .map(|p| Removed {
-                field: p.field.clone(),
-                column: p.column,
-                text: p.text.clone(),
-                examples: p.examples.clone(),
-                departments: p.departments.clone(),
-            })
+            .cloned()
             .collect(),
     );
 }

@@ -35,7 +35,7 @@ pub struct Item {
     pub status: Option<ItemStatus>,
 }
 
-/// An item of last month that is no longer submitted (削除).
+/// An item of last month's handout; listed as 削除 when it is no longer submitted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Removed {
     /// 分野.

@@ -30,19 +30,26 @@ impl Default for MonthSpec {
     }
 }
 
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+/// A small deterministic generator (xorshift64*), for reproducible test data.
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// A generator from a seed (0 is replaced by 1).
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 
     fn pick<T: Copy>(&mut self, v: &[T]) -> T {
@@ -148,7 +155,7 @@ fn cell(rng: &mut Rng, kanji: &[char]) -> String {
 pub fn write_month(dir: &Path, spec: MonthSpec) -> Result<usize, String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let all = level1_kanji();
-    let mut rng = Rng(spec.seed.max(1));
+    let mut rng = Rng::new(spec.seed);
     let kanji: Vec<char> = (0..spec.kanji.clamp(10, all.len()))
         .map(|_| rng.pick(&all))
         .collect();

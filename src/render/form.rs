@@ -39,6 +39,17 @@ pub fn column_choices(template: &Template) -> Vec<String> {
     v
 }
 
+/// A dropdown list that refuses other values, with a Japanese prompt.
+fn choose_from(title: &str, items: &[impl AsRef<str>]) -> Result<DataValidation, XlsxError> {
+    Ok(DataValidation::new()
+        .allow_list_strings(items)?
+        .set_input_title(title)?
+        .set_input_message("一覧から選んでください。")?
+        .set_error_title(title)?
+        .set_error_message(format!("一覧にある{title}を選んでください。"))?
+        .set_error_style(DataValidationErrorStyle::Stop))
+}
+
 fn base() -> Format {
     Format::new()
         .set_font_name(FONT)
@@ -175,23 +186,9 @@ fn data_sheet(
         }
     }
     let fields: Vec<&str> = template.fields.iter().map(|f| f.name.as_str()).collect();
-    let field_list = DataValidation::new()
-        .allow_list_strings(&fields)?
-        .set_input_title("分野")?
-        .set_input_message("一覧から選んでください。")?
-        .set_error_title("分野")?
-        .set_error_message("一覧にある分野を選んでください。")?
-        .set_error_style(DataValidationErrorStyle::Stop);
-    ws.add_data_validation(first, 0, last, 0, &field_list)?;
+    ws.add_data_validation(first, 0, last, 0, &choose_from("分野", &fields)?)?;
     let kinds = column_choices(template);
-    let kind_list = DataValidation::new()
-        .allow_list_strings(&kinds)?
-        .set_input_title("区分")?
-        .set_input_message("一覧から選んでください。")?
-        .set_error_title("区分")?
-        .set_error_message("一覧にある区分を選んでください。")?
-        .set_error_style(DataValidationErrorStyle::Stop);
-    ws.add_data_validation(first, 1, last, 1, &kind_list)?;
+    ws.add_data_validation(first, 1, last, 1, &choose_from("区分", &kinds)?)?;
     ws.set_freeze_panes(first, 0)?;
     ws.protect();
     ws.set_landscape();

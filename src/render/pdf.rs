@@ -328,37 +328,23 @@ impl<'a> Builder<'a> {
             let mut base = first_base(top);
             for item in items {
                 for (k, line) in item.iter().enumerate() {
-                    let marked = line
-                        .strip_prefix(NEW_MARK)
-                        .and_then(|l| l.strip_prefix(BULLET));
-                    if k == 0
-                        && let Some(rest) = marked
-                    {
-                        self.text(x + s.pad, base, s.size, true, NEW_MARK, rect);
-                        self.text(
-                            x + s.pad + indent - bullet_w,
-                            base,
-                            s.size,
-                            false,
-                            BULLET,
-                            rect,
-                        );
-                        self.text(x + s.pad + indent, base, s.size, false, rest, rect);
-                    } else if k == 0
-                        && let Some(rest) = line.strip_prefix(BULLET)
-                    {
-                        self.text(
-                            x + s.pad + indent - bullet_w,
-                            base,
-                            s.size,
-                            false,
-                            BULLET,
-                            rect,
-                        );
-                        self.text(x + s.pad + indent, base, s.size, false, rest, rect);
-                    } else {
-                        self.text(x + s.pad + indent, base, s.size, false, line, rect);
-                    }
+                    // The first line of an item: optional 新 mark, then the bullet.
+                    let (is_new, rest) = match line.strip_prefix(NEW_MARK) {
+                        Some(r) if k == 0 && r.starts_with(BULLET) => (true, r),
+                        _ => (false, line.as_str()),
+                    };
+                    let text = match rest.strip_prefix(BULLET) {
+                        Some(r) if k == 0 => {
+                            if is_new {
+                                self.text(x + s.pad, base, s.size, true, NEW_MARK, rect);
+                            }
+                            let bx = x + s.pad + indent - bullet_w;
+                            self.text(bx, base, s.size, false, BULLET, rect);
+                            r
+                        }
+                        _ => line.as_str(),
+                    };
+                    self.text(x + s.pad + indent, base, s.size, false, text, rect);
                     base -= s.line;
                 }
             }
