@@ -110,3 +110,118 @@ fn a_missing_previous_run_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("前回の出力"), "{}", run.stderr);
 }
+
+/// Issue 5, acceptance 1, on the real sample month: 広報広聴課.xlsx is
+/// rewritten with one item added, one removed and one re-typed with
+/// full-width letters (ＳＮＳ).
+#[test]
+fn sample_month_with_one_file_changed() {
+    let first = common::build_at(&common::sample_input(), &[]);
+    assert_eq!(first.code, 1, "the sample has one rejected row");
+
+    let copy = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(common::sample_input()).unwrap().flatten() {
+        std::fs::copy(e.path(), copy.path().join(e.file_name())).unwrap();
+    }
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("回答").unwrap();
+    let rows: [[&str; 4]; 7] = [
+        ["分野", "区分", "意見", "事例"],
+        [
+            "行政",
+            "課題",
+            "ＳＮＳを活用しているがフォロワーが伸び悩んでいる状況にある。",
+            "",
+        ],
+        [
+            "行政",
+            "取組中",
+            "SNSを活用し、若い世代が親しみやすい情報を配信している。",
+            "",
+        ],
+        [
+            "行政",
+            "要望",
+            "市の広報紙をもっと見やすくしてほしいという声がある。",
+            "",
+        ],
+        [
+            "経営関係",
+            "課題",
+            "各部署で市のＰＲを行っているが、専門的知識やノウハウが不十分である。",
+            "",
+        ],
+        [
+            "経営関係",
+            "解決策",
+            "ＳＮＳの利活用を含めたシティプロモーション統括部署の設置。",
+            "流山市、川崎市など",
+        ],
+        [
+            "経営関係",
+            "取組中",
+            "広報紙の全戸配布を見直し、アプリ配信を始めた。",
+            "",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    wb.save(copy.path().join("広報広聴課.xlsx")).unwrap();
+
+    let prev = first.out.to_str().unwrap().to_string();
+    let run = common::build_at(copy.path(), &["--previous", &prev]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let json = run.json();
+    let mut new = Vec::new();
+    let mut continued = 0;
+    for f in json["fields"].as_array().unwrap() {
+        for items in f["cells"].as_object().unwrap().values() {
+            for it in items.as_array().unwrap() {
+                match it["status"].as_str().unwrap() {
+                    "新規" => new.push(it["text"].as_str().unwrap().to_string()),
+                    "継続" => continued += 1,
+                    other => panic!("unexpected status {other}"),
+                }
+            }
+        }
+    }
+    assert_eq!(new, vec!["広報紙の全戸配布を見直し、アプリ配信を始めた。"]);
+    assert_eq!(
+        continued,
+        119 - 1,
+        "every other item of the sample continues"
+    );
+    let removed = json["removed"].as_array().unwrap();
+    assert_eq!(removed.len(), 1);
+    assert_eq!(
+        removed[0]["text"],
+        "事後対応に追われており、未然防止につながる活動（出前講座の実施等）に注力できていない。"
+    );
+
+    let marked: Vec<String> = run
+        .xlsx_sheet("資料")
+        .into_iter()
+        .flatten()
+        .filter(|c| c.contains("新・"))
+        .collect();
+    assert_eq!(marked.len(), 1);
+    assert!(marked[0].contains("新・広報紙の全戸配布を見直し"));
+    let pdf = run
+        .out
+        .join("資料_各分野の現状と課題及び想定される解決策.pdf");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-raw")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = squash(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(text.matches("新・").count(), 1);
+    assert!(text.contains("新・広報紙の全戸配布を見直し、アプリ配信を始めた。"));
+}
