@@ -406,7 +406,9 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
         .skip(1)
         .map(|(_, w)| w - 2.0 * style.pad - bullet_w)
         .collect();
-    let full_capacity = b.body_capacity_lines(b.table_top - b.header_height() - b.footer_limit);
+    let full_capacity = b
+        .body_capacity_lines(b.table_top - b.header_height() - b.footer_limit)
+        .max(1);
 
     for field in matrix
         .fields
@@ -446,8 +448,14 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
             } else {
                 format!("{}\n{CONTINUED}", field.name)
             };
+            let fresh = b
+                .pages
+                .last()
+                .is_some_and(|p| p.frames.len() == b.cols.len());
             let space = b.y - b.footer_limit;
-            let capacity = b.body_capacity_lines(space);
+            // A page always takes at least one line, even with a template whose
+            // header leaves no room, so that pagination always ends.
+            let capacity = b.body_capacity_lines(space).max(usize::from(fresh));
             if remaining <= capacity {
                 let parts: Vec<Vec<ItemLines>> =
                     queues.iter_mut().map(|q| q.drain(..).collect()).collect();
@@ -456,10 +464,6 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
             }
             // Move a row that fits on a fresh page rather than split it
             // when little of it would fit here.
-            let fresh = b
-                .pages
-                .last()
-                .is_some_and(|p| p.frames.len() == b.cols.len());
             if !fresh && (capacity < 3 || (remaining <= full_capacity && capacity * 2 < remaining))
             {
                 b.new_page();
@@ -475,7 +479,9 @@ pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) 
                     if used + item.len() <= capacity {
                         used += item.len();
                         taken.push(q.pop_front().expect("front exists"));
-                    } else if item.len() > full_capacity || (fresh && used == 0) {
+                    } else if capacity > used
+                        && (item.len() > full_capacity || (fresh && used == 0))
+                    {
                         let rest = item.split_off(capacity - used);
                         used = capacity;
                         taken.push(std::mem::replace(item, rest));
@@ -947,6 +953,31 @@ mod tests {
                 .unwrap_or_else(|| panic!("item {i} missing or out of order"));
             pos += found;
         }
+    }
+
+    #[test]
+    fn pagination_ends_even_when_the_header_leaves_no_room() {
+        let t = Template {
+            font_size: 30.0,
+            paper: crate::template::Paper {
+                size: crate::template::PaperSize::A4,
+                landscape: true,
+            },
+            ..Template::default()
+        };
+        let m = matrix_with(40, &t);
+        let measures = Measures {
+            regular: &em,
+            bold: &em,
+        };
+        let doc = paginate(&m, &t, Date::parse("2026-11-24").unwrap(), &measures);
+        assert!(!doc.pages.is_empty());
+        let all: String = doc
+            .pages
+            .iter()
+            .flat_map(|p| p.texts.iter().map(|t| t.text.as_str()))
+            .collect();
+        assert!(all.contains("項目39"));
     }
 
     #[test]
