@@ -135,8 +135,12 @@ fn face_for_family(bytes: &[u8], family: &str) -> Option<u32> {
 }
 
 impl Font {
-    /// Loads a face and checks that it is a usable font.
+    /// Loads a face and checks that it is a usable Japanese font.
     pub fn load(spec: FontSpec) -> Result<Font, FontError> {
+        Font::load_checked(spec, true)
+    }
+
+    fn load_checked(spec: FontSpec, japanese: bool) -> Result<Font, FontError> {
         let unusable = |reason: String| FontError::Unusable {
             path: spec.path.display().to_string(),
             reason,
@@ -150,7 +154,7 @@ impl Font {
             .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
             .and_then(|n| n.to_string())
             .unwrap_or_else(|| spec.path.display().to_string());
-        if face.glyph_index('あ').is_none() {
+        if japanese && face.glyph_index('あ').is_none() {
             return Err(unusable("日本語の文字が入っていません".into()));
         }
         let units_per_em = f64::from(face.units_per_em());
@@ -210,12 +214,114 @@ impl Measure for SizedFont<'_> {
     }
 }
 
-/// Regular and bold faces chosen for the PDF.
+/// Regular and bold faces chosen for the PDF, and fallbacks for characters
+/// they lack.
 pub struct FontPair {
     /// Body text.
     pub regular: Font,
     /// Title and headers (the regular face when no bold exists).
     pub bold: Option<Font>,
+    /// Other fonts on the system that draw characters the main font lacks.
+    pub fallbacks: Vec<Font>,
+}
+
+/// Largest font file looked at as a fallback.
+const MAX_FALLBACK_FILE: u64 = 64 * 1024 * 1024;
+/// Most font files looked at as fallbacks.
+const MAX_FALLBACK_FILES: usize = 400;
+
+impl FontPair {
+    /// Which font draws `c`: 0 the regular face, 1 the bold face, 2 + i
+    /// fallback i; the main face when no font has it (drawn as missing).
+    pub fn index_for(&self, c: char, bold: bool) -> usize {
+        let main = if bold && self.bold.is_some() { 1 } else { 0 };
+        if c.is_whitespace() || self.font(main).has_glyph(c) {
+            return main;
+        }
+        if self.regular.has_glyph(c) {
+            return 0;
+        }
+        self.fallbacks
+            .iter()
+            .position(|f| f.has_glyph(c))
+            .map(|i| i + 2)
+            .unwrap_or(main)
+    }
+
+    /// The font with an index from [`FontPair::index_for`].
+    pub fn font(&self, index: usize) -> &Font {
+        match index {
+            0 => &self.regular,
+            1 => self.bold.as_ref().unwrap_or(&self.regular),
+            i => self.fallbacks.get(i - 2).unwrap_or(&self.regular),
+        }
+    }
+
+    /// True when some font can draw `c`.
+    pub fn has(&self, c: char) -> bool {
+        self.regular.has_glyph(c) || self.fallbacks.iter().any(|f| f.has_glyph(c))
+    }
+
+    /// Advance of `c` in em in the font that draws it (1 em when none does).
+    pub fn advance_em(&self, c: char, bold: bool) -> f64 {
+        self.font(self.index_for(c, bold))
+            .advance_em(c)
+            .unwrap_or(1.0)
+    }
+
+    /// Looks through the system's fonts for the characters the regular
+    /// face lacks and keeps the fonts that draw some of them.
+    pub fn add_fallbacks(&mut self, needed: &[char]) {
+        let mut missing: Vec<char> = needed.iter().copied().filter(|c| !self.has(*c)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        let mut candidates: Vec<FontSpec> = KNOWN
+            .iter()
+            .flat_map(|(family, paths, _)| paths.iter().filter_map(|p| known_spec(p, family)))
+            .collect();
+        for dir in FONT_DIRS {
+            let mut stack = vec![PathBuf::from(dir)];
+            while let Some(d) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&d) else {
+                    continue;
+                };
+                let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+                entries.sort();
+                for p in entries {
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if candidates.len() < MAX_FALLBACK_FILES
+                        && p.extension().is_some_and(|e| {
+                            matches!(e.to_ascii_lowercase().to_str(), Some("ttf" | "otf" | "ttc"))
+                        })
+                        && p.metadata().is_ok_and(|m| m.len() <= MAX_FALLBACK_FILE)
+                    {
+                        candidates.push(FontSpec { path: p, index: 0 });
+                    }
+                }
+            }
+        }
+        for spec in candidates {
+            if missing.is_empty() {
+                break;
+            }
+            let taken = std::iter::once(&self.regular)
+                .chain(&self.bold)
+                .chain(&self.fallbacks);
+            if taken.into_iter().any(|f| f.spec == spec) {
+                continue;
+            }
+            let Ok(font) = Font::load_checked(spec, false) else {
+                continue;
+            };
+            let before = missing.len();
+            missing.retain(|c| !font.has_glyph(*c));
+            if missing.len() < before {
+                self.fallbacks.push(font);
+            }
+        }
+    }
 }
 
 /// Parses `FILE` or `FILE#INDEX`.
@@ -298,6 +404,7 @@ pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair,
         return Ok(FontPair {
             regular,
             bold: None,
+            fallbacks: Vec::new(),
         });
     }
     let mut order: Vec<&str> = families.iter().map(String::as_str).collect();
@@ -320,7 +427,11 @@ pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair,
         let bold = known
             .and_then(|(_, _, paths)| paths.iter().find_map(|p| known_spec(p, family)))
             .and_then(|s| Font::load(s).ok());
-        return Ok(FontPair { regular, bold });
+        return Ok(FontPair {
+            regular,
+            bold,
+            fallbacks: Vec::new(),
+        });
     }
     Err(FontError::NotFound)
 }

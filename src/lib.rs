@@ -241,21 +241,31 @@ fn pdf_bytes(
     opts: &BuildOptions,
     problems: &mut Vec<String>,
 ) -> Result<Vec<u8>, String> {
-    let fonts = fonts::discover(opts.font.as_deref(), &template.font_families)
+    let mut fonts = fonts::discover(opts.font.as_deref(), &template.font_families)
         .map_err(|e| e.to_string())?;
-    let has = |c: char| fonts.regular.has_glyph(c);
+    let lacking: Vec<char> = {
+        let has = |c: char| fonts.regular.has_glyph(c);
+        render::pdf::missing_glyphs(m, &has)
+            .iter()
+            .map(|g| g.ch)
+            .collect()
+    };
+    if !lacking.is_empty() {
+        // Another installed font may draw them: better than an empty box.
+        fonts.add_fallbacks(&lacking);
+    }
+    let has = |c: char| fonts.has(c);
     for missing in render::pdf::missing_glyphs(m, &has) {
         problems.push(format!(
-            "文字「{}」（U+{:04X}）がフォント {} にないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
+            "文字「{}」（U+{:04X}）がフォント {} にも、ほかに入っているフォントにもないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
             missing.ch,
             missing.ch as u32,
             fonts.regular.family,
             missing.place
         ));
     }
-    let regular = |c: char| fonts.regular.advance_em(c).unwrap_or(1.0);
-    let bold_font = fonts.bold.as_ref().unwrap_or(&fonts.regular);
-    let bold = |c: char| bold_font.advance_em(c).unwrap_or(1.0);
+    let regular = |c: char| fonts.advance_em(c, false);
+    let bold = |c: char| fonts.advance_em(c, true);
     let measures = render::pdf::Measures {
         regular: &regular,
         bold: &bold,

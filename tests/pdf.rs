@@ -223,3 +223,25 @@ fn a_character_missing_from_the_font_is_reported_with_its_cell() {
         "the text itself is kept"
     );
 }
+
+#[test]
+fn characters_the_main_font_lacks_are_drawn_with_another_installed_font() {
+    // BIZ UDPゴシック has no ☑ or ✔; DejaVu (fonts-dejavu-core) has both.
+    let month = Month::new().sheet(
+        "総務課.xlsx",
+        "提出",
+        &[
+            &["分野", "区分", "内容"],
+            &["経営", "取組済み", "☑ 点検表を電子化した ✔"],
+        ],
+    );
+    let run = month.build(&[]);
+    assert_eq!(run.code, 0, "no missing glyph is reported: {}", run.stdout);
+    let text = squash(&tool("pdftotext", &["-raw"], &pdf_path(&run)));
+    assert!(text.contains("☑点検表を電子化した✔"), "{text}");
+    let fonts = tool("pdffonts", &[], &pdf_path(&run));
+    assert!(
+        fonts.lines().count() >= 5,
+        "a fallback font is embedded too: {fonts}"
+    );
+}

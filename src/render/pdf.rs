@@ -644,8 +644,12 @@ pub fn render(
     };
 
     let mut pages: Vec<PdfPage> = Vec::new();
-    let mut used_regular: std::collections::BTreeMap<u16, char> = Default::default();
-    let mut used_bold: std::collections::BTreeMap<u16, char> = Default::default();
+    // Font ids by the index of FontPair::index_for, and the glyphs each drew.
+    let mut ids = vec![regular.clone(), bold.clone()];
+    for f in &fonts.fallbacks {
+        ids.push(doc.add_font(&parse(f, &mut font_warnings)?));
+    }
+    let mut used: Vec<std::collections::BTreeMap<u16, char>> = vec![Default::default(); ids.len()];
     // The document ID hashes the text, so take it before the pages are used up.
     let id = document_id(&model, title, date);
     let (width, height) = (model.width, model.height);
@@ -677,51 +681,52 @@ pub fn render(
         }
         ops.push(Op::SetFillColor { col: grey(0.0) });
         ops.push(Op::StartTextSection);
-        let mut current: Option<(bool, u64)> = None;
+        let mut current: Option<(usize, u64)> = None;
         for t in &page.texts {
-            let key = (t.bold, t.size.to_bits());
-            if current != Some(key) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(if t.bold {
-                        bold.clone()
-                    } else {
-                        regular.clone()
-                    }),
-                    size: Pt(t.size as f32),
+            // Runs of characters drawn by the same font (a fallback font
+            // draws what the main one lacks), each placed at its own x.
+            let mut x = t.x;
+            let chars: Vec<char> = t.text.chars().filter(|c| !c.is_control()).collect();
+            let mut start = 0;
+            while start < chars.len() {
+                let k = fonts.index_for(chars[start], t.bold);
+                let end = (start..chars.len())
+                    .find(|&i| fonts.index_for(chars[i], t.bold) != k)
+                    .unwrap_or(chars.len());
+                let key = (k, t.size.to_bits());
+                if current != Some(key) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(ids[k].clone()),
+                        size: Pt(t.size as f32),
+                    });
+                    current = Some(key);
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(x as f32), Pt(t.y as f32)),
                 });
-                current = Some(key);
+                // Glyph ids from our own (cached) lookup: printpdf's
+                // per-character cmap search dominated the run time. The
+                // characters for the ToUnicode map are registered once per
+                // glyph at the end.
+                let font = fonts.font(k);
+                let glyphs = chars[start..end]
+                    .iter()
+                    .map(|&c| {
+                        let (gid, advance) = font.glyph(c).unwrap_or((0, 1.0));
+                        used[k].entry(gid).or_insert(c);
+                        x += advance * t.size;
+                        Codepoint {
+                            gid,
+                            offset: 0.0,
+                            cid: None,
+                        }
+                    })
+                    .collect();
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(glyphs)],
+                });
+                start = end;
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(t.x as f32), Pt(t.y as f32)),
-            });
-            // Glyph ids from our own (cached) lookup: printpdf's per-character
-            // cmap search dominated the run time. The characters for the
-            // ToUnicode map are registered once per glyph at the end.
-            let (font, used) = if t.bold && fonts.bold.is_some() {
-                (
-                    fonts.bold.as_ref().unwrap_or(&fonts.regular),
-                    &mut used_bold,
-                )
-            } else {
-                (&fonts.regular, &mut used_regular)
-            };
-            let glyphs = t
-                .text
-                .chars()
-                .filter(|c| !c.is_control())
-                .map(|c| {
-                    let gid = font.glyph(c).map(|(g, _)| g).unwrap_or(0);
-                    used.entry(gid).or_insert(c);
-                    Codepoint {
-                        gid,
-                        offset: 0.0,
-                        cid: None,
-                    }
-                })
-                .collect();
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(glyphs)],
-            });
         }
         ops.push(Op::EndTextSection);
         ops.push(Op::RestoreGraphicsState);
@@ -745,7 +750,7 @@ pub fn render(
                 mode: printpdf::TextRenderingMode::Invisible,
             },
         ];
-        for (font_id, used) in [(&regular, &used_regular), (&bold, &used_bold)] {
+        for (font_id, used) in ids.iter().zip(&used) {
             if used.is_empty() {
                 continue;
             }
