@@ -280,28 +280,11 @@ impl FontPair {
             .iter()
             .flat_map(|(family, paths, _)| paths.iter().filter_map(|p| known_spec(p, family)))
             .collect();
-        for dir in FONT_DIRS {
-            let mut stack = vec![PathBuf::from(dir)];
-            while let Some(d) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&d) else {
-                    continue;
-                };
-                let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-                entries.sort();
-                for p in entries {
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else if candidates.len() < MAX_FALLBACK_FILES
-                        && p.extension().is_some_and(|e| {
-                            matches!(e.to_ascii_lowercase().to_str(), Some("ttf" | "otf" | "ttc"))
-                        })
-                        && p.metadata().is_ok_and(|m| m.len() <= MAX_FALLBACK_FILE)
-                    {
-                        candidates.push(FontSpec { path: p, index: 0 });
-                    }
-                }
-            }
-        }
+        candidates.extend(
+            font_files()
+                .into_iter()
+                .map(|path| FontSpec { path, index: 0 }),
+        );
         for spec in candidates {
             if missing.is_empty() {
                 break;
@@ -358,6 +341,29 @@ fn known_spec(path: &str, family: &str) -> Option<FontSpec> {
 /// Looks through the font folders for a face of `family`.
 fn scan_for_family(family: &str) -> Option<FontSpec> {
     let key = family_key(family);
+    // Reading every font is slow; only files whose name looks like the family.
+    let hint: String = key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(4)
+        .collect();
+    font_files().into_iter().find_map(|p| {
+        let name = p
+            .file_name()
+            .map(|n| family_key(&n.to_string_lossy()))
+            .unwrap_or_default();
+        if !name.replace(['-', '_'], "").contains(&hint) {
+            return None;
+        }
+        let bytes = std::fs::read(&p).ok()?;
+        face_for_family(&bytes, family).map(|index| FontSpec { path: p, index })
+    })
+}
+
+/// Font files (.ttf .otf .ttc) under the system's font folders, sorted
+/// within each folder, at most [`MAX_FALLBACK_FILES`].
+fn font_files() -> Vec<PathBuf> {
+    let mut out = Vec::new();
     for dir in FONT_DIRS {
         let mut stack = vec![PathBuf::from(dir)];
         while let Some(d) = stack.pop() {
@@ -369,31 +375,18 @@ fn scan_for_family(family: &str) -> Option<FontSpec> {
             for p in entries {
                 if p.is_dir() {
                     stack.push(p);
-                    continue;
-                }
-                let name = p
-                    .file_name()
-                    .map(|n| family_key(&n.to_string_lossy()))
-                    .unwrap_or_default();
-                let ext_ok = [".ttf", ".otf", ".ttc"].iter().any(|e| name.ends_with(e));
-                // Reading every font is slow; only files whose name looks like the family.
-                let stem_hint: String = key
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .take(4)
-                    .collect();
-                if !ext_ok || !name.replace(['-', '_'], "").contains(&stem_hint) {
-                    continue;
-                }
-                if let Ok(bytes) = std::fs::read(&p)
-                    && let Some(index) = face_for_family(&bytes, family)
+                } else if out.len() < MAX_FALLBACK_FILES
+                    && p.extension().is_some_and(|e| {
+                        matches!(e.to_ascii_lowercase().to_str(), Some("ttf" | "otf" | "ttc"))
+                    })
+                    && p.metadata().is_ok_and(|m| m.len() <= MAX_FALLBACK_FILE)
                 {
-                    return Some(FontSpec { path: p, index });
+                    out.push(p);
                 }
             }
         }
     }
-    None
+    out
 }
 
 /// Chooses the fonts: `--font` first, then the template's families (known

@@ -17,10 +17,6 @@ fn month(rows: &[&[&str]]) -> Month {
     )
 }
 
-fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 #[test]
 fn one_new_one_removed_and_a_retyped_item_continues() {
     let last = month(&[
@@ -82,16 +78,7 @@ fn one_new_one_removed_and_a_retyped_item_continues() {
     assert_eq!(detail[0].last().unwrap(), "状態");
 
     // … and in the PDF's text layer, with the legend.
-    let pdf = run
-        .out
-        .join("資料_各分野の現状と課題及び想定される解決策.pdf");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = squash(&String::from_utf8(out.stdout).unwrap());
+    let text = run.pdf_text();
     assert_eq!(text.matches("新・").count(), 1, "{text}");
     assert!(text.contains("新・時差通勤を導入した。"));
     assert!(text.contains("新＝前回の資料にない項目"));
@@ -212,16 +199,7 @@ fn sample_month_with_one_file_changed() {
         .collect();
     assert_eq!(marked.len(), 1);
     assert!(marked[0].contains("新・広報紙の全戸配布を見直し"));
-    let pdf = run
-        .out
-        .join("資料_各分野の現状と課題及び想定される解決策.pdf");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = squash(&String::from_utf8(out.stdout).unwrap());
+    let text = run.pdf_text();
     assert_eq!(text.matches("新・").count(), 1);
     assert!(text.contains("新・広報紙の全戸配布を見直し、アプリ配信を始めた。"));
 }

@@ -196,6 +196,24 @@ impl Run {
             .collect()
     }
 
+    /// The PDF handout's text layer (poppler's `pdftotext -raw`) without
+    /// white space.
+    pub fn pdf_text(&self) -> String {
+        let pdf = self
+            .out
+            .join("資料_各分野の現状と課題及び想定される解決策.pdf");
+        let out = Command::new("pdftotext")
+            .arg("-raw")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (Debian: poppler-utils) is needed");
+        String::from_utf8_lossy(&out.stdout)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
     pub fn report(&self) -> String {
         std::fs::read_to_string(self.out.join("report.txt")).unwrap()
     }
