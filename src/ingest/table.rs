@@ -76,11 +76,6 @@ impl Grid {
         }
     }
 
-    /// Last used absolute row.
-    pub fn last_row(&self) -> u32 {
-        self.rows.keys().next_back().copied().unwrap_or(0)
-    }
-
     /// True when nothing is written in the sheet.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
