@@ -50,50 +50,73 @@ pub enum FontError {
     NotFound,
 }
 
-/// Well-known places of the families we prefer: (family, regular, bold).
-const KNOWN: &[(&str, &[&str], &[&str])] = &[
+/// Well-known file names of the families we prefer, relative to a font
+/// folder: Debian's packages, Windows' own files, a manual install.
+const KNOWN: &[(&str, &[&str])] = &[
     (
         "BIZ UDPGothic",
         &[
-            "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
-            "C:\\Windows\\Fonts\\BIZ-UDGothicR.ttc",
-            "/Library/Fonts/BIZUDPGothic-Regular.ttf",
-        ],
-        &[
-            "/usr/share/fonts/truetype/bizud-gothic/BIZUDPGothic-Bold.ttf",
-            "C:\\Windows\\Fonts\\BIZ-UDGothicB.ttc",
-            "/Library/Fonts/BIZUDPGothic-Bold.ttf",
+            "truetype/bizud-gothic/BIZUDPGothic-Regular.ttf",
+            "truetype/bizud-gothic/BIZUDPGothic-Bold.ttf",
+            "BIZ-UDGothicR.ttc",
+            "BIZ-UDGothicB.ttc",
+            "BIZUDPGothic-Regular.ttf",
+            "BIZUDPGothic-Bold.ttf",
         ],
     ),
     (
         "IPAexGothic",
         &[
-            "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
-            "/usr/share/fonts/truetype/ipaexfont-gothic/ipaexg.ttf",
-            "C:\\Windows\\Fonts\\ipaexg.ttf",
+            "opentype/ipaexfont-gothic/ipaexg.ttf",
+            "truetype/ipaexfont-gothic/ipaexg.ttf",
+            "ipaexg.ttf",
         ],
-        &[],
     ),
     (
         "Noto Sans CJK JP",
         &[
-            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-            "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-        ],
-        &[
-            "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-            "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
+            "opentype/noto/NotoSansCJK-Regular.ttc",
+            "opentype/noto/NotoSansCJK-Bold.ttc",
+            "noto-cjk/NotoSansCJK-Regular.ttc",
+            "noto-cjk/NotoSansCJK-Bold.ttc",
+            "NotoSansCJK-Regular.ttc",
+            "NotoSansCJK-Bold.ttc",
         ],
     ),
 ];
 
-const FONT_DIRS: &[&str] = &[
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "C:\\Windows\\Fonts",
-    "/Library/Fonts",
-    "/System/Library/Fonts",
-];
+/// The folders fonts are installed in on this system: on Windows the
+/// system's and the user's own (a font installed without admin rights).
+fn font_dirs() -> Vec<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).map(PathBuf::from);
+    #[cfg(windows)]
+    {
+        let windir = env("WINDIR")
+            .or_else(|| env("SystemRoot"))
+            .unwrap_or_else(|| PathBuf::from("C:\\Windows"));
+        let mut dirs = vec![windir.join("Fonts")];
+        dirs.extend(env("LOCALAPPDATA").map(|d| d.join("Microsoft").join("Windows").join("Fonts")));
+        dirs
+    }
+    #[cfg(not(windows))]
+    {
+        let mut dirs: Vec<PathBuf> = [
+            "/usr/share/fonts",
+            "/usr/local/share/fonts",
+            "/Library/Fonts",
+            "/System/Library/Fonts",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        if let Some(home) = env("HOME") {
+            for sub in [".local/share/fonts", ".fonts", "Library/Fonts"] {
+                dirs.push(home.join(sub));
+            }
+        }
+        dirs
+    }
+}
 
 /// Families of a face (every localized name), lower-cased without spaces.
 fn family_names(face: &ttf_parser::Face) -> Vec<String> {
@@ -119,19 +142,48 @@ fn family_key(s: &str) -> String {
         .collect()
 }
 
-/// The face of `path` whose family is `family` (for a .ttc), or face 0.
-fn face_for_family(bytes: &[u8], family: &str) -> Option<u32> {
+/// A face of a family with what tells regular from bold.
+#[derive(Debug, Clone, PartialEq)]
+struct Styled {
+    spec: FontSpec,
+    /// OS/2 weight class: 400 regular, 700 bold.
+    weight: u16,
+    italic: bool,
+}
+
+/// The faces in `bytes` (a .ttf or every face of a .ttc) of `family`.
+fn faces_of_family(path: &Path, bytes: &[u8], family: &str) -> Vec<Styled> {
     let key = family_key(family);
     let n = ttf_parser::fonts_in_collection(bytes).unwrap_or(1);
-    (0..n).find(|&i| {
-        ttf_parser::Face::parse(bytes, i)
-            .map(|f| {
-                family_names(&f)
-                    .iter()
-                    .any(|name| *name == key || name.starts_with(&key))
+    (0..n)
+        .filter_map(|index| {
+            let face = ttf_parser::Face::parse(bytes, index).ok()?;
+            let matches = family_names(&face)
+                .iter()
+                .any(|name| *name == key || name.starts_with(&key));
+            matches.then(|| Styled {
+                spec: FontSpec {
+                    path: path.to_path_buf(),
+                    index,
+                },
+                weight: face.weight().to_number(),
+                italic: face.is_italic(),
             })
-            .unwrap_or(false)
-    })
+        })
+        .collect()
+}
+
+/// The regular and bold faces among `faces`, by weight and style — never
+/// by file name: upright and nearest 400 for the body, upright and at
+/// least 600 (nearest 700) for headers.
+fn regular_and_bold(faces: &[Styled]) -> Option<(FontSpec, Option<FontSpec>)> {
+    let distance = |f: &Styled, to: u16| (f.italic, f.weight.abs_diff(to));
+    let regular = faces.iter().min_by_key(|f| distance(f, 400))?;
+    let bold = faces
+        .iter()
+        .filter(|f| !f.italic && f.weight >= 600 && f.spec != regular.spec)
+        .min_by_key(|f| distance(f, 700));
+    Some((regular.spec.clone(), bold.map(|b| b.spec.clone())))
 }
 
 impl Font {
@@ -278,7 +330,8 @@ impl FontPair {
         }
         let mut candidates: Vec<FontSpec> = KNOWN
             .iter()
-            .flat_map(|(family, paths, _)| paths.iter().filter_map(|p| known_spec(p, family)))
+            .flat_map(|(family, _)| faces_in(known_files(family), family))
+            .map(|f| f.spec)
             .collect();
         candidates.extend(
             font_files()
@@ -321,51 +374,59 @@ pub fn parse_font_arg(arg: &str) -> FontSpec {
     }
 }
 
-fn known_spec(path: &str, family: &str) -> Option<FontSpec> {
-    let p = Path::new(path);
-    if !p.is_file() {
-        return None;
-    }
-    let index = if path.to_lowercase().ends_with(".ttc") {
-        let bytes = std::fs::read(p).ok()?;
-        face_for_family(&bytes, family)?
-    } else {
-        0
-    };
-    Some(FontSpec {
-        path: p.to_path_buf(),
-        index,
-    })
+/// The known files of `family` that exist in this system's font folders.
+fn known_files(family: &str) -> Vec<PathBuf> {
+    let names = KNOWN
+        .iter()
+        .filter(|(f, _)| family_key(f) == family_key(family))
+        .flat_map(|(_, names)| names.iter());
+    let dirs = font_dirs();
+    names
+        .flat_map(|n| dirs.iter().map(move |d| d.join(n)))
+        .filter(|p| p.is_file())
+        .collect()
 }
 
-/// Looks through the font folders for a face of `family`.
-fn scan_for_family(family: &str) -> Option<FontSpec> {
+/// Every face of `family` in `files`.
+fn faces_in(files: Vec<PathBuf>, family: &str) -> Vec<Styled> {
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(&p).ok()?;
+            Some(faces_of_family(&p, &bytes, family))
+        })
+        .flatten()
+        .collect()
+}
+
+/// The faces of `family` in the font folders. Reading every font is slow;
+/// only files whose name looks like the family are opened.
+fn scan_for_family(family: &str) -> Vec<Styled> {
     let key = family_key(family);
-    // Reading every font is slow; only files whose name looks like the family.
     let hint: String = key
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .take(4)
         .collect();
-    font_files().into_iter().find_map(|p| {
-        let name = p
-            .file_name()
-            .map(|n| family_key(&n.to_string_lossy()))
-            .unwrap_or_default();
-        if !name.replace(['-', '_'], "").contains(&hint) {
-            return None;
-        }
-        let bytes = std::fs::read(&p).ok()?;
-        face_for_family(&bytes, family).map(|index| FontSpec { path: p, index })
-    })
+    let files = font_files()
+        .into_iter()
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| family_key(&n.to_string_lossy()))
+                .unwrap_or_default();
+            name.replace(['-', '_'], "").contains(&hint)
+        })
+        .collect();
+    faces_in(files, family)
 }
 
 /// Font files (.ttf .otf .ttc) under the system's font folders, sorted
 /// within each folder, at most [`MAX_FALLBACK_FILES`].
 fn font_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for dir in FONT_DIRS {
-        let mut stack = vec![PathBuf::from(dir)];
+    for dir in font_dirs() {
+        let mut stack = vec![dir];
         while let Some(d) = stack.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
                 continue;
@@ -389,8 +450,9 @@ fn font_files() -> Vec<PathBuf> {
     out
 }
 
-/// Chooses the fonts: `--font` first, then the template's families (known
-/// places, then the font folders), then the built-in preference list.
+/// Chooses the fonts: `--font` first, then the template's families, then
+/// the built-in preference list; for each family its known files, else the
+/// font folders; regular and bold faces by weight.
 pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair, FontError> {
     if let Some(arg) = font_arg {
         let regular = Font::load(parse_font_arg(arg))?;
@@ -401,28 +463,25 @@ pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair,
         });
     }
     let mut order: Vec<&str> = families.iter().map(String::as_str).collect();
-    for (f, _, _) in KNOWN {
+    for (f, _) in KNOWN {
         if !order.iter().any(|o| family_key(o) == family_key(f)) {
             order.push(f);
         }
     }
     for family in order {
-        let known = KNOWN
-            .iter()
-            .find(|(f, _, _)| family_key(f) == family_key(family));
-        let regular = known
-            .and_then(|(_, paths, _)| paths.iter().find_map(|p| known_spec(p, family)))
-            .or_else(|| scan_for_family(family));
-        let Some(spec) = regular else { continue };
-        let Ok(regular) = Font::load(spec) else {
+        let mut faces = faces_in(known_files(family), family);
+        if faces.is_empty() {
+            faces = scan_for_family(family);
+        }
+        let Some((regular, bold)) = regular_and_bold(&faces) else {
             continue;
         };
-        let bold = known
-            .and_then(|(_, _, paths)| paths.iter().find_map(|p| known_spec(p, family)))
-            .and_then(|s| Font::load(s).ok());
+        let Ok(regular) = Font::load(regular) else {
+            continue;
+        };
         return Ok(FontPair {
             regular,
-            bold,
+            bold: bold.and_then(|b| Font::load(b).ok()),
             fallbacks: Vec::new(),
         });
     }
@@ -449,6 +508,33 @@ mod tests {
                 index: 0
             }
         );
+    }
+
+    fn styled(path: &str, weight: u16, italic: bool) -> Styled {
+        Styled {
+            spec: FontSpec {
+                path: path.into(),
+                index: 0,
+            },
+            weight,
+            italic,
+        }
+    }
+
+    #[test]
+    fn regular_and_bold_by_weight_not_by_file_name() {
+        // As a manual install leaves them: Bold sorts first by name.
+        let faces = [
+            styled("BIZUDPGothic-Bold.ttf", 700, false),
+            styled("BIZUDPGothic-Regular.ttf", 400, false),
+            styled("X-Italic.ttf", 400, true),
+        ];
+        let (regular, bold) = regular_and_bold(&faces).unwrap();
+        assert_eq!(regular.path, PathBuf::from("BIZUDPGothic-Regular.ttf"));
+        assert_eq!(bold.unwrap().path, PathBuf::from("BIZUDPGothic-Bold.ttf"));
+        let only_regular = [styled("a.ttf", 400, false)];
+        assert_eq!(regular_and_bold(&only_regular).unwrap().1, None);
+        assert_eq!(regular_and_bold(&[]), None);
     }
 
     #[test]

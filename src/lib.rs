@@ -5,6 +5,7 @@
 //! [`normalize`] (SPEC §3 text rules) → [`matrix`] (分野 × 区分, dedup,
 //! order, reconciliation) → [`render`] and [`report`].
 
+pub mod console;
 pub mod date;
 pub mod fonts;
 pub mod history;
@@ -17,11 +18,13 @@ pub mod render;
 pub mod report;
 pub mod synth;
 pub mod template;
+pub mod vocab;
 
 use std::path::{Path, PathBuf};
 
 pub use date::Date;
 pub use template::Template;
+pub use vocab::ExitStatus;
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -51,8 +54,8 @@ pub struct BuildOptions {
 pub struct Outcome {
     /// The report text (also written to `report.txt`).
     pub report: String,
-    /// 0 clean, 1 some input rejected or failed.
-    pub exit_code: i32,
+    /// Clean, or problems with some input.
+    pub status: ExitStatus,
     /// Files written.
     pub written: Vec<PathBuf>,
 }
@@ -141,7 +144,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             .map(String::from)
             .collect();
         let text = report::render(&m, &files, opts.date, &extras);
-        targets.push((render::REPORT_NAME, text.clone().into_bytes()));
+        targets.push((render::REPORT_NAME, render::text_file(&text)));
         let listed: Vec<(&str, &[u8])> = targets.iter().map(|(n, b)| (*n, b.as_slice())).collect();
         let manifest = render::manifest::render(
             &m,
@@ -165,7 +168,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         clock.print();
         return Ok(Outcome {
             report: text,
-            exit_code: i32::from(problems || !extras.problems.is_empty()),
+            status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
             written,
         });
     }
@@ -176,7 +179,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     }
     Ok(Outcome {
         report: report::render(&m, &files, opts.date, &extras),
-        exit_code: i32::from(problems || !extras.problems.is_empty()),
+        status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
         written,
     })
 }
@@ -207,6 +210,11 @@ impl Stages {
             for (name, d) in &self.laps {
                 eprintln!("{name:>24}: {:8.1} ms", d.as_secs_f64() * 1000.0);
             }
+            eprintln!(
+                "{:>24}: {:8.1} MB",
+                "worker peak",
+                ingest::worker::peak_seen() as f64 / (1024.0 * 1024.0)
+            );
         }
     }
 }

@@ -144,7 +144,7 @@ pub struct Template {
     pub departments: Vec<DepartmentDef>,
     /// Page margins in millimetres.
     pub margins: Margins,
-    /// The file it was read from (`None`: the built-in default).
+    /// The name of the file it was read from (`None`: the built-in default).
     pub source_file: Option<String>,
     /// SHA-256 of the template text, hex.
     pub source_sha256: String,
@@ -302,6 +302,22 @@ struct XmlMargins {
     right: f64,
 }
 
+/// Where a run finds its template when none is given: `templates/matrix.xml`
+/// in the current folder, then beside the executable (a clerk's unpacked
+/// zip), else `None` for the built-in default.
+pub fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    let relative = Path::new("templates").join("matrix.xml");
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join(&relative)));
+    std::iter::once(relative.clone())
+        .chain(beside_exe)
+        .find(|p| p.is_file())
+}
+
 impl Default for Template {
     fn default() -> Self {
         Template::parse(DEFAULT_XML, "(既定のテンプレート)")
@@ -311,26 +327,24 @@ impl Default for Template {
 
 impl Template {
     /// Reads a template file, or the built-in default when `path` is `None`
-    /// and `templates/matrix.xml` does not exist.
+    /// (see [`locate`] for where the command line looks for one).
     pub fn load(path: Option<&Path>) -> Result<Template, TemplateError> {
-        let path: PathBuf = match path {
-            Some(p) => p.to_path_buf(),
-            None => {
-                let p = PathBuf::from("templates/matrix.xml");
-                if !p.is_file() {
-                    return Ok(Template::default());
-                }
-                p
-            }
+        let Some(path) = path else {
+            return Ok(Template::default());
         };
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| TemplateError {
+        let text = std::fs::read_to_string(path).map_err(|e| TemplateError {
             file: name.clone(),
             line: 0,
             message: format!("読み込めません（{e}）。"),
         })?;
         let mut t = Template::parse(&text, &name)?;
-        t.source_file = Some(name);
+        // The name only: where it sits differs between machines and OSes,
+        // the SHA-256 beside it identifies it.
+        t.source_file = Some(
+            path.file_name()
+                .map_or(name, |n| n.to_string_lossy().into_owned()),
+        );
         Ok(t)
     }
 

@@ -330,7 +330,7 @@ fn usage_errors_exit_2_and_write_nothing() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("入力フォルダ"));
+    assert!(shiryo::console::decode_redirected(&missing.stderr).contains("入力フォルダ"));
     assert!(!std::path::Path::new("/tmp/shiryo-never").exists());
 }
 

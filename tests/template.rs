@@ -63,19 +63,11 @@ fn custom_title_extra_field_with_aliases_and_a4_paper() {
     let pdf = run
         .out
         .join("資料_各分野の現状と課題及び想定される解決策.pdf");
-    let info = std::process::Command::new("pdfinfo")
-        .arg(&pdf)
-        .output()
-        .unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
+    let Some(info) = common::poppler("pdfinfo", &[], &pdf) else {
+        return;
+    };
     assert!(info.contains("595.28 x 841.89 pts"), "{info}");
-    let text = std::process::Command::new("pdftotext")
-        .arg("-raw")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = common::poppler("pdftotext", &["-raw"], &pdf).unwrap();
     assert!(text.contains("行政改革の取組状況"));
     assert!(text.contains("観光"));
 }

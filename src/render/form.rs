@@ -68,7 +68,7 @@ pub fn render(
     wb.set_default_format(&base(), 25, 64)?;
     howto_sheet(wb.add_worksheet(), template)?;
     data_sheet(wb.add_worksheet(), template, department, rows)?;
-    wb.save_to_buffer()
+    wb.save_to_buffer().map(super::same_on_every_os)
 }
 
 fn howto_sheet(ws: &mut Worksheet, template: &Template) -> Result<(), XlsxError> {

@@ -131,7 +131,7 @@ pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, Xl
     // One row per source, written in order: stream it instead of holding it.
     detail_sheet(wb.add_worksheet_with_constant_memory()?, m)?;
     summary_sheet(wb.add_worksheet(), m, template)?;
-    wb.save_to_buffer()
+    wb.save_to_buffer().map(super::same_on_every_os)
 }
 
 fn matrix_sheet(

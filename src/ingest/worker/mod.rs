@@ -10,18 +10,40 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::{Job, Parsed, parse_file};
 use crate::template::Template;
+use crate::vocab::ExitStatus;
 
-/// Address space a worker may use.
-pub const MEMORY_LIMIT: u64 = 448 * 1024 * 1024;
-/// CPU seconds a worker may use in all.
-pub const CPU_LIMIT_SECS: u64 = 300;
+pub mod limits;
+
+pub use limits::{CPU_LIMIT_SECS, CappedAlloc, MEMORY_LIMIT};
+
 /// Wall-clock time one file may take.
 pub const FILE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The worker's answer to one job.
+#[derive(Serialize, Deserialize)]
+struct Answer {
+    result: Result<Parsed, String>,
+    /// The most bytes the worker has held at once so far.
+    peak_bytes: usize,
+}
+
+static PEAK_SEEN: AtomicUsize = AtomicUsize::new(0);
+
+/// The most memory any worker of this process reported holding at once
+/// (allocations, in bytes): shown with `SHIRYO_TIMING`, and how the tests
+/// check the cap on Windows, where a grandchild's peak memory cannot be
+/// read from outside.
+pub fn peak_seen() -> usize {
+    PEAK_SEEN.load(Ordering::Relaxed)
+}
 
 /// How to start a worker: the program and its arguments.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +58,9 @@ struct Running {
     child: Child,
     stdin: ChildStdin,
     lines: Receiver<String>,
+    /// Holds the worker's OS limits; closing it kills the worker.
+    #[cfg(windows)]
+    _job: Option<limits::Job>,
 }
 
 /// A worker started on demand and restarted after a crash.
@@ -57,6 +82,10 @@ impl WorkerPool {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()?;
+        // The worker waits for its first job on stdin, so it is in its
+        // job before it reads anything.
+        #[cfg(windows)]
+        let job = limits::Job::contain(&child);
         let stdin = child.stdin.take().expect("piped");
         let stdout = child.stdout.take().expect("piped");
         let (tx, lines) = channel();
@@ -72,6 +101,8 @@ impl WorkerPool {
             child,
             stdin,
             lines,
+            #[cfg(windows)]
+            _job: job,
         })
     }
 
@@ -92,9 +123,13 @@ impl WorkerPool {
             Err(_) => Err(RecvTimeoutError::Disconnected),
         };
         match answer {
-            Ok(line) => serde_json::from_str::<Result<Parsed, String>>(&line).unwrap_or_else(|e| {
-                Err(format!("内部エラー: 読み取り結果を受け取れません（{e}）。"))
-            }),
+            Ok(line) => match serde_json::from_str::<Answer>(&line) {
+                Ok(a) => {
+                    PEAK_SEEN.fetch_max(a.peak_bytes, Ordering::Relaxed);
+                    a.result
+                }
+                Err(e) => Err(format!("内部エラー: 読み取り結果を受け取れません（{e}）。")),
+            },
             Err(RecvTimeoutError::Timeout) => {
                 let mut r = self.running.take().expect("running");
                 let _ = r.child.kill();
@@ -109,7 +144,7 @@ impl WorkerPool {
                 let status = r.child.wait().ok();
                 Err(format!(
                     "読み取り中に処理が異常終了しました（{}）。ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。",
-                    describe(status)
+                    limits::describe(status)
                 ))
             }
         }
@@ -125,50 +160,29 @@ impl Drop for WorkerPool {
     }
 }
 
-fn describe(status: Option<std::process::ExitStatus>) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        match status.and_then(|s| s.signal()) {
-            Some(6) | Some(9) => return "メモリの上限を超えました",
-            Some(24) => return "処理時間の上限を超えました",
-            Some(11) | Some(7) => return "不正なデータで停止しました",
-            _ => {}
-        }
-    }
-    let _ = status;
-    "原因不明"
-}
-
-/// Applies the worker's memory and CPU limits (Unix; elsewhere the process
-/// boundary alone protects the batch).
-fn limit_resources() {
-    #[cfg(unix)]
-    {
-        let _ = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_LIMIT, MEMORY_LIMIT);
-        let _ = rlimit::setrlimit(rlimit::Resource::CPU, CPU_LIMIT_SECS, CPU_LIMIT_SECS);
-    }
-}
-
 /// The worker's main loop: one [`Job`] per input line, one answer per
-/// output line. Returns the process exit code.
-pub fn serve(template: Option<&std::path::Path>) -> i32 {
-    limit_resources();
+/// output line. Returns how the worker ends.
+pub fn serve(template: Option<&std::path::Path>) -> ExitStatus {
+    limits::limit_this_worker();
     // A parser panic is answered as a failed file; keep stderr quiet.
     std::panic::set_hook(Box::new(|_| {}));
     let Ok(template) = Template::load(template) else {
-        return 2;
+        return ExitStatus::Fatal;
     };
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::stdout().lock();
     for line in stdin.lines() {
         let Ok(line) = line else { break };
-        let answer = match serde_json::from_str::<Job>(&line) {
+        let result = match serde_json::from_str::<Job>(&line) {
             Ok(job) => parse_file(&job, &template),
             Err(e) => Err(format!("内部エラー: 依頼を読めません（{e}）。")),
         };
+        let answer = Answer {
+            result,
+            peak_bytes: limits::peak_allocated(),
+        };
         let Ok(text) = serde_json::to_string(&answer) else {
-            return 2;
+            return ExitStatus::Fatal;
         };
         if writeln!(stdout, "{text}")
             .and_then(|_| stdout.flush())
@@ -177,5 +191,5 @@ pub fn serve(template: Option<&std::path::Path>) -> i32 {
             break;
         }
     }
-    0
+    ExitStatus::Clean
 }
