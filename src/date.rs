@@ -44,14 +44,22 @@ fn civil_from_days(z: i64) -> Date {
     Date { year, month, day }
 }
 
+/// Japan Standard Time: UTC+09:00 all year (SPEC §7.5).
+pub const JST_OFFSET_SECS: i64 = 9 * 3600;
+
 impl Date {
-    /// Today's date (UTC).
+    /// Today's date in Japan, whatever the machine's time zone.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        civil_from_days(secs.div_euclid(86_400))
+        Date::japan_date_at(secs)
+    }
+
+    /// The date in Japan at a Unix time.
+    pub fn japan_date_at(unix_seconds: i64) -> Date {
+        civil_from_days((unix_seconds + JST_OFFSET_SECS).div_euclid(86_400))
     }
 
     /// Parses `YYYY-MM-DD`, checking that the day exists.
@@ -76,9 +84,19 @@ impl Date {
         civil_from_days(days_from_civil(1899, 12, 30) + serial.floor() as i64)
     }
 
-    /// Seconds since the Unix epoch at midnight UTC.
+    /// Seconds since the Unix epoch at midnight of this date in Japan.
     pub fn unix_seconds(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400
+        days_from_civil(self.year, self.month, self.day) * 86_400 - JST_OFFSET_SECS
+    }
+
+    /// Midnight of this date in Japan as UTC: the date and hour in UTC
+    /// (the day before, 15 o'clock), for formats that only write UTC.
+    pub fn japan_midnight_in_utc(&self) -> (Date, u8) {
+        let t = self.unix_seconds();
+        (
+            civil_from_days(t.div_euclid(86_400)),
+            (t.rem_euclid(86_400) / 3600) as u8,
+        )
     }
 
     /// The era name and year: (令和, 8). Year 1 is printed as 元年 by
@@ -150,6 +168,21 @@ mod tests {
     #[test]
     fn excel_serial() {
         assert_eq!(Date::from_excel_serial(45093.0).to_string(), "2023-06-16");
-        assert_eq!(Date::parse("1970-01-02").unwrap().unix_seconds(), 86_400);
+        assert_eq!(
+            Date::parse("1970-01-02").unwrap().unix_seconds(),
+            86_400 - 9 * 3600
+        );
+    }
+
+    #[test]
+    fn japan_time_whatever_the_machine_zone() {
+        // 2026-10-31 23:30 UTC is already 1 November in Japan.
+        let t = Date::parse("2026-10-31").unwrap().unix_seconds() + 9 * 3600 + 23 * 3600 + 1800;
+        assert_eq!(Date::japan_date_at(t).to_string(), "2026-11-01");
+        // 2026-11-01 14:59 UTC is still 1 November in Japan, 15:00 is the 2nd.
+        let nov1 = Date::parse("2026-11-01").unwrap();
+        assert_eq!(Date::japan_date_at(nov1.unix_seconds() + 86_399), nov1);
+        let (utc_day, hour) = nov1.japan_midnight_in_utc();
+        assert_eq!((utc_day.to_string(), hour), ("2026-10-31".to_string(), 15));
     }
 }

@@ -16,7 +16,7 @@ pub trait Measure {
 
 /// East Asian width in Excel column units: a wide character counts `wide`,
 /// a narrow one `narrow`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CellUnits {
     /// Units of a full-width character.
     pub wide: f64,

@@ -7,12 +7,14 @@
 
 pub mod console;
 pub mod date;
+pub mod digest;
 pub mod fonts;
 pub mod history;
 pub mod ingest;
 pub mod layout;
 pub mod matrix;
 pub mod normalize;
+pub mod output;
 pub mod progress;
 pub mod render;
 pub mod report;
@@ -72,16 +74,9 @@ pub enum Error {
     /// The previous month cannot be read.
     #[error(transparent)]
     History(#[from] history::HistoryError),
-    /// The output folder cannot be created or written.
-    #[error(
-        "出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。"
-    )]
-    Output {
-        /// The file or folder.
-        path: String,
-        /// The system's reason.
-        reason: String,
-    },
+    /// The output folder cannot be created, locked or written.
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
     /// The Excel writer failed.
     #[error("Excel の資料を作成できません（{0}）。")]
     Xlsx(String),
@@ -107,7 +102,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         history::compare(&mut m, prev);
     }
     clock.lap("normalize+matrix");
-    let problems = m.counts.rejected + m.counts.failed > 0 || !m.counts.reconciles();
+    let problems = m.has_problems();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),
         previous: opts.previous.as_ref().map(|p| p.display().to_string()),
@@ -117,7 +112,8 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let mut written = Vec::new();
     let write_outputs = opts.output.is_some() && !(opts.strict && problems);
     if let (Some(out), true) = (&opts.output, write_outputs) {
-        prepare_output_dir(out)?;
+        // Held until the last file is in place: an output set is one run's.
+        let dir = output::OutputDir::open(out)?;
         // The PDF and the workbook are independent: draw them side by side.
         let mut pdf_problems = Vec::new();
         let (pdf, (xlsx, json)) = rayon::join(
@@ -155,15 +151,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             &listed,
         );
         targets.push((render::MANIFEST_NAME, manifest));
-        let files_out: Vec<(PathBuf, Vec<u8>)> = targets
-            .into_iter()
-            .map(|(name, bytes)| (out.join(name), bytes))
-            .collect();
-        render::write_all_atomic(&files_out).map_err(|(path, e)| Error::Output {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        written = files_out.into_iter().map(|(p, _)| p).collect();
+        written = dir.write(&targets)?;
         clock.lap("report+manifest+write");
         clock.print();
         return Ok(Outcome {
@@ -233,11 +221,7 @@ pub fn write_default_template(out: &Path) -> Result<PathBuf, Error> {
 }
 
 fn write_one(out: &Path, bytes: Vec<u8>) -> Result<PathBuf, Error> {
-    let files = [(out.to_path_buf(), bytes)];
-    render::write_all_atomic(&files).map_err(|(path, e)| Error::Output {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    output::write_all_atomic(&[(out.to_path_buf(), bytes.as_slice())])?;
     Ok(out.to_path_buf())
 }
 
@@ -280,14 +264,4 @@ fn pdf_bytes(
     };
     let model = render::pdf::paginate(m, template, opts.date, &measures);
     render::pdf::render(model, &fonts, &m.title, opts.date)
-}
-
-fn prepare_output_dir(out: &Path) -> Result<(), Error> {
-    if out.is_dir() {
-        return Ok(());
-    }
-    std::fs::create_dir(out).map_err(|e| Error::Output {
-        path: out.display().to_string(),
-        reason: e.to_string(),
-    })
 }

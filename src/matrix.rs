@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use crate::history::ItemStatus;
-use crate::ingest::{Failed, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
+use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
 use crate::template::{ColumnKey, Template};
 
@@ -96,12 +96,15 @@ pub struct Merge {
     pub sources: Vec<Source>,
 }
 
-/// The counts of SPEC §5 plus what the reconciliation needs.
+/// The counts of SPEC §5 plus what the reconciliation needs (SPEC §7.4):
+/// tallies taken at different places, so that a row or an item lost on
+/// the way shows as a mismatch.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     /// Files in the input folder.
     pub files: usize,
-    /// Input rows (data rows and skipped rows).
+    /// Input rows, as each reader counted them where it met them (the
+    /// manifest's `rows` per file, summed).
     pub rows: usize,
     /// Items in the matrix.
     pub items: usize,
@@ -117,15 +120,19 @@ pub struct Counts {
     pub rows_with_items: usize,
     /// Rows that were skipped (example rows...).
     pub rows_skipped: usize,
-    /// Item sources before dedup.
+    /// Items made from rows, before duplicates were merged.
     pub sources: usize,
+    /// Sources listed on the items of the matrix, counted on the matrix.
+    pub sources_listed: usize,
 }
 
 impl Counts {
-    /// True when every input row and every source is accounted for.
+    /// True when every input row and every source is accounted for: the
+    /// readers' row tally against the fates of the rows, and the items made
+    /// from rows against the sources the matrix lists.
     pub fn reconciles(&self) -> bool {
         self.rows == self.rows_with_items + self.rows_skipped + self.rejected
-            && self.sources == self.items + self.duplicates_merged
+            && self.sources == self.sources_listed
     }
 }
 
@@ -158,6 +165,25 @@ pub struct Matrix {
     pub counts: Counts,
     /// Last month's items that are gone, when a previous month was given.
     pub removed: Option<Vec<Removed>>,
+}
+
+impl Matrix {
+    /// True when the run must say 要確認 and exit 1: rejected rows, failed
+    /// files, or counts that do not reconcile.
+    pub fn has_problems(&self) -> bool {
+        self.counts.rejected + self.counts.failed > 0 || !self.counts.reconciles()
+    }
+
+    /// Counts again what is counted on the finished matrix (items and the
+    /// sources they list), after a later stage changed it.
+    pub fn recount(&mut self) {
+        let all_items = || self.fields.iter().flat_map(|f| f.cells.iter().flatten());
+        let items = all_items().count();
+        let listed = all_items().map(|i| i.sources.len()).sum::<usize>();
+        self.counts.items = items;
+        self.counts.sources_listed = listed;
+        self.counts.duplicates_merged = listed.saturating_sub(items);
+    }
 }
 
 struct Entry {
@@ -238,25 +264,27 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
             }
         })
         .collect();
-    let items = fields
+    let rows_counted = ing
+        .files
         .iter()
-        .flat_map(|f| f.cells.iter())
-        .map(Vec::len)
+        .map(|f| match f.status {
+            FileStatus::Read { rows, .. } => rows,
+            _ => 0,
+        })
         .sum();
     let counts = Counts {
         files: ing.files.len(),
-        rows: ing.rows.len() + ing.skipped_rows,
-        items,
-        duplicates_merged: sources - items,
+        rows: rows_counted,
         skipped: ing.skipped.len(),
         rejected: rejected.len(),
         failed: ing.failed.len(),
         rows_with_items,
         rows_skipped: ing.skipped_rows,
         sources,
+        ..Counts::default()
     };
     let meeting_number = ing.meeting_number.or(template.council_meeting);
-    Matrix {
+    let mut m = Matrix {
         title: template.title.clone(),
         document_number: template.document_number.clone(),
         meeting_number,
@@ -276,7 +304,9 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         merges,
         counts,
         removed: None,
-    }
+    };
+    m.recount();
+    m
 }
 
 /// Up to three candidates that look like `value`; every candidate when none
@@ -443,11 +473,55 @@ mod tests {
         }
     }
 
+    /// Rows as readers give them: each file's record counts its rows.
     fn ingested(rows: Vec<RawRow>) -> Ingested {
+        let mut files: Vec<crate::ingest::FileRecord> = Vec::new();
+        for r in &rows {
+            match files.iter_mut().find(|f| f.name == r.file) {
+                Some(f) => {
+                    if let FileStatus::Read { rows, .. } = &mut f.status {
+                        *rows += 1;
+                    }
+                }
+                None => files.push(crate::ingest::FileRecord {
+                    name: r.file.clone(),
+                    size: 0,
+                    sha256: String::new(),
+                    status: FileStatus::Read {
+                        rows: 1,
+                        kind: "Excel",
+                        note: None,
+                    },
+                }),
+            }
+        }
         Ingested {
             rows,
+            files,
             ..Ingested::default()
         }
+    }
+
+    #[test]
+    fn a_row_lost_between_reader_and_matrix_does_not_reconcile() {
+        let mut ing = ingested(vec![
+            row("a.xlsx", 2, "財務", "課題", "一", None),
+            row("a.xlsx", 3, "財務", "課題", "二", None),
+        ]);
+        let good = build(ing.clone(), &Template::default());
+        assert!(good.counts.reconciles());
+        assert!(!good.has_problems());
+        // The reader counted three rows; one never arrived.
+        if let FileStatus::Read { rows, .. } = &mut ing.files[0].status {
+            *rows = 3;
+        }
+        let broken = build(ing, &Template::default());
+        assert!(!broken.counts.reconciles());
+        assert!(broken.has_problems(), "a mismatch is a problem: exit 1");
+        let mut lost_source = good.clone();
+        lost_source.fields[2].cells[1][0].sources.clear();
+        lost_source.recount();
+        assert!(!lost_source.counts.reconciles(), "an item lost its source");
     }
 
     #[test]

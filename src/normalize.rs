@@ -217,8 +217,9 @@ pub fn strip_marker(line: &str) -> Option<&str> {
     let (_, first) = chars.next()?;
     if BULLETS.contains(&first) || CIRCLED.contains(&first) || PARENTHESIZED.contains(&first) {
         let rest = &line[first.len_utf8()..];
-        // "-5%" or "*注" are not bullets without a following space.
-        if matches!(first, '-' | '*') && !rest.starts_with([' ', '\u{3000}']) {
+        // A bullet counts with or without a space after it (「*資格を…」);
+        // only a minus sign before a number ("-5%") is not one.
+        if matches!(first, '-' | '–') && rest.starts_with(|c: char| c.is_ascii_digit()) {
             return None;
         }
         return Some(rest.trim_start());
@@ -341,14 +342,20 @@ pub fn clean_examples(cell: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_string())
 }
 
-/// Parses a number written in ASCII, full-width or kanji numerals (第２回, 第十二回).
-pub fn parse_number(s: &str) -> Option<u32> {
+/// A number that is written as one but does not fit (第九九九九九九九九九九九回).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Parses a number written in ASCII, full-width or kanji numerals (第２回,
+/// 第十二回): `None` when the text is no number, `Some(Err)` when it is one
+/// too large for a `u32`.
+pub fn parse_number(s: &str) -> Option<Result<u32, TooLarge>> {
     let s = match_key(s);
     if s.is_empty() {
         return None;
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse().ok();
+        return Some(s.parse().map_err(|_| TooLarge));
     }
     let digit = |c: char| {
         "〇一二三四五六七八九"
@@ -356,25 +363,38 @@ pub fn parse_number(s: &str) -> Option<u32> {
             .position(|d| d == c)
             .map(|v| v as u32)
     };
+    let units = |c: char| match c {
+        '十' => Some(10),
+        '百' => Some(100),
+        '千' => Some(1000),
+        _ => None,
+    };
+    if !s.chars().all(|c| digit(c).is_some() || units(c).is_some()) {
+        return None;
+    }
     let mut total = 0u32;
     let mut current = 0u32;
-    let mut seen = false;
     for c in s.chars() {
-        if let Some(d) = digit(c) {
-            current = current * 10 + d;
-        } else {
-            let unit = match c {
-                '十' => 10,
-                '百' => 100,
-                '千' => 1000,
-                _ => return None,
-            };
-            total += current.max(1) * unit;
-            current = 0;
+        let step = match digit(c) {
+            Some(d) => current
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(d))
+                .map(|v| {
+                    current = v;
+                }),
+            None => units(c)
+                .and_then(|unit| current.max(1).checked_mul(unit))
+                .and_then(|v| total.checked_add(v))
+                .map(|v| {
+                    total = v;
+                    current = 0;
+                }),
+        };
+        if step.is_none() {
+            return Some(Err(TooLarge));
         }
-        seen = true;
     }
-    seen.then_some(total + current)
+    Some(total.checked_add(current).ok_or(TooLarge))
 }
 
 /// The department from a file name stem: split at `_ - ` and spaces, drop
@@ -513,6 +533,8 @@ mod tests {
             ("1.5倍にする", None),
             ("2024年度", None),
             ("-5%の削減", None),
+            ("*資格", Some("資格")),
+            ("- 項目", Some("項目")),
             ("アンケート", None),
         ] {
             assert_eq!(strip_marker(line), rest, "{line}");
@@ -582,12 +604,28 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(parse_number("２"), Some(2));
-        assert_eq!(parse_number("12"), Some(12));
-        assert_eq!(parse_number("十二"), Some(12));
-        assert_eq!(parse_number("二十"), Some(20));
-        assert_eq!(parse_number("三"), Some(3));
+        assert_eq!(parse_number("２"), Some(Ok(2)));
+        assert_eq!(parse_number("12"), Some(Ok(12)));
+        assert_eq!(parse_number("十二"), Some(Ok(12)));
+        assert_eq!(parse_number("二十"), Some(Ok(20)));
+        assert_eq!(parse_number("三"), Some(Ok(3)));
         assert_eq!(parse_number("x"), None);
+        assert_eq!(parse_number("第2"), None);
+        // Out of range is said, not wrapped (it printed 第1215752191回).
+        assert_eq!(parse_number("九九九九九九九九九九九"), Some(Err(TooLarge)));
+        assert_eq!(parse_number("99999999999"), Some(Err(TooLarge)));
+        assert_eq!(
+            parse_number("千千千千千千千千千千千千千千"),
+            Some(Ok(14000))
+        );
+    }
+
+    #[test]
+    fn bullets_with_or_without_a_space() {
+        assert_eq!(
+            split_items("*資格を持つ職員が少ない。\n＊研修が足りない。\n-人手不足"),
+            vec!["資格を持つ職員が少ない。", "研修が足りない。", "人手不足"]
+        );
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     let c = &m.counts;
     let _ = writeln!(o, "shiryo 実行レポート（{}）", date.wareki_day());
     let _ = writeln!(o, "入力フォルダ: {}", extras.input);
-    let status = if c.rejected + c.failed > 0 || !extras.problems.is_empty() {
+    let status = if m.has_problems() || !extras.problems.is_empty() {
         "要確認（却下・失敗・問題があります。下の一覧を確認してください）"
     } else {
         "正常"
@@ -120,23 +120,33 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
 
     let _ = writeln!(o, "\n■ 件数");
-    let _ = writeln!(
-        o,
-        "  入力行 {} = 項目になった行 {} + スキップした行 {} + 却下した行 {}  … {}",
-        c.rows,
-        c.rows_with_items,
-        c.rows_skipped,
-        c.rejected,
-        if c.reconciles() {
+    let verdict = |ok: bool| {
+        if ok {
             "一致"
         } else {
             "不一致（プログラムの不具合です。開発担当に連絡してください）"
         }
+    };
+    let _ = writeln!(
+        o,
+        "  入力行 {}（各ファイルで数えた行） = 項目になった行 {} + スキップした行 {} + 却下した行 {}  … {}",
+        c.rows,
+        c.rows_with_items,
+        c.rows_skipped,
+        c.rejected,
+        verdict(c.rows == c.rows_with_items + c.rows_skipped + c.rejected)
+    );
+    let _ = writeln!(
+        o,
+        "  行から作った項目 {} = 資料の項目に記録された出典 {}  … {}",
+        c.sources,
+        c.sources_listed,
+        verdict(c.sources == c.sources_listed)
     );
     let _ = writeln!(
         o,
         "  資料の項目 {}（提出された項目 {} のうち重複統合 {}）",
-        c.items, c.sources, c.duplicates_merged
+        c.items, c.sources_listed, c.duplicates_merged
     );
     if let Some(n) = m.meeting_number {
         let _ = writeln!(o, "  審議会の回: 第{n}回（会議録またはテンプレートから）");

@@ -391,12 +391,21 @@ impl Template {
         };
         let council_meeting = match raw.council_meeting.as_deref().map(str::trim) {
             None | Some("") => None,
-            Some(s) => Some(normalize::parse_number(s).ok_or_else(|| {
-                err(
-                    line_for("<council-meeting"),
-                    format!("審議会の回「{s}」は数字で書いてください。"),
-                )
-            })?),
+            Some(s) => match normalize::parse_number(s) {
+                Some(Ok(n)) => Some(n),
+                Some(Err(_)) => {
+                    return Err(err(
+                        line_for("<council-meeting"),
+                        format!("審議会の回「{s}」は大きすぎます。正しい回に直してください。"),
+                    ));
+                }
+                None => {
+                    return Err(err(
+                        line_for("<council-meeting"),
+                        format!("審議会の回「{s}」は数字で書いてください。"),
+                    ));
+                }
+            },
         };
         if !(4.0..=30.0).contains(&raw.font.size) {
             return Err(err(
@@ -514,7 +523,7 @@ impl Template {
             departments,
             margins,
             source_file: None,
-            source_sha256: crate::render::sha256(xml.as_bytes()),
+            source_sha256: crate::digest::sha256(xml.as_bytes()),
         })
     }
 

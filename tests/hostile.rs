@@ -35,11 +35,7 @@ fn worker_peak_mb(_run: &Run) -> f64 {
 /// reports nothing, and the file's reason says so.
 #[cfg(windows)]
 fn worker_peak_mb(run: &Run) -> f64 {
-    run.stderr
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("worker peak:"))
-        .and_then(|v| v.trim().trim_end_matches("MB").trim().parse().ok())
-        .expect("SHIRYO_TIMING prints the workers' peak")
+    run.worker_peak_reported_mb()
 }
 
 /// Builds the month and checks the common promises; returns the run.
@@ -51,6 +47,7 @@ fn run_hostile(month: Month) -> Run {
     let peak = worker_peak_mb(&run);
     assert!(peak < 512.0, "peak memory {peak} MB");
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    run.assert_no_internal_error();
     let item = run.item(GOOD_TEXT);
     assert_eq!(
         item.departments,
@@ -190,58 +187,53 @@ fn ods_row_repeat_bomb() {
     out.write_all(content.as_bytes()).unwrap();
     let bytes = out.finish().unwrap().into_inner();
     assert!(bytes.len() < 2048, "a tiny file: {}", bytes.len());
-    // 16 M cells once expanded: the worker's memory limit stops it.
+    // 16 M written cells once expanded: read sparsely, the cell limit stops
+    // it long before memory runs short.
     let run = run_hostile(good(Month::new()).file("爆弾課.ods", &bytes));
-    assert_failed(&run, "爆弾課.ods", "メモリの上限");
+    assert_failed(&run, "爆弾課.ods", "セルが多すぎます");
 }
 
-/// A BIFF8 workbook whose DIMENSIONS record claims billions of cells.
-fn absurd_xls() -> Vec<u8> {
-    fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
-        out.extend(typ.to_le_bytes());
-        out.extend((data.len() as u16).to_le_bytes());
-        out.extend(data);
-    }
-    let bof = |dt: u16| {
-        let mut d = vec![0x00, 0x06];
-        d.extend(dt.to_le_bytes());
-        d.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
-        d
-    };
-    let name = b"Sheet1";
-    let mut globals = Vec::new();
-    rec(&mut globals, 0x0809, &bof(0x0005));
-    let boundsheet_len = 4 + 8 + name.len();
-    let sheet_offset = (globals.len() + boundsheet_len + 4) as u32;
-    let mut bs = sheet_offset.to_le_bytes().to_vec();
-    bs.extend([0, 0, name.len() as u8, 0]);
-    bs.extend(name);
-    rec(&mut globals, 0x0085, &bs);
-    rec(&mut globals, 0x000A, &[]);
-    assert_eq!(globals.len() as u32, sheet_offset);
-    rec(&mut globals, 0x0809, &bof(0x0010));
-    let mut dims = 0u32.to_le_bytes().to_vec();
-    dims.extend(0xFFFF_0000u32.to_le_bytes());
-    dims.extend([0, 0, 0xFF, 0, 0, 0]);
-    rec(&mut globals, 0x0200, &dims);
-    rec(&mut globals, 0x000A, &[]);
-
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.xls");
-    let mut cf = cfb::create(&path).unwrap();
-    cf.create_stream("/Workbook")
-        .unwrap()
-        .write_all(&globals)
-        .unwrap();
-    cf.flush().unwrap();
-    drop(cf);
-    std::fs::read(path).unwrap()
+/// A BIFF8 workbook whose DIMENSIONS record claims billions of cells, with
+/// the given text cells (row, column, text).
+fn absurd_xls(cells: &[(u16, u16, &str)]) -> Vec<u8> {
+    common::Xls::new(cells).absurd_dimensions().bytes()
 }
 
 #[test]
-fn xls_with_an_absurd_dimension_record() {
-    let run = run_hostile(good(Month::new()).file("巨大課.xls", &absurd_xls()));
-    assert_failed(&run, "巨大課.xls", "異常終了");
+fn xls_with_an_absurd_dimension_record_is_read_sparsely() {
+    // Cells at A1 and far away at IV65536 as well: the used range spans the
+    // whole sheet, and only the four written cells may cost memory.
+    let xls = absurd_xls(&[
+        (0, 0, "分野"),
+        (0, 1, "区分"),
+        (0, 2, "内容"),
+        (1, 0, "財務"),
+        (1, 1, "課題"),
+        (1, 2, "古い形式でも読める。"),
+        (65535, 255, "隅のセル"),
+    ]);
+    let run = run_hostile(good(Month::new()).file("巨大課.xls", &xls));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.item("古い形式でも読める。").departments, vec!["巨大課"]);
+    assert!(
+        run.skipped()
+            .iter()
+            .any(|s| s["file"] == "巨大課.xls" && s["cell"] == "IV65536"),
+        "the far cell is reported: {:?}",
+        run.skipped()
+    );
+}
+
+#[test]
+fn a_file_that_needs_too_much_memory_stops_at_the_cap() {
+    // The worker's test hook holds 600 MiB while it reads this file, as a
+    // parser would on a file that needs too much memory.
+    let month = good(Month::new()).file("重い課.xlsx", &header_rows("重い。"));
+    let start = Instant::now();
+    let run = month.build_with_env(&[(shiryo::ingest::worker::TEST_ALLOCATE, "重い課.xlsx:600")]);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_failed(&run, "重い課.xlsx", "メモリの上限を超えました");
+    assert_eq!(run.item(GOOD_TEXT).departments, vec!["良い課"]);
 }
 
 #[test]

@@ -149,7 +149,8 @@ fn xlsx_is_print_ready() {
     let mut core = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
         .unwrap();
-    assert!(core.contains("2026-11-24T00:00:00Z"), "{core}");
+    // Midnight of 24 November in Japan (SPEC §7.5), recorded in UTC.
+    assert!(core.contains("2026-11-23T15:00:00Z"), "{core}");
 }
 
 #[test]

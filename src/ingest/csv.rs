@@ -1,48 +1,86 @@
-//! CSV submissions in UTF-8 (with or without BOM) or Shift_JIS/CP932,
-//! detected automatically.
+//! CSV submissions, in any of the encodings of SPEC §7.2: UTF-8 (with or
+//! without BOM), UTF-16 LE/BE with BOM, Shift_JIS/CP932, EUC-JP and
+//! ISO-2022-JP. A byte order mark decides; otherwise every encoding that
+//! decodes the bytes without error is tried in turn and the first in which
+//! a header row is found wins. A CSV with no header in any of them fails.
 
 use std::path::Path;
 
+use encoding_rs::Encoding;
+
+use super::error::FileError;
 use super::table::{Grid, SheetSource, read_grid};
-use super::{FileResult, Skipped, file_stem};
+use super::{FileResult, file_stem};
 use crate::normalize;
 use crate::template::Template;
 
-/// Decodes the bytes: UTF-8 when valid (BOM removed), else CP932.
-/// Returns the text and the name of the encoding for the report.
-pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest)
-            .map(|s| (s.to_string(), "UTF-8（BOM付き）"))
-            .map_err(|_| {
-                "文字コードが壊れています（UTF-8 として読めない部分があります）。".to_string()
-            });
+/// The encodings tried without a byte order mark, in order, with the name
+/// the report gives them.
+const CANDIDATES: [(&Encoding, &str); 4] = [
+    (encoding_rs::UTF_8, "UTF-8"),
+    (encoding_rs::SHIFT_JIS, "Shift_JIS"),
+    (encoding_rs::EUC_JP, "EUC-JP"),
+    (encoding_rs::ISO_2022_JP, "ISO-2022-JP"),
+];
+
+/// Every way to read the bytes as text: a BOM gives one, otherwise each
+/// candidate encoding that decodes them without error.
+pub fn decodings(bytes: &[u8]) -> Vec<(String, &'static str)> {
+    for (bom, encoding, label) in [
+        (&b"\xEF\xBB\xBF"[..], encoding_rs::UTF_8, "UTF-8（BOM付き）"),
+        (
+            &b"\xFF\xFE"[..],
+            encoding_rs::UTF_16LE,
+            "UTF-16LE（BOM付き）",
+        ),
+        (
+            &b"\xFE\xFF"[..],
+            encoding_rs::UTF_16BE,
+            "UTF-16BE（BOM付き）",
+        ),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|t| vec![(t.into_owned(), label)])
+                .unwrap_or_default();
+        }
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok((s.to_string(), "UTF-8"));
-    }
-    let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
-    if had_errors {
-        return Err(
-            "文字コードを判別できません。Excel で開き「CSV UTF-8（コンマ区切り）」で保存し直してください。".into(),
-        );
-    }
-    Ok((text.into_owned(), "Shift_JIS"))
+    let escapes = bytes.contains(&0x1B);
+    CANDIDATES
+        .iter()
+        // ISO-2022-JP is plain ASCII without escape sequences: only when
+        // it has some is it told apart from the others.
+        .filter(|(e, _)| *e != encoding_rs::ISO_2022_JP || escapes)
+        .filter_map(|(e, label)| {
+            e.decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|t| (t.into_owned(), *label))
+        })
+        .collect()
 }
 
-/// Reads a CSV file as one sheet named after the file.
-pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("ファイルを開けません（{e}）。"))?;
-    let (text, encoding) = decode(&bytes)?;
+fn parse_rows(text: &str) -> Result<Vec<Vec<String>>, FileError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record =
-            record.map_err(|e| format!("{} 行目付近を CSV として読めません（{e}）。", i + 1))?;
+        let record = record.map_err(|e| FileError::CsvSyntax {
+            line: e.position().map_or(i + 1, |p| p.line() as usize),
+            detail: e.to_string(),
+        })?;
         rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
+}
+
+/// Reads a CSV file as one sheet named after the file.
+pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let candidates = decodings(&bytes);
+    if candidates.is_empty() {
+        return Err(FileError::Encoding);
     }
     let stem = file_stem(name);
     let department = normalize::department_from_stem(stem);
@@ -52,35 +90,62 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
         sheet_index: 0,
         file_department: &department,
     };
-    let grid = Grid::from_rows((0, 0), rows).map_err(|e| e.to_string())?;
-    let mut out = read_grid(&grid, &src, template).unwrap_or_else(|| FileResult {
-        skipped: vec![Skipped {
-            file: name.to_string(),
-            sheet: Some(stem.to_string()),
-            cell: None,
-            reason: "見出し行（分野・区分・内容）が見つかりません。".into(),
-        }],
-        ..FileResult::default()
-    });
-    out.note = Some(format!("文字コード {encoding}"));
-    Ok(out)
+    let mut first_error = None;
+    for (text, encoding) in candidates {
+        let rows = match parse_rows(&text) {
+            Ok(rows) => rows,
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
+            }
+        };
+        let grid = Grid::from_rows((0, 0), rows).map_err(|_| FileError::TooManyCells {
+            sheet: stem.to_string(),
+            limit: super::table::MAX_CELLS,
+        })?;
+        if let Some(mut out) = read_grid(&grid, &src, template)? {
+            out.note = Some(format!("文字コード {encoding}"));
+            return Ok(out);
+        }
+    }
+    Err(first_error.unwrap_or(FileError::NoHeader))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn names(bytes: &[u8]) -> Vec<&'static str> {
+        decodings(bytes).into_iter().map(|(_, n)| n).collect()
+    }
+
     #[test]
-    fn detects_encodings() {
+    fn encodings_by_bom_or_by_what_decodes() {
         assert_eq!(
-            decode("分野".as_bytes()).unwrap(),
+            decodings("分野".as_bytes())[0],
             ("分野".to_string(), "UTF-8")
         );
-        assert_eq!(decode(b"\xEF\xBB\xBFa").unwrap().1, "UTF-8（BOM付き）");
+        assert_eq!(names(b"\xEF\xBB\xBFa"), vec!["UTF-8（BOM付き）"]);
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("分野,区分,河﨑");
         assert_eq!(
-            decode(&sjis).unwrap(),
+            decodings(&sjis)[0],
             ("分野,区分,河﨑".to_string(), "Shift_JIS")
+        );
+        let (euc, _, _) = encoding_rs::EUC_JP.encode("分野,区分,内容");
+        assert!(names(&euc).contains(&"EUC-JP"));
+        let (jis, _, _) = encoding_rs::ISO_2022_JP.encode("分野,区分,内容");
+        assert!(names(&jis).contains(&"ISO-2022-JP"));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("分野,区分".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            decodings(&utf16),
+            vec![("分野,区分".to_string(), "UTF-16LE（BOM付き）")]
+        );
+        assert!(
+            decodings(b"\xFF\xFE\x00\xD8").is_empty(),
+            "a lone surrogate"
         );
     }
 }

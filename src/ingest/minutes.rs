@@ -7,6 +7,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::error::FileError;
 use super::{FileResult, KindSpec, Located, RawEntry, RawRow, Skipped};
 use crate::normalize;
 use crate::template::{ColumnKey, Template};
@@ -18,7 +19,7 @@ pub const COUNCIL: &str = "審議会";
 const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
 
 /// The text of every `w:p` in document order (table cells included).
-pub fn paragraphs(xml: &str) -> Result<Vec<String>, String> {
+pub fn paragraphs(xml: &str) -> Result<Vec<String>, FileError> {
     let mut reader = Reader::from_str(xml);
     let mut out = Vec::new();
     // Paragraphs can nest (text boxes); keep a stack of open paragraphs.
@@ -27,7 +28,7 @@ pub fn paragraphs(xml: &str) -> Result<Vec<String>, String> {
     loop {
         let ev = reader
             .read_event()
-            .map_err(|e| format!("会議録の本文（document.xml）が壊れています（{e}）。"))?;
+            .map_err(|e| FileError::MinutesBroken(format!("本文 document.xml: {e}")))?;
         match ev {
             Event::Start(e) => match e.name().as_ref() {
                 "w:p" => {
@@ -83,24 +84,46 @@ fn push(out: &mut [String], stack: &[usize], s: &str) {
     }
 }
 
-/// N of the first `第N回…審議会` in the paragraphs.
-pub fn meeting_number(paragraphs: &[String]) -> Option<u32> {
-    for p in paragraphs {
+/// N of the first `第N回…審議会` in the paragraphs; a number too large to
+/// be one is an error naming its paragraph.
+pub fn meeting_number(paragraphs: &[String]) -> Result<Option<u32>, FileError> {
+    for (i, p) in paragraphs.iter().enumerate() {
         let p = normalize::normalize_line(p);
         let mut rest = p.as_str();
         while let Some(pos) = rest.find('第') {
             let after = &rest[pos + '第'.len_utf8()..];
             if let Some((num, tail)) = after.split_once('回')
-                && num.chars().count() <= 4
                 && tail.contains("審議会")
                 && let Some(n) = normalize::parse_number(num)
             {
-                return Some(n);
+                return n.map(Some).map_err(|_| FileError::NumberTooLarge {
+                    place: format!("¶{}", i + 1),
+                    text: format!("第{num}回"),
+                });
             }
             rest = after;
         }
     }
-    None
+    Ok(None)
+}
+
+/// How many paragraphs from the top say what the document is.
+const TITLE_PARAGRAPHS: usize = 30;
+
+/// Whether a Word document is council minutes (SPEC §7.3): its name or one
+/// of its first paragraphs says 会議録, 議事録 or 議事要旨, or one of those
+/// paragraphs names a 審議会 (第N回…審議会 included).
+pub fn is_minutes(name: &str, paragraphs: &[String]) -> bool {
+    const MINUTES: [&str; 3] = ["会議録", "議事録", "議事要旨"];
+    let says = |t: &str, words: &[&str]| {
+        let t = normalize::normalize_line(t);
+        words.iter().any(|w| t.contains(w))
+    };
+    says(super::file_stem(name), &MINUTES)
+        || paragraphs
+            .iter()
+            .take(TITLE_PARAGRAPHS)
+            .any(|p| says(p, &MINUTES) || says(p, &["審議会"]))
 }
 
 /// An agenda heading such as `３　議題２`: a numeral followed by a space.
@@ -122,32 +145,45 @@ fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
     template.resolve_field(p)
 }
 
-/// Reads the council items of a minutes file.
-pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("ファイルを開けません（{e}）。"))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| {
-        "Word 文書（.docx）として読めません。壊れているか、古い .doc 形式です。Word で開き .docx で保存し直してください。"
-            .to_string()
-    })?;
-    let mut entry = zip.by_name("word/document.xml").map_err(|_| {
-        "Word 文書の本文（word/document.xml）がありません。Word で開き .docx で保存し直してください。".to_string()
-    })?;
+/// Reads the council items of a minutes file; a Word file that is not
+/// minutes is not a submission (`not_used`).
+pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
+    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
+    let mut entry = zip
+        .by_name("word/document.xml")
+        .map_err(|_| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;
     if entry.size() > MAX_DOCUMENT_XML {
-        return Err("会議録の本文が大きすぎます（64MB を超えています）。".into());
+        return Err(FileError::MinutesBroken(
+            "本文が大きすぎます（64MB を超えています）".into(),
+        ));
     }
     let mut xml = String::new();
     entry
         .read_to_string(&mut xml)
-        .map_err(|e| format!("会議録の本文を読めません（{e}）。"))?;
+        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
     let paras = paragraphs(&xml)?;
-    Ok(rows_from_paragraphs(&paras, name, template))
+    if !is_minutes(name, &paras) {
+        return Ok(FileResult {
+            not_used: Some(
+                "会議録ではありません（Word の文書ですが、題名などに「会議録」「議事録」「議事要旨」「審議会」がありません）。読み込みません。"
+                    .into(),
+            ),
+            ..FileResult::default()
+        });
+    }
+    rows_from_paragraphs(&paras, name, template)
 }
 
 /// Turns paragraphs into council rows: the paragraphs after a 分野 heading,
 /// up to the next 分野 or agenda heading.
-pub fn rows_from_paragraphs(paras: &[String], name: &str, template: &Template) -> FileResult {
+pub fn rows_from_paragraphs(
+    paras: &[String],
+    name: &str,
+    template: &Template,
+) -> Result<FileResult, FileError> {
     let mut out = FileResult {
-        meeting_number: meeting_number(paras),
+        meeting_number: meeting_number(paras)?,
         ..FileResult::default()
     };
     let mut current: Option<Located> = None;
@@ -170,6 +206,7 @@ pub fn rows_from_paragraphs(paras: &[String], name: &str, template: &Template) -
             continue;
         }
         let Some(field) = &current else { continue };
+        out.rows_counted += 1;
         out.rows.push(RawRow {
             file: name.to_string(),
             sheet: None,
@@ -195,7 +232,7 @@ pub fn rows_from_paragraphs(paras: &[String], name: &str, template: &Template) -
             reason: "会議録に分野の見出し（行政施策、DX推進 など）の段落が見つからず、審議会の意見を読み取れませんでした。".into(),
         });
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -219,8 +256,9 @@ mod tests {
             "３　議題２",
             "第３回審議会において異議なし。",
         ]);
-        let r = rows_from_paragraphs(&paras, "m.docx", &Template::default());
+        let r = rows_from_paragraphs(&paras, "m.docx", &Template::default()).unwrap();
         assert_eq!(r.meeting_number, Some(2));
+        assert_eq!(r.rows_counted, 2);
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[0].field.value, "行政施策");
         assert_eq!(r.rows[0].entries[0].content.cell, "¶4");
@@ -231,9 +269,41 @@ mod tests {
     fn kanji_meeting_number() {
         assert_eq!(
             meeting_number(&p(&["第十二回 行政経営戦略推進審議会 会議録"])),
-            Some(12)
+            Ok(Some(12))
         );
-        assert_eq!(meeting_number(&p(&["第2回の資料", "審議会"])), None);
+        assert_eq!(meeting_number(&p(&["第2回の資料", "審議会"])), Ok(None));
+        assert_eq!(
+            meeting_number(&p(&["会議録", "第九九九九九九九九九九九回審議会"])),
+            Err(FileError::NumberTooLarge {
+                place: "¶2".into(),
+                text: "第九九九九九九九九九九九回".into()
+            })
+        );
+    }
+
+    #[test]
+    fn only_minutes_are_minutes() {
+        let notice = p(&["入札公告", "１ 件名", "（３）その他", "行政施策"]);
+        assert!(!is_minutes("公告.docx", &notice));
+        assert!(is_minutes("第2回審議会_会議録.docx", &notice));
+        assert!(is_minutes(
+            "m.docx",
+            &p(&["令和5年度 第2回 行政経営戦略推進審議会"])
+        ));
+        assert!(is_minutes("m.docx", &p(&["議事要旨"])));
+        let late: Vec<String> = (0..40)
+            .map(|i| {
+                if i == 35 {
+                    "会議録".into()
+                } else {
+                    "x".into()
+                }
+            })
+            .collect();
+        assert!(
+            !is_minutes("m.docx", &late),
+            "only the first 30 paragraphs count"
+        );
     }
 
     #[test]

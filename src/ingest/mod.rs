@@ -5,18 +5,21 @@
 //! the layout, merges, fill-down and the department.
 
 pub mod csv;
+pub mod error;
 pub mod minutes;
+pub mod ods;
 pub mod sniff;
 pub mod table;
 pub mod workbook;
 pub mod worker;
+pub mod xls;
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize;
 use crate::template::{ColumnKey, Template};
+pub use error::FileError;
 use sniff::Format;
 
 /// A cell value with the reference of the cell it came from.
@@ -85,8 +88,8 @@ pub struct Skipped {
 pub struct Failed {
     /// File name.
     pub file: String,
-    /// Why, in Japanese, with what to do.
-    pub reason: String,
+    /// Why, with what to do (shown in Japanese).
+    pub reason: FileError,
 }
 
 /// A blank or merged 分野/区分 cell that took the value of the row above.
@@ -109,7 +112,8 @@ pub struct FillDown {
 pub enum FileStatus {
     /// Read; the number of input rows and the department name(s).
     Read {
-        /// Input rows found in the file.
+        /// Input rows the reader counted in the file (its own tally,
+        /// reconciled against what became of them).
         rows: usize,
         /// Human-readable kind (Excel, CSV, 会議録).
         kind: &'static str,
@@ -119,7 +123,7 @@ pub enum FileStatus {
     /// Not a submission.
     Skipped(String),
     /// Could not be read.
-    Failed(String),
+    Failed(FileError),
 }
 
 /// One file of the input folder and its fate.
@@ -176,12 +180,29 @@ pub struct FileResult {
     pub skipped: Vec<Skipped>,
     /// Number of skipped input rows.
     pub skipped_rows: usize,
+    /// Input rows the reader met, counted where it meets them, apart from
+    /// what it then does with them (SPEC §7.4).
+    pub rows_counted: usize,
     /// Fill-downs.
     pub fill_downs: Vec<FillDown>,
     /// Meeting number (minutes only).
     pub meeting_number: Option<u32>,
     /// A note for the report.
     pub note: Option<String>,
+    /// Set when the file turned out not to be a submission at all (a Word
+    /// file that is not minutes): the reason it is skipped.
+    pub not_used: Option<String>,
+}
+
+impl FileResult {
+    /// Adds the rows of one more sheet of the same file.
+    pub fn absorb(&mut self, other: FileResult) {
+        self.rows.extend(other.rows);
+        self.skipped.extend(other.skipped);
+        self.skipped_rows += other.skipped_rows;
+        self.rows_counted += other.rows_counted;
+        self.fill_downs.extend(other.fill_downs);
+    }
 }
 
 /// How untrusted files are parsed.
@@ -215,9 +236,9 @@ pub struct Parsed {
 }
 
 /// Sniffs and reads one file (SPEC §2; content decides the format).
-pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, String> {
+pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, FileError> {
     guarded(|| {
-        let format = sniff::sniff(&job.path)?;
+        let format = sniff::sniff(&job.path, job.promised)?;
         let mut result = read_as(format, &job.path, &job.name, template)?;
         if format != job.promised {
             let ext = job.name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -249,15 +270,21 @@ pub fn ingest_dir(
         dir: dir.display().to_string(),
         reason: e.to_string(),
     };
-    let mut names: Vec<(String, std::path::PathBuf)> = Vec::new();
+    // Names are facts (SPEC §7.1): exactly as on disk, never normalised.
+    let mut names: Vec<(String, std::path::PathBuf, bool)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(folder_err)? {
         let entry = entry.map_err(folder_err)?;
         let path = entry.path();
-        if path.is_dir() {
+        // Following a link: what matters is what it points to. Only regular
+        // files are opened; a named pipe would block the run forever.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
             continue;
         }
-        let raw = entry.file_name().to_string_lossy().into_owned();
-        names.push((normalize::normalize_line(&raw), path));
+        let name = entry.file_name().to_string_lossy().into_owned();
+        names.push((name, path, meta.is_file()));
     }
     names.sort();
 
@@ -271,11 +298,20 @@ pub fn ingest_dir(
     }
     let mut jobs = Vec::new();
     let mut entries = Vec::new();
-    for (name, path) in names {
-        let (size, sha256) = digest_file(&path);
+    for (name, path, regular) in names {
+        let (size, sha256) = if regular {
+            digest_file(&path)
+        } else {
+            (0, String::new())
+        };
         let lower = name.to_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        let promised = if name.starts_with("~$") {
+        let promised = if !regular {
+            Err(
+                "通常のファイルではありません（名前付きパイプやデバイスなど）。読み込みません。"
+                    .to_string(),
+            )
+        } else if name.starts_with("~$") {
             Err("Excel の作業中に作られる一時ファイル（ロックファイル）です。".to_string())
         } else if name.starts_with('.') {
             Err("隠しファイルです。".to_string())
@@ -323,9 +359,20 @@ pub fn ingest_dir(
             }
         };
         let promised = jobs[i].promised;
-        match std::mem::replace(&mut parsed[i], Err(String::new())) {
+        let taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
+        match taken {
+            Ok(Parsed { result: r, .. }) if r.not_used.is_some() => {
+                let reason = r.not_used.unwrap_or_default();
+                out.skipped.push(Skipped {
+                    file: e.name.clone(),
+                    sheet: None,
+                    cell: None,
+                    reason: reason.clone(),
+                });
+                out.files.push(record(FileStatus::Skipped(reason)));
+            }
             Ok(Parsed { format, result: r }) => {
-                let rows = r.rows.len() + r.skipped_rows;
+                let rows = r.rows_counted;
                 if out.meeting_number.is_none() {
                     out.meeting_number = r.meeting_number;
                 }
@@ -358,7 +405,7 @@ fn parse_all(
     template: &Template,
     isolation: &Isolation,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Vec<Result<Parsed, String>> {
+) -> Vec<Result<Parsed, FileError>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
@@ -368,7 +415,7 @@ fn parse_all(
         .min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Parsed, String>>>> =
+    let results: Mutex<Vec<Option<Result<Parsed, FileError>>>> =
         Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -397,7 +444,11 @@ fn parse_all(
         .unwrap_or_default()
         .into_iter()
         .map(|r| {
-            r.unwrap_or_else(|| Err("内部エラー: このファイルは読み取られませんでした。".into()))
+            r.unwrap_or_else(|| {
+                Err(FileError::Internal {
+                    location: "読み取りの順番待ち（結果がありません）".into(),
+                })
+            })
         })
         .collect()
 }
@@ -422,7 +473,7 @@ fn digest_file(path: &Path) -> (u64, String) {
             Err(_) => return (size, String::new()),
         }
     }
-    (size, crate::render::hex(&hasher.finalize()))
+    (size, crate::digest::hex(&hasher.finalize()))
 }
 
 /// Reads one file with the reader of its real format.
@@ -431,7 +482,7 @@ pub fn read_as(
     path: &Path,
     name: &str,
     template: &Template,
-) -> Result<FileResult, String> {
+) -> Result<FileResult, FileError> {
     match format {
         Format::Csv => csv::read(path, name, template),
         Format::Docx => minutes::read(path, name, template),
@@ -441,10 +492,58 @@ pub fn read_as(
     }
 }
 
-/// Runs a reader so that a panic inside a parser becomes a failed file.
-fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+thread_local! {
+    /// Where the last panic on this thread happened (`file:line`).
+    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+static QUIET_PANICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keeps panics out of stderr (the worker: its answer carries the place).
+pub fn quiet_panics() {
+    QUIET_PANICS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Records where every panic happens, before the previous hook (which
+/// prints it, unless [`quiet_panics`]) runs.
+fn record_panic_locations() {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()));
+            PANIC_AT.with(|p| *p.borrow_mut() = at);
+            if !QUIET_PANICS.load(std::sync::atomic::Ordering::Relaxed) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The start of this crate's source paths as the compiler wrote them
+/// (`src/` in a build of this package, an absolute path when it is built as
+/// a dependency, as by the fuzz target).
+fn own_source_root() -> &'static str {
+    let here = file!();
+    &here[..here.len() - "ingest/mod.rs".len()]
+}
+
+/// Runs a reader so that a panic becomes a failed file (SPEC §7.4): in
+/// shiryo's own code an internal error with its place, in a parser crate a
+/// damaged file.
+fn guarded<T>(f: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
+    record_panic_locations();
+    PANIC_AT.with(|p| p.borrow_mut().take());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        Err("ファイルの中身が壊れているため読み取れません。Excel で開いて保存し直してから、もう一度提出してもらってください。".into())
+        let at = PANIC_AT.with(|p| p.borrow_mut().take());
+        Err(match at {
+            Some(location) if location.starts_with(own_source_root()) => {
+                FileError::Internal { location }
+            }
+            _ => FileError::ParserPanic,
+        })
     })
 }
 
@@ -468,6 +567,22 @@ pub fn file_stem(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_in_our_code_is_an_internal_error_with_its_place() {
+        let ours = guarded::<()>(|| panic!("a bug"));
+        match ours {
+            Err(FileError::Internal { location }) => {
+                assert!(location.contains("ingest"), "{location}");
+                assert!(location.contains(".rs:"), "{location}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // A panic whose place is not in our sources (a parser crate's) is a
+        // damaged file.
+        let theirs = guarded::<()>(|| std::panic::resume_unwind(Box::new("elsewhere")));
+        assert_eq!(theirs, Err(FileError::ParserPanic));
+    }
 
     #[test]
     fn cell_refs() {

@@ -1,9 +1,18 @@
-//! Deciding a file's format from its content, not its name, and checking a
-//! zip package before any parser allocates for it: declared sizes,
-//! compression ratios and every entry's CRC.
+//! Deciding a file's format from its content, not its name (SPEC §7.2), and
+//! checking a zip package before any parser allocates for it: declared
+//! sizes, compression ratios and every entry's CRC.
+//!
+//! A zip package is what its main part says (the package relationship to
+//! the office document: `xl/workbook.xml`, `word/document.xml`), an
+//! OpenDocument file what its `mimetype` says; a chart or an embedded
+//! workbook inside a Word file does not make it a workbook. An OLE2 file is
+//! what its root streams say (`Workbook`/`Book`, `WordDocument`, an
+//! encrypted package); embedded objects in sub-storages do not count.
 
 use std::io::Read;
 use std::path::Path;
+
+use super::error::FileError;
 
 /// What a file really is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -56,32 +65,35 @@ const MAX_TOTAL: u64 = 512 * 1024 * 1024;
 /// Largest compression ratio accepted for an entry over 1 MiB.
 const MAX_RATIO: u64 = 200;
 
-const RESAVE: &str = "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから提出してもらってください。";
-
-fn corrupt() -> String {
-    format!("ファイルが壊れています（途中で切れているか、中身が傷んでいます）。{RESAVE}")
-}
-
 /// Decides the format of a file from its bytes, checking zip packages.
-pub fn sniff(path: &Path) -> Result<Format, String> {
+/// `promised` (from the name) only chooses the advice for a broken file.
+pub fn sniff(path: &Path, promised: Format) -> Result<Format, FileError> {
+    let open = |e: std::io::Error| FileError::Open(e.to_string());
     let mut head = [0u8; 4096];
     let n = {
-        let mut f =
-            std::fs::File::open(path).map_err(|e| format!("ファイルを開けません（{e}）。"))?;
-        read_up_to(&mut f, &mut head).map_err(|e| format!("ファイルを読めません（{e}）。"))?
+        let mut f = std::fs::File::open(path).map_err(open)?;
+        read_up_to(&mut f, &mut head).map_err(open)?
     };
     let head = &head[..n];
+    let word = promised == Format::Docx;
     if head.is_empty() {
-        return Err("空のファイルです（0 バイト）。保存や送信に失敗している可能性があります。もう一度提出してもらってください。".into());
+        return Err(FileError::Empty);
     }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return check_zip(path);
+        return check_zip(path, word);
     }
     if head.starts_with(b"PK") {
-        return Err(corrupt());
+        return Err(FileError::corrupt_for(word));
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return check_ole(path);
+    }
+    if let Some(version) = super::xls::old_biff_version(head) {
+        return Err(FileError::OldExcel(version.to_string()));
+    }
+    // UTF-16 text carries NUL bytes: its byte order mark says it is text.
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Format::Csv);
     }
     let text = String::from_utf8_lossy(head)
         .trim_start_matches('\u{feff}')
@@ -92,21 +104,19 @@ pub fn sniff(path: &Path) -> Result<Format, String> {
         || text.starts_with("<table")
         || text.contains("<html")
     {
-        return Err(format!(
-            "Web システムなどから出力された HTML 形式のファイルで、Excel ブックではありません。{RESAVE}"
-        ));
+        return Err(FileError::Html);
     }
     if text.starts_with("<?xml") {
         return Err(
             if text.contains("urn:schemas-microsoft-com:office:spreadsheet") {
-                format!("「XML スプレッドシート 2003」形式のファイルです。{RESAVE}")
+                FileError::Xml2003
             } else {
-                format!("XML ファイルで、Excel ブックではありません。{RESAVE}")
+                FileError::Xml
             },
         );
     }
     if head.contains(&0) {
-        return Err("対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。".into());
+        return Err(FileError::Unknown);
     }
     Ok(Format::Csv)
 }
@@ -123,12 +133,22 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// Checks a zip package (sizes, ratios, CRCs) and tells what it holds.
-fn check_zip(path: &Path) -> Result<Format, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("ファイルを開けません（{e}）。"))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| corrupt())?;
+fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
+    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(word))?;
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    let has_entry = |n: &str| names.iter().any(|x| x == n);
+    // A broken package that holds a Word document gets Word's advice.
+    let word = word || has_entry("word/document.xml");
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let entry = zip.by_index_raw(i).map_err(|_| corrupt())?;
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| FileError::corrupt_for(word))?;
         let size = entry.size();
         let packed = entry.compressed_size().max(1);
         total = total.saturating_add(size);
@@ -136,27 +156,23 @@ fn check_zip(path: &Path) -> Result<Format, String> {
             || total > MAX_TOTAL
             || (size > 1024 * 1024 && size / packed > MAX_RATIO)
         {
-            return Err(format!(
-                "展開すると異常に大きくなるファイルです（{} の展開後 {} MB）。壊れているか、不正なファイルの可能性があります。{RESAVE}",
-                entry.name().unwrap_or_default(),
-                size / (1024 * 1024)
-            ));
+            return Err(FileError::Bomb {
+                entry: entry.name().unwrap_or_default().to_string(),
+                megabytes: size / (1024 * 1024),
+            });
         }
     }
-    let mut content_types = String::new();
+    let mut relationships = String::new();
     let mut mimetype = String::new();
-    let names: Vec<String> = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .map(|n| n.into_owned())
-        .collect();
-    let has_entry = |n: &str| names.iter().any(|x| x == n);
     // Read every entry to its end: the zip reader checks the CRC there, so a
     // flipped byte inside sheet data fails the file instead of changing text.
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|_| corrupt())?;
-        let name = entry.name().map_err(|_| corrupt())?.to_string();
-        let wanted = name == "[Content_Types].xml" || name == "mimetype";
+        let mut entry = zip.by_index(i).map_err(|_| FileError::corrupt_for(word))?;
+        let name = entry
+            .name()
+            .map_err(|_| FileError::corrupt_for(word))?
+            .to_string();
+        let wanted = name == "_rels/.rels" || name == "mimetype";
         let mut buf = Vec::new();
         let result = if wanted {
             (&mut entry)
@@ -167,12 +183,10 @@ fn check_zip(path: &Path) -> Result<Format, String> {
             std::io::copy(&mut entry, &mut std::io::sink()).map(|_| ())
         };
         if result.is_err() {
-            return Err(format!(
-                "ファイルの中身が傷んでいます（{name} の検査値が合いません）。送信や保存の途中で壊れた可能性があります。元のファイルをもう一度提出してもらってください。"
-            ));
+            return Err(FileError::Crc { entry: name });
         }
-        if name == "[Content_Types].xml" {
-            content_types = String::from_utf8_lossy(&buf).into_owned();
+        if name == "_rels/.rels" {
+            relationships = String::from_utf8_lossy(&buf).into_owned();
         } else if name == "mimetype" {
             mimetype = String::from_utf8_lossy(&buf).into_owned();
         }
@@ -180,86 +194,180 @@ fn check_zip(path: &Path) -> Result<Format, String> {
     if mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
         return Ok(Format::Ods);
     }
-    if content_types.contains("sheet.binary") {
-        return Ok(Format::Xlsb);
+    let main = main_part(&relationships).filter(|p| has_entry(p));
+    // Packages written by other tools may lack the relationships part.
+    let main = main.or_else(|| {
+        ["xl/workbook.xml", "xl/workbook.bin", "word/document.xml"]
+            .into_iter()
+            .find(|p| has_entry(p))
+            .map(String::from)
+    });
+    match main.as_deref() {
+        Some(p) if p.starts_with("xl/") && p.ends_with(".bin") => Ok(Format::Xlsb),
+        Some(p) if p.starts_with("xl/") => Ok(Format::Xlsx),
+        Some(p) if p.starts_with("word/") => Ok(Format::Docx),
+        _ => Err(FileError::NotOffice),
     }
-    if content_types.contains("spreadsheetml") || content_types.contains("ms-excel.sheet") {
-        return Ok(Format::Xlsx);
-    }
-    if content_types.contains("wordprocessingml") {
-        return Ok(Format::Docx);
-    }
-    // Packages written by other tools may lack the content types part.
-    if has_entry("xl/workbook.xml") {
-        return Ok(Format::Xlsx);
-    }
-    if has_entry("word/document.xml") {
-        return Ok(Format::Docx);
-    }
-    Err("ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。".into())
 }
 
-/// An OLE compound file: an .xls, or an Office file protected by password.
-fn check_ole(path: &Path) -> Result<Format, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("ファイルを読めません（{e}）。"))?;
-    let utf16 = |s: &str| {
-        s.encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect::<Vec<u8>>()
-    };
-    let has = |name: &str| {
-        let needle = utf16(name);
-        bytes.windows(needle.len()).any(|w| w == needle.as_slice())
-    };
-    if has("EncryptedPackage") || has("EncryptionInfo") {
-        return Err("パスワードで保護されているため読み取れません。提出した課にパスワードを外して保存し直してもらってください。".into());
+/// The target of the package's office-document relationship, without a
+/// leading `/` (`xl/workbook.xml`).
+fn main_part(relationships: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(relationships);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == "Relationship" =>
+            {
+                let get = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.to_string())
+                };
+                if get("Type").is_some_and(|t| t.ends_with("/officeDocument")) {
+                    return get("Target").map(|t| t.trim_start_matches('/').to_string());
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return None,
+            _ => {}
+        }
     }
-    if has("WordDocument") {
-        return Err(
-            "古い Word 形式（.doc）です。Word で開き「Word 文書 (*.docx)」で保存し直してください。"
-                .into(),
-        );
+}
+
+/// An OLE compound file, by its root streams: an .xls, an Office file
+/// protected by a password, or an old Word document.
+fn check_ole(path: &Path) -> Result<Format, FileError> {
+    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let cf = cfb::CompoundFile::open(file).map_err(|_| FileError::corrupt_for(false))?;
+    let root: Vec<String> = cf
+        .read_root_storage()
+        .map(|e| e.name().to_ascii_lowercase())
+        .collect();
+    let has = |name: &str| root.iter().any(|n| n == name);
+    if has("encryptedpackage") || has("encryptioninfo") {
+        return Err(FileError::Encrypted);
     }
-    Ok(Format::Xls)
+    if has("workbook") || has("book") {
+        return Ok(Format::Xls);
+    }
+    if has("worddocument") {
+        return Err(FileError::OldWord);
+    }
+    Err(FileError::Unknown)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
-    fn sniff_bytes(bytes: &[u8]) -> Result<Format, String> {
+    fn sniff_bytes(bytes: &[u8]) -> Result<Format, FileError> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
         std::fs::write(&p, bytes).unwrap();
-        sniff(&p)
+        sniff(&p, Format::Xlsx)
+    }
+
+    fn ole(streams: &[&str]) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o");
+        let mut cf = cfb::create(&path).unwrap();
+        for s in streams {
+            if let Some((storage, _)) = s.rsplit_once('/').filter(|(d, _)| !d.is_empty()) {
+                cf.create_storage_all(storage).unwrap();
+            }
+            cf.create_stream(s).unwrap().write_all(&[0u8; 64]).unwrap();
+        }
+        cf.flush().unwrap();
+        drop(cf);
+        std::fs::read(path).unwrap()
+    }
+
+    fn package(entries: &[(&str, &str)]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in entries {
+            out.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
     }
 
     #[test]
-    fn text_html_and_empty() {
+    fn text_html_utf16_and_empty() {
         assert_eq!(sniff_bytes("分野,区分,内容\n".as_bytes()), Ok(Format::Csv));
-        assert!(sniff_bytes(b"").unwrap_err().contains("空のファイル"));
-        assert!(
-            sniff_bytes(b"<html><body><table>")
-                .unwrap_err()
-                .contains("HTML 形式")
+        assert_eq!(sniff_bytes(b""), Err(FileError::Empty));
+        assert_eq!(sniff_bytes(b"<html><body><table>"), Err(FileError::Html));
+        assert_eq!(
+            sniff_bytes(br#"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">"#),
+            Err(FileError::Xml2003)
         );
-        assert!(
-            sniff_bytes(br#"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">"#)
-                .unwrap_err()
-                .contains("2003")
+        assert_eq!(
+            sniff_bytes(b"PK\x03\x04truncated"),
+            Err(FileError::corrupt_for(false))
         );
-        assert!(
-            sniff_bytes(b"PK\x03\x04truncated")
-                .unwrap_err()
-                .contains("壊れています")
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("分野,区分".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(sniff_bytes(&utf16), Ok(Format::Csv));
+    }
+
+    #[test]
+    fn a_broken_word_file_gets_word_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("会議録.docx");
+        std::fs::write(&p, b"PK\x03\x04truncated").unwrap();
+        let e = sniff(&p, Format::Docx).unwrap_err();
+        assert!(e.to_string().contains("Word 文書 (*.docx)"), "{e}");
+        assert!(!e.to_string().contains("Excel ブック"), "{e}");
+    }
+
+    #[test]
+    fn ole_files_by_their_root_streams() {
+        assert_eq!(sniff_bytes(&ole(&["/Workbook"])), Ok(Format::Xls));
+        // An embedded Word document in a sub-storage does not make it Word.
+        assert_eq!(
+            sniff_bytes(&ole(&["/Workbook", "/MBD0001/WordDocument"])),
+            Ok(Format::Xls)
+        );
+        assert_eq!(
+            sniff_bytes(&ole(&["/WordDocument"])),
+            Err(FileError::OldWord)
+        );
+        assert_eq!(
+            sniff_bytes(&ole(&["/EncryptionInfo", "/EncryptedPackage"])),
+            Err(FileError::Encrypted)
         );
     }
 
     #[test]
-    fn encrypted_ole_package() {
-        let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-        bytes.extend(vec![0u8; 100]);
-        bytes.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-        assert!(sniff_bytes(&bytes).unwrap_err().contains("パスワード"));
+    fn packages_by_their_main_part() {
+        let rels = |target: &str| {
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{target}"/></Relationships>"#
+            )
+        };
+        // Minutes with a chart: the content types list spreadsheetml too.
+        let types = r#"<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/embeddings/b.xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/></Types>"#;
+        let docx = package(&[
+            ("[Content_Types].xml", types),
+            ("_rels/.rels", &rels("word/document.xml")),
+            ("word/document.xml", "<w:document/>"),
+            ("word/embeddings/b.xlsx", "x"),
+        ]);
+        assert_eq!(sniff_bytes(&docx), Ok(Format::Docx));
+        let xlsx = package(&[
+            ("_rels/.rels", &rels("/xl/workbook.xml")),
+            ("xl/workbook.xml", "<workbook/>"),
+        ]);
+        assert_eq!(sniff_bytes(&xlsx), Ok(Format::Xlsx));
+        let bare = package(&[("xl/workbook.bin", "")]);
+        assert_eq!(sniff_bytes(&bare), Ok(Format::Xlsb));
+        assert_eq!(
+            sniff_bytes(&package(&[("a.txt", "x")])),
+            Err(FileError::NotOffice)
+        );
     }
 }

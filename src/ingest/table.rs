@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::error::FileError;
 use super::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
 use crate::normalize::{self, header_key};
 use crate::template::{ColumnKey, Template};
@@ -82,6 +83,10 @@ impl Grid {
     }
 
     /// The merge origin covering this cell, if it is covered (not the origin).
+    pub fn merge_origin_of(&self, r: u32, c: u32) -> Option<(u32, u32)> {
+        self.merge_origin(r, c)
+    }
+
     fn merge_origin(&self, r: u32, c: u32) -> Option<(u32, u32)> {
         self.merges
             .iter()
@@ -128,42 +133,43 @@ enum Role {
     Column(ColumnKey),
 }
 
-fn header_role(text: &str, template: &Template) -> Option<Role> {
+fn header_role(text: &str, template: &Template) -> Result<Option<Role>, normalize::TooLarge> {
     let key = header_key(text);
     if key.is_empty() {
-        return None;
+        return Ok(None);
     }
     let is = |list: &[&str]| list.iter().any(|h| header_key(h) == key);
-    if key == "分野" {
-        return Some(Role::Field);
-    }
-    if key == "区分" {
-        return Some(Role::Kind);
-    }
-    if is(CONTENT_HEADERS) {
-        return Some(Role::Content);
-    }
-    if is(EXAMPLE_HEADERS) {
-        return Some(Role::Examples);
-    }
-    if is(DEPARTMENT_HEADERS) {
-        return Some(Role::Department);
-    }
-    if is_council_label(&key) {
-        return Some(Role::Column(ColumnKey::Council));
-    }
-    template.resolve_column(text).map(Role::Column)
+    Ok(if key == "分野" {
+        Some(Role::Field)
+    } else if key == "区分" {
+        Some(Role::Kind)
+    } else if is(CONTENT_HEADERS) {
+        Some(Role::Content)
+    } else if is(EXAMPLE_HEADERS) {
+        Some(Role::Examples)
+    } else if is(DEPARTMENT_HEADERS) {
+        Some(Role::Department)
+    } else if is_council_label(&key)? {
+        Some(Role::Column(ColumnKey::Council))
+    } else {
+        template.resolve_column(text).map(Role::Column)
+    })
 }
 
-/// `第N回審議会での主な意見` (any N) or the label without a number.
-fn is_council_label(key: &str) -> bool {
-    let rest = key
+/// `第N回審議会での主な意見` (any N) or the label without a number; a
+/// number too large to be one is an error, not a silent mismatch.
+fn is_council_label(key: &str) -> Result<bool, normalize::TooLarge> {
+    let numbered = key
         .strip_prefix('第')
         .and_then(|r| r.split_once('回'))
-        .filter(|(n, _)| normalize::parse_number(n).is_some())
-        .map(|(_, rest)| rest)
-        .unwrap_or(key);
-    rest == "審議会での主な意見"
+        .and_then(|(n, rest)| normalize::parse_number(n).map(|v| (v, rest)));
+    Ok(match numbered {
+        Some((n, rest)) => {
+            n?;
+            rest == "審議会での主な意見"
+        }
+        None => key == "審議会での主な意見",
+    })
 }
 
 #[derive(Debug, Default)]
@@ -197,7 +203,11 @@ impl Header {
     }
 }
 
-fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
+fn find_header(
+    grid: &Grid,
+    src: &SheetSource,
+    template: &Template,
+) -> Result<Option<Header>, FileError> {
     for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
         let mut h = Header {
             row: r,
@@ -205,7 +215,11 @@ fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
         };
         let mut field = None;
         for (c, text) in grid.row_cells(r) {
-            match header_role(text, template) {
+            let role = header_role(text, template).map_err(|_| FileError::NumberTooLarge {
+                place: format!("{}!{}", src.sheet, cell_ref(r, c)),
+                text: text.to_string(),
+            })?;
+            match role {
                 Some(Role::Field) => {
                     field.get_or_insert(c);
                 }
@@ -231,10 +245,10 @@ fn find_header(grid: &Grid, template: &Template) -> Option<Header> {
             && (h.is_long() || !h.columns.is_empty())
         {
             h.field = f;
-            return Some(h);
+            return Ok(Some(h));
         }
     }
-    None
+    Ok(None)
 }
 
 /// Department from a label cell (担当課, 所属, …) above the header row.
@@ -275,8 +289,14 @@ pub struct SheetSource<'a> {
 }
 
 /// Reads one sheet. `None` when it has no header row (not a data sheet).
-pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<FileResult> {
-    let header = find_header(grid, template)?;
+pub fn read_grid(
+    grid: &Grid,
+    src: &SheetSource,
+    template: &Template,
+) -> Result<Option<FileResult>, FileError> {
+    let Some(header) = find_header(grid, src, template)? else {
+        return Ok(None);
+    };
     let department =
         department_label(grid, header.row).unwrap_or_else(|| src.file_department.to_string());
     let recognised = header.recognised_columns();
@@ -289,6 +309,7 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
             // Covered only by merges from rows above: not an input row.
             continue;
         };
+        out.rows_counted += 1;
         let first_text = grid.own(r, first_col);
         if is_example_row(first_text) {
             out.skipped.push(Skipped {
@@ -404,7 +425,7 @@ pub fn read_grid(grid: &Grid, src: &SheetSource, template: &Template) -> Option<
             entries,
         });
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -440,7 +461,9 @@ mod tests {
             &["財務", "課題", "一つ目"],
             &["", "解決案", "二つ目"],
         ]);
-        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[0].department, "財政課");
         assert_eq!(r.rows[1].field.value, "財務");
@@ -460,7 +483,9 @@ mod tests {
             ],
             &["DX推進", "課題A", "", "意見"],
         ]);
-        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
         let kinds: Vec<_> = r.rows[0].entries.iter().map(|e| e.kind.clone()).collect();
         assert_eq!(
             kinds,
@@ -479,7 +504,9 @@ mod tests {
             &["記入例", "現状と課題", "〇〇"],
             &["", "現状と課題", "本文"],
         ]);
-        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(r.skipped_rows, 1);
         assert_eq!(r.skipped[0].cell.as_deref(), Some("A2"));
         assert_eq!(r.rows[0].field.value, "");
@@ -499,7 +526,9 @@ mod tests {
         g.add_merge((1, 2), (2, 2));
         g.add_merge((1, 3), (2, 4));
         g.add_merge((3, 3), (3, 4));
-        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[1].field.value, "DX推進");
         assert!(r.fill_downs[0].merged);
@@ -510,7 +539,9 @@ mod tests {
         let mut g = grid(&[&["分野", "区分", "内容"], &["経営", "課題", "本文"]]);
         g.set(1_048_575, 16_383, "x".into()).unwrap();
         g.set(500_000, 3, "  ".into()).unwrap();
-        let r = read_grid(&g, &src(), &Template::default()).unwrap();
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
         assert_eq!(r.rows.len(), 1);
         assert_eq!(
             r.skipped_rows, 1,
@@ -530,8 +561,40 @@ mod tests {
     }
 
     #[test]
+    fn a_council_header_with_an_absurd_number_names_its_cell() {
+        let g = grid(&[&["分野", "第九九九九九九九九九九九回審議会での主な意見"]]);
+        let e = read_grid(&g, &src(), &Template::default()).unwrap_err();
+        assert_eq!(
+            e,
+            FileError::NumberTooLarge {
+                place: "提出!B1".into(),
+                text: "第九九九九九九九九九九九回審議会での主な意見".into()
+            }
+        );
+    }
+
+    #[test]
+    fn every_input_row_is_counted_where_it_is_met() {
+        let g = grid(&[
+            &["分野", "区分", "内容", "備考"],
+            &["記入例", "課題", "例"],
+            &["経営", "課題", "本文"],
+            &["", "", "", "備考だけ"],
+        ]);
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.rows_counted, 3);
+        assert_eq!(r.rows.len() + r.skipped_rows, 3);
+    }
+
+    #[test]
     fn no_header_means_not_a_data_sheet() {
         let g = grid(&[&["記入方法"], &["・一行に一件"]]);
-        assert!(read_grid(&g, &src(), &Template::default()).is_none());
+        assert!(
+            read_grid(&g, &src(), &Template::default())
+                .unwrap()
+                .is_none()
+        );
     }
 }

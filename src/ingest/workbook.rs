@@ -1,14 +1,42 @@
-//! .xlsx .xlsm .xls .xlsb .ods through calamine.
+//! Workbooks: .xlsx .xlsm .xlsb through calamine's cell readers, .xls and
+//! .ods through our own sparse readers ([`super::xls`], [`super::ods`]);
+//! every sheet then goes through [`super::table`].
 
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, Reader, SheetType, SheetVisible, Sheets, open_workbook};
+use calamine::{Data, Reader, SheetType, SheetVisible, Xlsb, Xlsx};
 
+use super::error::FileError;
 use super::sniff::Format;
-use super::table::{Grid, SheetSource, read_grid};
+use super::table::{Grid, MAX_CELLS, SheetSource, read_grid};
 use super::{FileResult, Skipped, file_stem};
 use crate::normalize;
 use crate::template::Template;
+
+/// A sheet as a workbook lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetMeta {
+    /// Its name, exactly as in the workbook.
+    pub name: String,
+    /// Whether its cells are read.
+    pub state: SheetState,
+}
+
+/// Whether a sheet's cells are read, and if not why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetState {
+    /// A visible worksheet: read.
+    Data,
+    /// Hidden or very hidden: listed as skipped.
+    Hidden,
+    /// Not a sheet of cells (chart, macro or dialog sheet): skipped with
+    /// this reason.
+    NotCells(&'static str),
+}
+
+const NOT_CELLS: &str =
+    "表のシートではありません（グラフ、Excel 4 のマクロシート、ダイアログシートなど）。";
 
 /// Reads every visible sheet of a workbook.
 pub fn read(
@@ -16,64 +44,50 @@ pub fn read(
     name: &str,
     format: Format,
     template: &Template,
-) -> Result<FileResult, String> {
-    let err = |e: &dyn std::fmt::Display| explain(&e.to_string());
-    let mut book: Sheets<_> = match format {
-        Format::Xlsx => {
-            Sheets::Xlsx(open_workbook(path).map_err(|e: calamine::XlsxError| err(&e))?)
-        }
-        Format::Xlsb => {
-            Sheets::Xlsb(open_workbook(path).map_err(|e: calamine::XlsbError| err(&e))?)
-        }
-        Format::Xls => Sheets::Xls(open_workbook(path).map_err(|e: calamine::XlsError| err(&e))?),
-        _ => Sheets::Ods(open_workbook(path).map_err(|e: calamine::OdsError| err(&e))?),
+) -> Result<FileResult, FileError> {
+    let open = || {
+        std::fs::File::open(path)
+            .map(BufReader::new)
+            .map_err(|e| FileError::Open(e.to_string()))
+    };
+    let sheets = match format {
+        Format::Xls => super::xls::read(open()?)?,
+        Format::Ods => super::ods::read(open()?)?,
+        Format::Xlsb => xlsb_sheets(open()?)?,
+        _ => xlsx_sheets(path)?,
     };
     let file_department = normalize::department_from_stem(file_stem(name));
-    let sheets = book.sheets_metadata().to_vec();
     let mut out = FileResult::default();
-    if matches!(book, Sheets::Ods(_)) {
-        out.note = Some("ODS の結合セルは、上の行からの引き継ぎとして読みました".into());
-    }
     let mut data_sheets = 0;
-    for (index, sheet) in sheets.iter().enumerate() {
+    for (index, (meta, grid)) in sheets.iter().enumerate() {
         let skip = |reason: &str| Skipped {
             file: name.to_string(),
-            sheet: Some(sheet.name.clone()),
+            sheet: Some(meta.name.clone()),
             cell: None,
             reason: reason.to_string(),
         };
-        if sheet.visible != SheetVisible::Visible {
-            out.skipped
-                .push(skip("非表示のシートです（読み込みません）。"));
-            continue;
-        }
-        if sheet.typ != SheetType::WorkSheet {
-            out.skipped
-                .push(skip("表のシートではありません（グラフなど）。"));
-            continue;
-        }
-        let mut grid = read_sheet(&mut book, &sheet.name)?;
-        let merges = match &mut book {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default(),
-            Sheets::Xls(x) => x.merge_cells_by_sheet_name(&sheet.name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        for m in merges {
-            grid.add_merge(m.start, m.end);
+        match meta.state {
+            SheetState::Hidden => {
+                out.skipped
+                    .push(skip("非表示のシートです（読み込みません）。"));
+                continue;
+            }
+            SheetState::NotCells(reason) => {
+                out.skipped.push(skip(reason));
+                continue;
+            }
+            SheetState::Data => {}
         }
         let src = SheetSource {
             file: name,
-            sheet: &sheet.name,
+            sheet: &meta.name,
             sheet_index: index,
             file_department: &file_department,
         };
-        match read_grid(&grid, &src, template) {
+        match read_grid(grid, &src, template)? {
             Some(r) => {
                 data_sheets += 1;
-                out.rows.extend(r.rows);
-                out.skipped.extend(r.skipped);
-                out.skipped_rows += r.skipped_rows;
-                out.fill_downs.extend(r.fill_downs);
+                out.absorb(r);
             }
             None => out.skipped.push(skip(if grid.is_empty() {
                 "空のシートです。"
@@ -83,42 +97,156 @@ pub fn read(
         }
     }
     if data_sheets == 0 {
-        out.note = Some(
-            "見出し行のあるシートがありません。1行目付近に「分野」「区分」「内容」の見出しがあるか確認してください"
-                .into(),
-        );
+        return Err(FileError::NoHeader);
     }
     Ok(out)
 }
 
-/// The cells of one sheet. An .xlsx sheet is streamed cell by cell (a
-/// range would allocate the whole rectangle up to the last used cell).
-fn read_sheet<R: std::io::Read + std::io::Seek>(
-    book: &mut Sheets<R>,
-    name: &str,
-) -> Result<Grid, String> {
-    let mut grid = Grid::default();
-    if let Sheets::Xlsx(x) = book {
-        let mut cells = x
-            .worksheet_cells_reader(name)
-            .map_err(|e| explain(&e.to_string()))?;
-        while let Some(cell) = cells.next_cell().map_err(|e| explain(&e.to_string()))? {
-            let (r, c) = cell.get_position();
-            let data: Data = cell.get_value().clone().into();
-            grid.set(r, c, cell_text(&data))
-                .map_err(|e| e.to_string())?;
+fn unreadable(e: impl std::fmt::Display) -> FileError {
+    FileError::Unreadable(e.to_string())
+}
+
+fn too_many(sheet: &str) -> impl Fn(super::table::TooLarge) -> FileError + '_ {
+    move |_| FileError::TooManyCells {
+        sheet: sheet.to_string(),
+        limit: MAX_CELLS,
+    }
+}
+
+fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
+    match (visible, typ) {
+        (SheetVisible::Visible, SheetType::WorkSheet) => SheetState::Data,
+        (SheetVisible::Visible, _) => SheetState::NotCells(NOT_CELLS),
+        _ => SheetState::Hidden,
+    }
+}
+
+/// An .xlsx package. calamine refuses a whole workbook when one sheet is of
+/// a kind it does not know (an Excel 4 macro sheet): the package is then
+/// read again with those sheets marked as dialog sheets, which it lists
+/// and we skip, so the other sheets are still read.
+fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    match Xlsx::new(BufReader::new(file)) {
+        Ok(book) => xlsx_cells(book),
+        Err(calamine::XlsxError::Unrecognized {
+            typ: "sheet:type", ..
+        }) => {
+            let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+            let patched = unknown_sheets_as_dialogs(&bytes)?;
+            xlsx_cells(Xlsx::new(Cursor::new(patched)).map_err(unreadable)?)
         }
-        return Ok(grid);
+        Err(e) => Err(unreadable(e)),
     }
-    let range = book
-        .worksheet_range(name)
-        .map_err(|e| explain(&e.to_string()))?;
-    for (r, c, d) in range.used_cells() {
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        grid.set(r0 + r as u32, c0 + c as u32, cell_text(d))
-            .map_err(|e| e.to_string())?;
+}
+
+fn xlsx_cells<R: Read + Seek>(mut book: Xlsx<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let mut out = Vec::new();
+    for sheet in book.sheets_metadata().to_vec() {
+        let state = state(sheet.visible, sheet.typ);
+        let mut grid = Grid::default();
+        if state == SheetState::Data {
+            // Streamed cell by cell: a range would allocate the whole
+            // rectangle up to the last used cell.
+            let mut cells = book
+                .worksheet_cells_reader(&sheet.name)
+                .map_err(unreadable)?;
+            while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+                let (r, c) = cell.get_position();
+                let data: Data = cell.get_value().clone().into();
+                grid.set(r, c, cell_text(&data))
+                    .map_err(too_many(&sheet.name))?;
+            }
+            drop(cells);
+            for m in book
+                .merge_cells_by_sheet_name(&sheet.name)
+                .unwrap_or_default()
+            {
+                grid.add_merge(m.start, m.end);
+            }
+        }
+        out.push((
+            SheetMeta {
+                name: sheet.name,
+                state,
+            },
+            grid,
+        ));
     }
-    Ok(grid)
+    Ok(out)
+}
+
+fn xlsb_sheets<R: Read + Seek>(file: R) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let mut book = Xlsb::new(file).map_err(unreadable)?;
+    let mut out = Vec::new();
+    for sheet in book.sheets_metadata().to_vec() {
+        let state = state(sheet.visible, sheet.typ);
+        let mut grid = Grid::default();
+        if state == SheetState::Data {
+            let mut cells = book
+                .worksheet_cells_reader(&sheet.name)
+                .map_err(unreadable)?;
+            while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+                let (r, c) = cell.get_position();
+                let data: Data = cell.get_value().clone().into();
+                grid.set(r, c, cell_text(&data))
+                    .map_err(too_many(&sheet.name))?;
+            }
+        }
+        out.push((
+            SheetMeta {
+                name: sheet.name,
+                state,
+            },
+            grid,
+        ));
+    }
+    Ok(out)
+}
+
+/// The package with every workbook relationship of an unknown sheet kind
+/// (`xlMacrosheet`, `xlIntlMacrosheet`…) turned into a dialog sheet.
+fn unknown_sheets_as_dialogs(bytes: &[u8]) -> Result<Vec<u8>, FileError> {
+    use std::io::Write;
+    const RELS: &str = "xl/_rels/workbook.xml.rels";
+    const DIALOG: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(unreadable)?;
+        let name = entry.name().map_err(unreadable)?.to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).map_err(unreadable)?;
+        if name == RELS {
+            let text = String::from_utf8_lossy(&data);
+            let mut patched = String::with_capacity(text.len());
+            let mut rest = text.as_ref();
+            while let Some(at) = rest.find("Type=\"") {
+                let (before, after) = rest.split_at(at + 6);
+                patched.push_str(before);
+                let end = after.find('"').unwrap_or(after.len());
+                let typ = &after[..end];
+                let known = ["worksheet", "chartsheet", "dialogsheet"]
+                    .iter()
+                    .any(|k| typ.ends_with(&format!("/{k}")));
+                patched.push_str(
+                    if typ.to_ascii_lowercase().ends_with("macrosheet") && !known {
+                        DIALOG
+                    } else {
+                        typ
+                    },
+                );
+                rest = &after[end..];
+            }
+            patched.push_str(rest);
+            data = patched.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .map_err(unreadable)?;
+        out.write_all(&data).map_err(unreadable)?;
+    }
+    Ok(out.finish().map_err(unreadable)?.into_inner())
 }
 
 /// A cell as text; formulas are read by their cached value.
@@ -141,17 +269,5 @@ pub fn cell_text(d: &Data) -> String {
         Data::DateTime(dt) => dt.as_f64().to_string(),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// A calamine error in words a secretariat can act on.
-fn explain(err: &str) -> String {
-    let lower = err.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        "パスワードで保護されているため読み取れません。提出した課にパスワードを外して保存し直してもらってください。".into()
-    } else {
-        format!(
-            "ブックを読み取れません（壊れているか、Excel 形式ではありません）。Excel で開けるか確認し、保存し直してから提出してもらってください。（詳細: {err}）"
-        )
     }
 }

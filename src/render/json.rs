@@ -88,7 +88,7 @@ struct SkippedJson<'a> {
 #[derive(Serialize)]
 struct FailedJson<'a> {
     file: &'a str,
-    reason: &'a str,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -176,7 +176,7 @@ pub fn render(m: &Matrix) -> Vec<u8> {
             .iter()
             .map(|f| FailedJson {
                 file: &f.file,
-                reason: &f.reason,
+                reason: f.reason.to_string(),
             })
             .collect(),
         counts: CountsJson {

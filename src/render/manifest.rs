@@ -43,7 +43,7 @@ struct Input<'a> {
     size: u64,
     sha256: &'a str,
     status: &'static str,
-    reason: Option<&'a str>,
+    reason: Option<String>,
     rows: usize,
     items: usize,
 }
@@ -103,8 +103,8 @@ pub fn render(
             .map(|f| {
                 let (status, reason, rows) = match &f.status {
                     FileStatus::Read { rows, .. } => ("read", None, *rows),
-                    FileStatus::Skipped(r) => ("skipped", Some(r.as_str()), 0),
-                    FileStatus::Failed(r) => ("failed", Some(r.as_str()), 0),
+                    FileStatus::Skipped(r) => ("skipped", Some(r.clone()), 0),
+                    FileStatus::Failed(r) => ("failed", Some(r.to_string()), 0),
                 };
                 Input {
                     file: &f.name,
@@ -132,7 +132,7 @@ pub fn render(
             .map(|(name, bytes)| Output {
                 file: name,
                 size: bytes.len(),
-                sha256: super::sha256(bytes),
+                sha256: crate::digest::sha256(bytes),
             })
             .collect(),
     };

@@ -13,24 +13,63 @@ use crate::matrix::{Item, Matrix};
 use crate::render::pdf::{NEW_LEGEND, NEW_MARK};
 use crate::template::{PaperSize, Template};
 
-/// Font of every sheet (ships with Windows 10+; Debian: fonts-morisawa-bizud-gothic).
+/// Font of every sheet when the template names none (ships with Windows
+/// 10+; Debian: fonts-morisawa-bizud-gothic).
 pub const FONT: &str = "BIZ UDPゴシック";
 /// Excel's largest row height in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 /// Excel's largest number of characters in a cell.
 const MAX_CELL_CHARS: usize = 32_767;
-/// Body font size of the matrix in points.
-const BODY_SIZE: f64 = 10.0;
-/// Height of one text line at [`BODY_SIZE`]: BIZ UD fonts have a line pitch
-/// of 1.0 em (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
-const LINE_HEIGHT: f64 = 12.5;
 /// Top and bottom padding of a cell.
 const CELL_PADDING: f64 = 6.0;
-/// Width of characters in Excel column units at [`BODY_SIZE`].
-const UNITS: CellUnits = CellUnits {
-    wide: 2.0,
-    narrow: 1.15,
-};
+
+/// The matrix sheet's text: the template's font family and size (SPEC §6),
+/// with line height and character widths measured for BIZ UD fonts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextStyle {
+    /// Font name as Excel shows it (Japanese names for the fonts we know).
+    pub font: String,
+    /// Body size in points.
+    pub size: f64,
+    /// Height of one text line: BIZ UD fonts have a line pitch of 1.0 em
+    /// (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
+    pub line_height: f64,
+    /// Width of characters in Excel column units.
+    pub units: CellUnits,
+}
+
+impl TextStyle {
+    /// The style of a template.
+    pub fn of(template: &Template) -> TextStyle {
+        let size = template.font_size;
+        let scale = size / 10.0;
+        TextStyle {
+            font: template
+                .font_families
+                .first()
+                .map_or(FONT, |f| excel_font_name(f))
+                .to_string(),
+            size,
+            line_height: 1.25 * size,
+            // Measured at 10 pt: a full-width character is 2.0 units wide.
+            units: CellUnits {
+                wide: 2.0 * scale,
+                narrow: 1.15 * scale,
+            },
+        }
+    }
+}
+
+/// The name Japanese Excel shows for a font family we know, else the family.
+fn excel_font_name(family: &str) -> &str {
+    match family {
+        "BIZ UDPGothic" => "BIZ UDPゴシック",
+        "BIZ UDGothic" => "BIZ UDゴシック",
+        "IPAexGothic" => "IPAexゴシック",
+        "IPAexMincho" => "IPAex明朝",
+        other => other,
+    }
+}
 
 /// The lines of one matrix cell, split into chunks that each fit one Excel row.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +99,12 @@ pub fn column_widths(template: &Template) -> Vec<f64> {
 /// Lays out the items of one cell for a column `width` units wide and packs
 /// them into chunks of at most `max_lines` lines (an item longer than that is
 /// split at a line boundary and continues in the next chunk).
-pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk> {
+pub fn chunk_cell(
+    items: &[Item],
+    width: f64,
+    max_lines: usize,
+    units: &CellUnits,
+) -> Vec<CellChunk> {
     let usable = (width - 1.5).max(2.0);
     let mut chunks = Vec::new();
     let mut text = String::new();
@@ -71,7 +115,7 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
         let is_new = item.status == Some(ItemStatus::New);
         let mark = if is_new { NEW_MARK } else { "" };
         let line = format!("{mark}・{}", item_line(item));
-        let broken = break_ranges(&line, usable, &UNITS);
+        let broken = break_ranges(&line, usable, units);
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
             let too_many_lines = lines + piece.len() > max_lines;
@@ -104,21 +148,25 @@ pub fn chunk_cell(items: &[Item], width: f64, max_lines: usize) -> Vec<CellChunk
     chunks
 }
 
-fn border(f: Format) -> Format {
+fn border(f: Format, font: &str) -> Format {
     f.set_border(FormatBorder::Thin)
-        .set_font_name(FONT)
+        .set_font_name(font)
         .set_font_charset(128)
 }
 
 /// Renders the workbook to bytes.
 pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    let style = TextStyle::of(template);
     let default = Format::new()
-        .set_font_name(FONT)
+        .set_font_name(&style.font)
         .set_font_size(11)
         .set_font_charset(128);
     wb.set_default_format(&default, 25, 64)?;
-    let created = ExcelDateTime::from_ymd(date.year as u16, date.month as u8, date.day as u8)?;
+    // Midnight of the handout's date in Japan; the file records UTC.
+    let (utc, hour) = date.japan_midnight_in_utc();
+    let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
+        .and_hms(u16::from(hour), 0, 0)?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(&m.title)
@@ -127,10 +175,10 @@ pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, Xl
             .set_company("業務改善・DX推進課")
             .set_creation_datetime(&created),
     );
-    matrix_sheet(wb.add_worksheet(), m, template, date)?;
+    matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
     // One row per source, written in order: stream it instead of holding it.
-    detail_sheet(wb.add_worksheet_with_constant_memory()?, m)?;
-    summary_sheet(wb.add_worksheet(), m, template)?;
+    detail_sheet(wb.add_worksheet_with_constant_memory()?, m, &style.font)?;
+    summary_sheet(wb.add_worksheet(), m, template, &style.font)?;
     wb.save_to_buffer().map(super::same_on_every_os)
 }
 
@@ -138,30 +186,32 @@ fn matrix_sheet(
     ws: &mut Worksheet,
     m: &Matrix,
     template: &Template,
+    style: &TextStyle,
     date: Date,
 ) -> Result<(), XlsxError> {
     ws.set_name("資料")?;
-    let header = border(Format::new())
+    let font = style.font.as_str();
+    let header = border(Format::new(), font)
         .set_bold()
-        .set_font_size(BODY_SIZE)
+        .set_font_size(style.size)
         .set_background_color("D9E1F2")
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let field = border(Format::new())
+    let field = border(Format::new(), font)
         .set_bold()
-        .set_font_size(BODY_SIZE)
+        .set_font_size(style.size)
         .set_background_color("F2F2F2")
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
-    let body = border(Format::new())
-        .set_font_size(BODY_SIZE)
+    let body = border(Format::new(), font)
+        .set_font_size(style.size)
         .set_text_wrap()
         .set_align(FormatAlign::Left)
         .set_align(FormatAlign::Top);
 
-    let plain = Format::new().set_font_name(FONT).set_font_size(BODY_SIZE);
+    let plain = Format::new().set_font_name(font).set_font_size(style.size);
     let mark = plain.clone().set_bold().set_font_color("C00000");
     let widths = column_widths(template);
     for (c, w) in widths.iter().enumerate() {
@@ -171,9 +221,9 @@ fn matrix_sheet(
     for (i, col) in m.columns.iter().enumerate() {
         ws.write_string_with_format(0, i as u16 + 1, &col.label, &header)?;
     }
-    ws.set_row_height(0, 2.0 * LINE_HEIGHT + CELL_PADDING)?;
+    ws.set_row_height(0, 2.0 * style.line_height + CELL_PADDING)?;
 
-    let max_lines = ((MAX_ROW_HEIGHT - CELL_PADDING) / LINE_HEIGHT).floor() as usize;
+    let max_lines = ((MAX_ROW_HEIGHT - CELL_PADDING) / style.line_height).floor() as usize;
     let mut row = 1u32;
     for f in m
         .fields
@@ -184,7 +234,7 @@ fn matrix_sheet(
             .cells
             .iter()
             .enumerate()
-            .map(|(i, items)| chunk_cell(items, widths[i + 1], max_lines))
+            .map(|(i, items)| chunk_cell(items, widths[i + 1], max_lines, &style.units))
             .collect();
         let n_rows = chunks.iter().map(Vec::len).max().unwrap_or(1).max(1);
         for k in 0..n_rows {
@@ -216,7 +266,7 @@ fn matrix_sheet(
                     }
                 }
             }
-            ws.set_row_height(r, lines as f64 * LINE_HEIGHT + CELL_PADDING)?;
+            ws.set_row_height(r, lines as f64 * style.line_height + CELL_PADDING)?;
         }
         let last = row + n_rows as u32 - 1;
         if last > row {
@@ -250,17 +300,17 @@ fn matrix_sheet(
         inch(mg.bottom),
     );
     ws.set_header(format!(
-        "&L&\"{FONT}\"&10{}&C&\"{FONT},Bold\"&14{}&R&\"{FONT}\"&12{}",
+        "&L&\"{font}\"&10{}&C&\"{font},Bold\"&14{}&R&\"{font}\"&12{}",
         escape_header(&date.wareki_month()),
         escape_header(&m.title),
         escape_header(&m.document_number)
     ));
     let legend = if m.removed.is_some() {
-        format!("&L&\"{FONT}\"&9{}", NEW_LEGEND)
+        format!("&L&\"{font}\"&9{}", NEW_LEGEND)
     } else {
         String::new()
     };
-    ws.set_footer(format!("{legend}&C&\"{FONT}\"&10- &P / &N -"));
+    ws.set_footer(format!("{legend}&C&\"{font}\"&10- &P / &N -"));
     ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
@@ -270,12 +320,12 @@ fn escape_header(s: &str) -> String {
     s.replace('&', "&&")
 }
 
-fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
+fn detail_sheet(ws: &mut Worksheet, m: &Matrix, font: &str) -> Result<(), XlsxError> {
     ws.set_name("明細")?;
-    let head = border(Format::new())
+    let head = border(Format::new(), font)
         .set_bold()
         .set_background_color("D9E1F2");
-    let cell = border(Format::new())
+    let cell = border(Format::new(), font)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
     let compare = m.removed.is_some();
@@ -332,14 +382,19 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn summary_sheet(ws: &mut Worksheet, m: &Matrix, template: &Template) -> Result<(), XlsxError> {
+fn summary_sheet(
+    ws: &mut Worksheet,
+    m: &Matrix,
+    template: &Template,
+    font: &str,
+) -> Result<(), XlsxError> {
     ws.set_name("集計")?;
-    let head = border(Format::new())
+    let head = border(Format::new(), font)
         .set_bold()
         .set_background_color("D9E1F2")
         .set_text_wrap();
-    let cell = border(Format::new());
-    let total_fmt = border(Format::new()).set_bold();
+    let cell = border(Format::new(), font);
+    let total_fmt = border(Format::new(), font).set_bold();
     ws.set_column_width(0, 20)?;
     for c in 1..=5 {
         ws.set_column_width(c, 14)?;
@@ -424,7 +479,8 @@ mod tests {
         let items: Vec<Item> = (0..50)
             .map(|i| item(&format!("項目{i}の内容を記入する。")))
             .collect();
-        let chunks = chunk_cell(&items, 20.0, 10);
+        let units = TextStyle::of(&Template::default()).units;
+        let chunks = chunk_cell(&items, 20.0, 10, &units);
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.lines <= 10));
         let all: String = chunks.iter().map(|c| c.text.replace('\n', "")).collect();
@@ -436,7 +492,8 @@ mod tests {
     #[test]
     fn a_huge_item_is_split_not_truncated() {
         let long = "あ".repeat(40_000);
-        let chunks = chunk_cell(&[item(&long)], 46.0, 28);
+        let units = TextStyle::of(&Template::default()).units;
+        let chunks = chunk_cell(&[item(&long)], 46.0, 28, &units);
         assert!(
             chunks
                 .iter()
@@ -447,6 +504,24 @@ mod tests {
             .map(|c| c.text.chars().filter(|&c| c == 'あ').count())
             .sum();
         assert_eq!(total, 40_000);
+    }
+
+    #[test]
+    fn the_template_font_and_size_apply() {
+        let s = TextStyle::of(&Template::default());
+        assert_eq!(s.font, "BIZ UDPゴシック");
+        assert_eq!(s.size, 9.0);
+        let t = Template {
+            font_size: 12.0,
+            font_families: vec!["Meiryo UI".into()],
+            ..Template::default()
+        };
+        let s = TextStyle::of(&t);
+        assert_eq!(
+            (s.font.as_str(), s.size, s.line_height),
+            ("Meiryo UI", 12.0, 15.0)
+        );
+        assert!((s.units.wide - 2.4).abs() < 1e-9);
     }
 
     #[test]

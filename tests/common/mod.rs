@@ -11,6 +11,8 @@ use serde_json::Value;
 
 /// Name of the Excel handout.
 pub const XLSX: &str = "資料_各分野の現状と課題及び想定される解決策.xlsx";
+/// Name of the PDF handout.
+pub const PDF: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 
 /// An input folder being written by a test.
 pub struct Month {
@@ -65,6 +67,11 @@ impl Month {
         build_at(self.path(), args)
     }
 
+    /// Runs `shiryo build` with extra environment variables.
+    pub fn build_with_env(&self, env: &[(&str, &str)]) -> Run {
+        build_env(self.path(), &[], env)
+    }
+
     /// Runs `shiryo check`.
     pub fn check(&self) -> Run {
         let out_dir = tempfile::tempdir().unwrap();
@@ -76,11 +83,39 @@ impl Month {
 
 /// Runs `shiryo build INPUT -o (a fresh folder) --date 2026-11-24 ARGS`.
 pub fn build_at(input: &Path, args: &[&str]) -> Run {
+    build_env(input, args, &[])
+}
+
+/// Runs `shiryo build INPUT -o OUT --date 2026-11-24 ARGS` into a given folder.
+pub fn build_into(input: &Path, out: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+    cmd.arg("build").arg(input).arg("-o").arg(out);
+    if !args.contains(&"--date") {
+        cmd.args(["--date", "2026-11-24"]);
+    }
+    cmd.args(args);
+    run(cmd, out.to_path_buf(), tempfile::tempdir().unwrap())
+}
+
+/// The text of one entry of a zip package (an .xlsx part).
+pub fn unzip_text(path: &Path, entry: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(entry)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+fn build_env(input: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("out");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
     // Stage times and the workers' peak memory on stderr.
     cmd.env("SHIRYO_TIMING", "1");
+    cmd.envs(env.iter().copied());
     cmd.arg("build").arg(input).arg("-o").arg(&out);
     if !args.contains(&"--date") {
         cmd.args(["--date", "2026-11-24"]);
@@ -241,5 +276,199 @@ impl Run {
         text.strip_prefix('\u{feff}')
             .expect("report.txt starts with a byte order mark")
             .to_string()
+    }
+}
+
+/// A BIFF8 .xls written record by record (the way Excel 97–2003 stores
+/// one), with the quirks real files have.
+pub struct Xls {
+    cells: Vec<(u16, u16, String)>,
+    absurd_dimensions: bool,
+    filepass: bool,
+    extra_streams: Vec<String>,
+}
+
+impl Xls {
+    /// One visible worksheet named Sheet1 with these text cells.
+    pub fn new(cells: &[(u16, u16, &str)]) -> Xls {
+        Xls {
+            cells: cells
+                .iter()
+                .map(|(r, c, t)| (*r, *c, t.to_string()))
+                .collect(),
+            absurd_dimensions: false,
+            filepass: false,
+            extra_streams: Vec::new(),
+        }
+    }
+
+    /// A DIMENSIONS record claiming billions of cells.
+    pub fn absurd_dimensions(mut self) -> Xls {
+        self.absurd_dimensions = true;
+        self
+    }
+
+    /// A FILEPASS record: XOR obfuscation, the oldest password protection.
+    pub fn xor_protected(mut self) -> Xls {
+        self.filepass = true;
+        self
+    }
+
+    /// Another stream in the compound file (`/MBD0001/WordDocument`: an
+    /// embedded Word document).
+    pub fn stream(mut self, path: &str) -> Xls {
+        self.extra_streams.push(path.to_string());
+        self
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        use std::io::Write;
+        fn rec(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+            out.extend(typ.to_le_bytes());
+            out.extend((data.len() as u16).to_le_bytes());
+            out.extend(data);
+        }
+        let bof = |dt: u16| {
+            let mut d = vec![0x00, 0x06];
+            d.extend(dt.to_le_bytes());
+            d.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
+            d
+        };
+        let name = b"Sheet1";
+        let mut globals = Vec::new();
+        rec(&mut globals, 0x0809, &bof(0x0005));
+        if self.filepass {
+            // wEncryptionType 0 (XOR), key and verifier.
+            rec(&mut globals, 0x002F, &[0, 0, 0x34, 0x12, 0x78, 0x56]);
+        }
+        let boundsheet_len = 4 + 8 + name.len();
+        let sheet_offset = (globals.len() + boundsheet_len + 4) as u32;
+        let mut bs = sheet_offset.to_le_bytes().to_vec();
+        bs.extend([0, 0, name.len() as u8, 0]);
+        bs.extend(name);
+        rec(&mut globals, 0x0085, &bs);
+        rec(&mut globals, 0x000A, &[]);
+        assert_eq!(globals.len() as u32, sheet_offset);
+        rec(&mut globals, 0x0809, &bof(0x0010));
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        let last_row: u32 = if self.absurd_dimensions {
+            0xFFFF_0000
+        } else {
+            100
+        };
+        dims.extend(last_row.to_le_bytes());
+        dims.extend([0, 0, 0xFF, 0, 0, 0]);
+        rec(&mut globals, 0x0200, &dims);
+        for (r, c, text) in &self.cells {
+            // LABEL: row, column, XF, then a 16-bit-character string.
+            let mut d = r.to_le_bytes().to_vec();
+            d.extend(c.to_le_bytes());
+            d.extend([0, 0]);
+            d.extend((text.encode_utf16().count() as u16).to_le_bytes());
+            d.push(1);
+            d.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            rec(&mut globals, 0x0204, &d);
+        }
+        rec(&mut globals, 0x000A, &[]);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xls");
+        let mut cf = cfb::create(&path).unwrap();
+        cf.create_stream("/Workbook")
+            .unwrap()
+            .write_all(&globals)
+            .unwrap();
+        for s in &self.extra_streams {
+            if let Some((storage, _)) = s.rsplit_once('/').filter(|(d, _)| !d.is_empty()) {
+                cf.create_storage_all(storage).unwrap();
+            }
+            cf.create_stream(s).unwrap().write_all(&[0u8; 600]).unwrap();
+        }
+        cf.flush().unwrap();
+        drop(cf);
+        std::fs::read(path).unwrap()
+    }
+}
+
+/// A zip package rewritten: `edit(name, bytes)` returns new bytes for an
+/// entry (or `None` to keep it), `extra` entries are added at the end.
+pub fn rewrite_zip(
+    bytes: &[u8],
+    edit: impl Fn(&str, &[u8]) -> Option<Vec<u8>>,
+    extra: &[(&str, &[u8])],
+) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut e = src.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut data = Vec::new();
+        e.read_to_end(&mut data).unwrap();
+        let data = edit(&name, &data).unwrap_or(data);
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    for (name, data) in extra {
+        out.start_file(*name, opts).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A .docx with these paragraphs (word/document.xml and its package parts).
+pub fn docx(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let body = paragraphs
+        .iter()
+        .map(|t| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"))
+        .collect::<String>();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", opts).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+    zip.start_file("_rels/.rels", opts).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#).unwrap();
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    buf.into_inner()
+}
+
+impl Run {
+    /// The workers' peak memory (MB) reported with `SHIRYO_TIMING`.
+    pub fn worker_peak_reported_mb(&self) -> f64 {
+        self.stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("worker peak:"))
+            .and_then(|v| v.trim().trim_end_matches("MB").trim().parse().ok())
+            .expect("SHIRYO_TIMING prints the workers' peak")
+    }
+
+    /// The reasons of the failed files, by name.
+    pub fn failed(&self) -> Vec<(String, String)> {
+        self.json()["failed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["file"].as_str().unwrap().to_string(),
+                    f["reason"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// No file failed for a bug of ours (SPEC §7.4): the suites fail on it.
+    pub fn assert_no_internal_error(&self) {
+        for (file, reason) in self.failed() {
+            assert!(!reason.contains("内部エラー"), "{file}: {reason}");
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Job, Parsed, parse_file};
+use super::{FileError, Job, Parsed, parse_file};
 use crate::template::Template;
 use crate::vocab::ExitStatus;
 
@@ -30,7 +30,7 @@ pub const FILE_TIMEOUT: Duration = Duration::from_secs(20);
 /// The worker's answer to one job.
 #[derive(Serialize, Deserialize)]
 struct Answer {
-    result: Result<Parsed, String>,
+    result: Result<Parsed, FileError>,
     /// The most bytes the worker has held at once so far.
     peak_bytes: usize,
 }
@@ -108,7 +108,7 @@ impl WorkerPool {
 
     /// Parses one file in the worker; falls back to this process only when
     /// no worker can be started at all.
-    pub fn parse(&mut self, job: &Job, template: &Template) -> Result<Parsed, String> {
+    pub fn parse(&mut self, job: &Job, template: &Template) -> Result<Parsed, FileError> {
         if self.running.is_none() {
             match self.spawn() {
                 Ok(r) => self.running = Some(r),
@@ -128,24 +128,20 @@ impl WorkerPool {
                     PEAK_SEEN.fetch_max(a.peak_bytes, Ordering::Relaxed);
                     a.result
                 }
-                Err(e) => Err(format!("内部エラー: 読み取り結果を受け取れません（{e}）。")),
+                Err(e) => Err(FileError::Internal {
+                    location: format!("作業プロセスの答えを読めません: {e}"),
+                }),
             },
             Err(RecvTimeoutError::Timeout) => {
                 let mut r = self.running.take().expect("running");
                 let _ = r.child.kill();
                 let _ = r.child.wait();
-                Err(format!(
-                    "読み取りに時間がかかりすぎたため中断しました（{} 秒）。ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。",
-                    FILE_TIMEOUT.as_secs()
-                ))
+                Err(FileError::Timeout(FILE_TIMEOUT.as_secs()))
             }
             Err(RecvTimeoutError::Disconnected) => {
                 let mut r = self.running.take().expect("running");
                 let status = r.child.wait().ok();
-                Err(format!(
-                    "読み取り中に処理が異常終了しました（{}）。ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。",
-                    limits::describe(status)
-                ))
+                Err(FileError::WorkerDied(limits::describe(status).to_string()))
             }
         }
     }
@@ -160,12 +156,35 @@ impl Drop for WorkerPool {
     }
 }
 
+/// Test hook for the memory cap, the same on every OS: with
+/// `SHIRYO_TEST_WORKER_ALLOCATE=NAME:MIB` the worker holds MIB mebibytes
+/// (written, so resident) while it reads the file named NAME, as a file
+/// that needs too much memory would.
+pub const TEST_ALLOCATE: &str = "SHIRYO_TEST_WORKER_ALLOCATE";
+
+fn allocate_for_test(spec: &str, file: &str) {
+    let Some((name, mib)) = spec.rsplit_once(':') else {
+        return;
+    };
+    let Ok(mib) = mib.parse::<usize>() else {
+        return;
+    };
+    if name == file {
+        let mut blocks = Vec::new();
+        for _ in 0..mib {
+            blocks.push(vec![1u8; 1024 * 1024]);
+        }
+        std::hint::black_box(&blocks);
+    }
+}
+
 /// The worker's main loop: one [`Job`] per input line, one answer per
 /// output line. Returns how the worker ends.
 pub fn serve(template: Option<&std::path::Path>) -> ExitStatus {
     limits::limit_this_worker();
-    // A parser panic is answered as a failed file; keep stderr quiet.
-    std::panic::set_hook(Box::new(|_| {}));
+    // A panic is answered as a failed file with its place; stderr is not read.
+    super::quiet_panics();
+    let test_allocation = std::env::var(TEST_ALLOCATE).ok();
     let Ok(template) = Template::load(template) else {
         return ExitStatus::Fatal;
     };
@@ -174,8 +193,15 @@ pub fn serve(template: Option<&std::path::Path>) -> ExitStatus {
     for line in stdin.lines() {
         let Ok(line) = line else { break };
         let result = match serde_json::from_str::<Job>(&line) {
-            Ok(job) => parse_file(&job, &template),
-            Err(e) => Err(format!("内部エラー: 依頼を読めません（{e}）。")),
+            Ok(job) => {
+                if let Some(spec) = &test_allocation {
+                    allocate_for_test(spec, &job.name);
+                }
+                parse_file(&job, &template)
+            }
+            Err(e) => Err(FileError::Internal {
+                location: format!("作業プロセスへの依頼を読めません: {e}"),
+            }),
         };
         let answer = Answer {
             result,

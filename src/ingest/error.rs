@@ -1,0 +1,174 @@
+//! Why a file could not be read, in words a secretariat can act on
+//! (SPEC §2.2, §7.2, §7.4). One enum for every reader and the worker: it
+//! crosses the process boundary as JSON and is shown with `Display`.
+
+use serde::{Deserialize, Serialize};
+
+/// What the user should do with a file of this kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Remedy {
+    /// Re-save in Excel as a workbook (.xlsx).
+    Excel,
+    /// Re-save in Word as a document (.docx).
+    Word,
+}
+
+impl Remedy {
+    fn text(self) -> &'static str {
+        match self {
+            Remedy::Excel => {
+                "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから提出してもらってください。"
+            }
+            Remedy::Word => {
+                "Word で開き「名前を付けて保存」で「Word 文書 (*.docx)」を選んで保存し直してください。"
+            }
+        }
+    }
+}
+
+/// A file that cannot be used at all: it is listed as failed with this
+/// reason; every other file is still read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum FileError {
+    /// The system refused to open or read it.
+    #[error("ファイルを開けません（{0}）。")]
+    Open(String),
+    /// Zero bytes.
+    #[error(
+        "空のファイルです（0 バイト）。保存や送信に失敗している可能性があります。もう一度提出してもらってください。"
+    )]
+    Empty,
+    /// Truncated or damaged beyond reading.
+    #[error("ファイルが壊れています（途中で切れているか、中身が傷んでいます）。{remedy}", remedy = .0.text())]
+    Corrupt(Remedy),
+    /// A zip entry whose checksum does not match: the bytes changed.
+    #[error(
+        "ファイルの中身が傷んでいます（{entry} の検査値が合いません）。送信や保存の途中で壊れた可能性があります。元のファイルをもう一度提出してもらってください。"
+    )]
+    Crc {
+        /// The damaged part of the package.
+        entry: String,
+    },
+    /// A zip package that would expand to an absurd size.
+    #[error(
+        "展開すると異常に大きくなるファイルです（{entry} の展開後 {megabytes} MB）。壊れているか、不正なファイルの可能性があります。{remedy}", remedy = Remedy::Excel.text()
+    )]
+    Bomb {
+        /// The part that expands too far.
+        entry: String,
+        /// Its declared size.
+        megabytes: u64,
+    },
+    /// Protected by a password (encrypted package, or an .xls with a
+    /// FILEPASS record: RC4 or the old XOR obfuscation).
+    #[error(
+        "パスワードで保護されているため読み取れません。提出した課にパスワードを外して保存し直してもらってください。"
+    )]
+    Encrypted,
+    /// Excel 4.0 or earlier (BIFF2–4), which no current reader opens.
+    #[error(
+        "Excel 4.0 以前の古い形式（{0}）のブックです。Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから提出してもらってください。"
+    )]
+    OldExcel(String),
+    /// A Word 97–2003 document.
+    #[error("古い Word 形式（.doc）です。{remedy}", remedy = Remedy::Word.text())]
+    OldWord,
+    /// An HTML page named like a workbook (exports of web systems).
+    #[error(
+        "Web システムなどから出力された HTML 形式のファイルで、Excel ブックではありません。{remedy}", remedy = Remedy::Excel.text()
+    )]
+    Html,
+    /// XML Spreadsheet 2003.
+    #[error("「XML スプレッドシート 2003」形式のファイルです。{remedy}", remedy = Remedy::Excel.text())]
+    Xml2003,
+    /// Some other XML file.
+    #[error("XML ファイルで、Excel ブックではありません。{remedy}", remedy = Remedy::Excel.text())]
+    Xml,
+    /// A zip that is no office document.
+    #[error("ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。")]
+    NotOffice,
+    /// Binary data of no known kind.
+    #[error(
+        "対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。"
+    )]
+    Unknown,
+    /// More written cells in one sheet than a submission can have.
+    #[error(
+        "シート「{sheet}」に記入されたセルが多すぎます（{limit} セルを超えています）。不要な行や列を削除して保存し直してください。"
+    )]
+    TooManyCells {
+        /// The sheet.
+        sheet: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// No sheet has a header row: nothing could be read from the file.
+    #[error(
+        "見出し行が見つかりません。どのシートにも、上から 30 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
+    )]
+    NoHeader,
+    /// A CSV whose text encoding is none of those accepted.
+    #[error(
+        "文字コードを判別できません。Excel で開き「CSV UTF-8（コンマ区切り）」で保存し直してください。"
+    )]
+    Encoding,
+    /// A CSV that breaks the format (an unclosed quote…).
+    #[error("{line} 行目付近を CSV として読めません（{detail}）。")]
+    CsvSyntax {
+        /// 1-based line.
+        line: usize,
+        /// The parser's words.
+        detail: String,
+    },
+    /// A number too large to mean anything (a meeting number).
+    #[error("{place} の「{text}」は数として大きすぎます。正しい数に直してください。")]
+    NumberTooLarge {
+        /// The cell or paragraph.
+        place: String,
+        /// The text.
+        text: String,
+    },
+    /// A workbook the reader rejects.
+    #[error(
+        "ブックを読み取れません（壊れているか、Excel 形式ではありません）。Excel で開けるか確認し、保存し直してから提出してもらってください。（詳細: {0}）"
+    )]
+    Unreadable(String),
+    /// Minutes whose document part is broken.
+    #[error("会議録（Word）を読み取れません（{0}）。{remedy}", remedy = Remedy::Word.text())]
+    MinutesBroken(String),
+    /// A parser took too long.
+    #[error(
+        "読み取りに時間がかかりすぎたため中断しました（{0} 秒）。ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。"
+    )]
+    Timeout(u64),
+    /// The worker died on this file.
+    #[error(
+        "読み取り中に処理が異常終了しました（{0}）。ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。"
+    )]
+    WorkerDied(String),
+    /// A parser crate panicked on the file's content.
+    #[error(
+        "ファイルの中身が壊れているため読み取れません。Excel で開いて保存し直してから、もう一度提出してもらってください。"
+    )]
+    ParserPanic,
+    /// shiryo's own code failed: a bug, not the file's fault.
+    #[error(
+        "内部エラー（{location}）のため、このファイルを読み取れませんでした。shiryo の不具合です。このファイルを添えて開発担当に連絡してください。"
+    )]
+    Internal {
+        /// Where: `src/…rs:line`, or what went wrong between the processes.
+        location: String,
+    },
+}
+
+impl FileError {
+    /// A damaged package, with the remedy for its kind.
+    pub fn corrupt_for(word: bool) -> FileError {
+        FileError::Corrupt(if word { Remedy::Word } else { Remedy::Excel })
+    }
+
+    /// True for a bug of shiryo's own: the test suites fail on it.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, FileError::Internal { .. })
+    }
+}

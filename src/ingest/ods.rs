@@ -1,0 +1,313 @@
+//! OpenDocument spreadsheets (.ods), read cell by cell from `content.xml`.
+//!
+//! calamine expands a sheet into a dense rectangle, so one repeated row at
+//! the bottom of a sheet (LibreOffice writes `number-rows-repeated` up to
+//! row 1,048,576) or a row-repeat bomb costs memory for every empty cell.
+//! Here only written cells are stored (a repeated written cell counts once
+//! per repetition, up to the grid's cell limit), and merged blocks
+//! (`number-columns-spanned` / `number-rows-spanned`) are real merges.
+
+use std::collections::HashSet;
+use std::io::{BufReader, Read, Seek};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::error::FileError;
+use super::table::Grid;
+use super::workbook::{SheetMeta, SheetState};
+
+/// Largest row or column count a repetition may claim.
+const MAX_REPEAT: u32 = 1 << 20;
+
+/// Every sheet of an .ods with its cells (hidden sheets without cells).
+pub fn read(file: impl Read + Seek) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(false))?;
+    let content = zip
+        .by_name("content.xml")
+        .map_err(|_| FileError::Unreadable("content.xml がありません".into()))?;
+    let mut reader = Reader::from_reader(BufReader::new(content));
+    parse(&mut reader)
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+        .map(|v| v.into_owned())
+}
+
+fn count(e: &BytesStart, name: &str) -> u32 {
+    attr(e, name)
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_REPEAT)
+}
+
+/// A cell being read: its value attributes and its paragraphs.
+#[derive(Default)]
+struct Cell {
+    value: Option<String>,
+    text: String,
+    paragraphs: usize,
+    repeat: u32,
+    span: (u32, u32),
+}
+
+impl Cell {
+    fn start(e: &BytesStart) -> Cell {
+        let typ = attr(e, "office:value-type").unwrap_or_default();
+        let value = match typ.as_str() {
+            "float" | "percentage" | "currency" => attr(e, "office:value").map(|v| number_text(&v)),
+            "date" => {
+                attr(e, "office:date-value").map(|v| v.split('T').next().unwrap_or("").to_string())
+            }
+            "time" => attr(e, "office:time-value"),
+            "boolean" => attr(e, "office:boolean-value")
+                .map(|v| if v == "true" { "TRUE" } else { "FALSE" }.to_string()),
+            _ => None,
+        };
+        Cell {
+            value,
+            repeat: count(e, "table:number-columns-repeated"),
+            span: (
+                count(e, "table:number-rows-spanned"),
+                count(e, "table:number-columns-spanned"),
+            ),
+            ..Cell::default()
+        }
+    }
+
+    fn into_text(self) -> String {
+        self.value.unwrap_or(self.text)
+    }
+}
+
+/// A number as Excel would show it without a format: integers without `.0`.
+fn number_text(v: &str) -> String {
+    match v.trim().parse::<f64>() {
+        Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        Ok(f) => f.to_string(),
+        Err(_) => v.to_string(),
+    }
+}
+
+fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let broken = |e: quick_xml::Error| FileError::Unreadable(format!("content.xml: {e}"));
+    let mut hidden_styles: HashSet<String> = HashSet::new();
+    let mut style: Option<String> = None;
+    let mut sheets: Vec<(SheetMeta, Grid)> = Vec::new();
+    // The current sheet, row, its repetition, the column, and the cells of
+    // the row (column, text, span) written when the row ends.
+    let mut row = 0u32;
+    let mut row_repeat = 1u32;
+    let mut col = 0u32;
+    let mut row_cells: Vec<(u32, String, (u32, u32))> = Vec::new();
+    let mut cell: Option<Cell> = None;
+    let mut in_p = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        let ev = reader.read_event_into(&mut buf).map_err(broken)?;
+        let empty = matches!(ev, Event::Empty(_));
+        match ev {
+            Event::Start(e) | Event::Empty(e) if cell.is_none() || in_p == 0 => {
+                match e.name().as_ref() {
+                    "style:style" => style = attr(&e, "style:name"),
+                    "style:table-properties" => {
+                        if attr(&e, "table:display").as_deref() == Some("false")
+                            && let Some(s) = &style
+                        {
+                            hidden_styles.insert(s.clone());
+                        }
+                    }
+                    "table:table" => {
+                        let name = attr(&e, "table:name").unwrap_or_default();
+                        let hidden = attr(&e, "table:style-name")
+                            .is_some_and(|s| hidden_styles.contains(&s));
+                        sheets.push((
+                            SheetMeta {
+                                name,
+                                state: if hidden {
+                                    SheetState::Hidden
+                                } else {
+                                    SheetState::Data
+                                },
+                            },
+                            Grid::default(),
+                        ));
+                        row = 0;
+                    }
+                    "table:table-row" => {
+                        row_repeat = count(&e, "table:number-rows-repeated");
+                        col = 0;
+                        row_cells.clear();
+                        if empty {
+                            row = row.saturating_add(row_repeat);
+                        }
+                    }
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        let c = Cell::start(&e);
+                        if empty {
+                            finish_cell(c, &mut col, &mut row_cells);
+                        } else {
+                            cell = Some(c);
+                        }
+                    }
+                    "text:p" | "text:h" if cell.is_some() => {
+                        let c = cell.as_mut().expect("checked");
+                        if c.paragraphs > 0 {
+                            c.text.push('\n');
+                        }
+                        c.paragraphs += 1;
+                        if !empty {
+                            in_p += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Start(e) | Event::Empty(e) => {
+                // Inside a paragraph: spaces, tabs, line breaks, spans.
+                let c = cell.as_mut().expect("in_p > 0 only inside a cell");
+                match e.name().as_ref() {
+                    "text:s" => {
+                        let n = count(&e, "text:c").min(1000) as usize;
+                        c.text.push_str(&" ".repeat(n));
+                    }
+                    "text:tab" => c.text.push('\t'),
+                    "text:line-break" => c.text.push('\n'),
+                    "text:p" | "text:h" if !empty => in_p += 1,
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_p > 0 => {
+                if let Some(c) = cell.as_mut() {
+                    c.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if in_p > 0 => {
+                if let Some(c) = cell.as_mut() {
+                    let name = r.clone().into_inner();
+                    let s = match name.as_ref() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => r.resolve_char_ref().ok().flatten(),
+                    };
+                    c.text.extend(s);
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                "text:p" | "text:h" if in_p > 0 => in_p -= 1,
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some(c) = cell.take() {
+                        finish_cell(c, &mut col, &mut row_cells);
+                    }
+                    in_p = 0;
+                }
+                "table:table-row" => {
+                    if let Some((meta, grid)) = sheets.last_mut()
+                        && meta.state == SheetState::Data
+                    {
+                        let sheet = meta.name.clone();
+                        let too_many = |_| FileError::TooManyCells {
+                            sheet: sheet.clone(),
+                            limit: super::table::MAX_CELLS,
+                        };
+                        for k in 0..row_repeat {
+                            let r = row.saturating_add(k);
+                            for (c, text, span) in &row_cells {
+                                grid.set(r, *c, text.clone()).map_err(too_many)?;
+                                if *span != (1, 1) {
+                                    grid.add_merge(
+                                        (r, *c),
+                                        (
+                                            r.saturating_add(span.0 - 1),
+                                            c.saturating_add(span.1 - 1),
+                                        ),
+                                    );
+                                }
+                            }
+                            if row_cells.is_empty() {
+                                break;
+                            }
+                        }
+                    }
+                    row = row.saturating_add(row_repeat);
+                    row_cells.clear();
+                }
+                "style:style" => style = None,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(sheets)
+}
+
+/// Places a finished cell (and its repetitions) in the row.
+fn finish_cell(c: Cell, col: &mut u32, row_cells: &mut Vec<(u32, String, (u32, u32))>) {
+    let repeat = c.repeat;
+    let span = c.span;
+    let text = c.into_text();
+    if !text.trim().is_empty() {
+        for k in 0..repeat {
+            row_cells.push((col.saturating_add(k), text.clone(), span));
+            if row_cells.len() > super::table::MAX_CELLS {
+                break;
+            }
+        }
+    }
+    *col = col.saturating_add(repeat);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheets(body: &str) -> Vec<(SheetMeta, Grid)> {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x" xmlns:style="s"><office:automatic-styles><style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/></style:style></office:automatic-styles><office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"#
+        );
+        parse(&mut Reader::from_reader(xml.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn cells_paragraphs_spaces_numbers_and_hidden_sheets() {
+        let s = sheets(
+            r#"<table:table table:name="回答"><table:table-row><table:table-cell office:value-type="string"><text:p>分野</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="float" office:value="12"><text:p>12.0</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row><table:table-row><table:table-cell><text:p>一行目<text:s text:c="2"/>続き</text:p><text:p>二行目 &amp; <text:span>強調</text:span></text:p></table:table-cell></table:table-row></table:table><table:table table:name="隠し" table:style-name="ta2"><table:table-row><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#,
+        );
+        assert_eq!(s.len(), 2);
+        let (meta, grid) = &s[0];
+        assert_eq!(meta.name, "回答");
+        assert_eq!(grid.own(0, 0), "分野");
+        assert_eq!(grid.own(0, 3), "12");
+        assert_eq!(grid.own(1_048_571, 0), "一行目  続き\n二行目 & 強調");
+        assert_eq!(s[1].0.state, SheetState::Hidden);
+        assert!(s[1].1.is_empty());
+    }
+
+    #[test]
+    fn spans_are_merges_and_covered_cells_are_empty() {
+        let s = sheets(
+            r#"<table:table table:name="S"><table:table-row><table:table-cell table:number-rows-spanned="2"><text:p>DX推進</text:p></table:table-cell><table:table-cell><text:p>a</text:p></table:table-cell></table:table-row><table:table-row><table:covered-table-cell/><table:table-cell><text:p>b</text:p></table:table-cell></table:table-row></table:table>"#,
+        );
+        let grid = &s[0].1;
+        assert_eq!(grid.own(1, 1), "b");
+        assert_eq!(grid.merge_origin_of(1, 0), Some((0, 0)));
+    }
+
+    #[test]
+    fn a_repeated_written_row_stops_at_the_cell_limit() {
+        let s = parse(&mut Reader::from_reader(
+            r#"<table:table table:name="S"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#
+                .as_bytes(),
+        ));
+        assert!(matches!(s, Err(FileError::TooManyCells { .. })), "{s:?}");
+    }
+}

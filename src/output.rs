@@ -1,0 +1,227 @@
+//! The output folder (SPEC §5, §7.6): created when missing, locked while a
+//! run writes it (a second run into the same folder waits up to 10 s, then
+//! gives up), and written all or nothing.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Name of the lock file in the output folder.
+pub const LOCK_NAME: &str = ".shiryo.lock";
+/// How long a run waits for another run writing the same folder.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// Why the output folder cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The folder or a file in it cannot be created or replaced.
+    #[error(
+        "出力先「{path}」に書き込めません（{reason}）。フォルダの場所と権限、ファイルを開いたままにしていないかを確認してください。"
+    )]
+    Write {
+        /// The file or folder.
+        path: String,
+        /// The reason, in Japanese where the system's is known.
+        reason: String,
+    },
+    /// Another run is writing the same folder.
+    #[error(
+        "出力先「{path}」には、ほかの shiryo が書き出している最中です（{secs} 秒待ちました）。終わってから、もう一度実行してください。"
+    )]
+    Busy {
+        /// The folder.
+        path: String,
+        /// How long this run waited.
+        secs: u64,
+    },
+}
+
+/// A system error in words a clerk can act on, with the system's own text.
+pub fn japanese_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "途中のフォルダがありません",
+        K::PermissionDenied => "書き込む権限がないか、ほかのプログラムが開いています",
+        K::AlreadyExists => "同じ名前のファイルがあります",
+        K::IsADirectory => "同じ名前のフォルダがあります",
+        K::NotADirectory => "途中にフォルダではないものがあります",
+        K::StorageFull => "ディスクがいっぱいです",
+        K::ReadOnlyFilesystem => "読み取り専用の場所です",
+        _ => return e.to_string(),
+    };
+    format!("{what}: {e}")
+}
+
+fn write_error(path: &Path, e: &std::io::Error) -> OutputError {
+    OutputError::Write {
+        path: path.display().to_string(),
+        reason: japanese_reason(e),
+    }
+}
+
+/// An output folder this run holds; the lock is released when it is dropped.
+pub struct OutputDir {
+    path: PathBuf,
+    _lock: File,
+}
+
+impl OutputDir {
+    /// Creates the folder when its parent exists, then takes its lock,
+    /// waiting up to [`LOCK_WAIT`] for another run to finish.
+    pub fn open(path: &Path) -> Result<OutputDir, OutputError> {
+        if path.exists() && !path.is_dir() {
+            return Err(OutputError::Write {
+                path: path.display().to_string(),
+                reason: "フォルダではありません（同じ名前のファイルやデバイスがあります）".into(),
+            });
+        }
+        if !path.is_dir() {
+            match std::fs::create_dir(path) {
+                // Another run made it a moment ago: the lock decides.
+                Err(e) if !(e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir()) => {
+                    return Err(write_error(path, &e));
+                }
+                _ => {}
+            }
+        }
+        let lock_path = path.join(LOCK_NAME);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| write_error(&lock_path, &e))?;
+        hide(&lock_path);
+        let start = Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(OutputError::Busy {
+                        path: path.display().to_string(),
+                        secs: LOCK_WAIT.as_secs(),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(write_error(&lock_path, &e)),
+            }
+        }
+        Ok(OutputDir {
+            path: path.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the named files into the folder, all or none.
+    pub fn write(&self, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+        let files: Vec<(PathBuf, &[u8])> = files
+            .iter()
+            .map(|(name, bytes)| (self.path.join(name), bytes.as_slice()))
+            .collect();
+        write_all_atomic(&files)?;
+        Ok(files.into_iter().map(|(p, _)| p).collect())
+    }
+}
+
+/// The lock file is the program's business, not the clerk's.
+#[cfg(windows)]
+fn hide(path: &Path) {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Storage::FileSystem::{FILE_ATTRIBUTE_HIDDEN, SetFileAttributesW};
+    let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
+    // SAFETY: a NUL-terminated path we own.
+    unsafe {
+        SetFileAttributesW(wide.as_ptr(), FILE_ATTRIBUTE_HIDDEN);
+    }
+}
+
+#[cfg(not(windows))]
+fn hide(_path: &Path) {}
+
+/// Writes all outputs or none: every target is checked first (a folder in
+/// its place, or a file another program holds open, stops the run before
+/// anything changes), then each is written to a temporary file in its folder
+/// and only then renamed over the old one. Temporary files never stay
+/// behind. The error names the file that failed.
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
+    for (path, _) in files {
+        if path.is_dir() {
+            return Err(OutputError::Write {
+                path: path.display().to_string(),
+                reason: "同じ名前のフォルダがあります".into(),
+            });
+        }
+        if path.exists() {
+            // Fails while another program (Excel, a PDF viewer on Windows) locks it.
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| write_error(path, &e))?;
+        }
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        staged.push((path, stage(path, bytes).map_err(|e| write_error(path, &e))?));
+    }
+    for (path, tmp) in staged {
+        persist(tmp, path).map_err(|e| write_error(path, &e))?;
+    }
+    Ok(())
+}
+
+/// Renames a staged file over its target. On Windows an antivirus scanner
+/// or the search indexer opens new files for a moment: a sharing violation
+/// (error 32) or access denied (5) is retried for about two seconds.
+fn persist(mut tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match tmp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if tries < 20 && is_sharing_violation(&e.error) => {
+                tmp = e.file;
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => return Err(e.error),
+        }
+    }
+}
+
+#[cfg(windows)]
+fn is_sharing_violation(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(32 | 5))
+}
+
+#[cfg(not(windows))]
+fn is_sharing_violation(_e: &std::io::Error) -> bool {
+    false
+}
+
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".shiryo-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // tempfile creates 0600; a handout is an ordinary shared document.
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(tmp)
+}

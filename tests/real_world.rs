@@ -1,0 +1,566 @@
+//! Regressions from real-world files (issue 10, SPEC §7.1–§7.6): each test
+//! builds the kind of file that went wrong, beside a good workbook, and
+//! checks the right items, no junk and no silent loss.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Month, Run, Xls, docx, rewrite_zip};
+
+const GOOD: &str = "良いファイルの項目。";
+
+fn good(month: Month) -> Month {
+    month.sheet(
+        "良い課.xlsx",
+        "回答",
+        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD]],
+    )
+}
+
+fn header_xlsx(text: &str) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    common::write_rows(ws, 0, &[&["分野", "区分", "内容"], &["財務", "課題", text]]);
+    wb.save_to_buffer().unwrap()
+}
+
+fn failed_reason(run: &Run, file: &str) -> String {
+    run.failed()
+        .into_iter()
+        .find(|(f, _)| f == file)
+        .unwrap_or_else(|| panic!("{file} is not failed:\n{}", run.stdout))
+        .1
+}
+
+fn sample_minutes() -> Vec<u8> {
+    std::fs::read(common::sample_input().join("第2回審議会_会議録.docx")).unwrap()
+}
+
+fn council_items(run: &Run) -> usize {
+    run.items().iter().filter(|i| i.column == "council").count()
+}
+
+#[test]
+fn minutes_with_a_chart_are_still_minutes() {
+    let plain = good(Month::new()).file("第2回審議会_会議録.docx", &sample_minutes());
+    let expected = council_items(&plain.build(&[]));
+    assert!(expected >= 20, "the sample minutes give {expected} items");
+    // What Word writes for a chart with its embedded workbook.
+    let charted = rewrite_zip(
+        &sample_minutes(),
+        |name, data| {
+            (name == "[Content_Types].xml").then(|| {
+                String::from_utf8_lossy(data)
+                    .replace(
+                        "</Types>",
+                        r#"<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/><Override PartName="/word/charts/chart1.xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/></Types>"#,
+                    )
+                    .into_bytes()
+            })
+        },
+        &[
+            ("word/charts/chart1.xml", b"<c:chartSpace/>"),
+            (
+                "word/embeddings/Microsoft_Excel_Worksheet.xlsx",
+                &header_xlsx("埋め込み"),
+            ),
+        ],
+    );
+    let run = good(Month::new())
+        .file("第2回審議会_会議録.docx", &charted)
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(council_items(&run), expected);
+    assert_eq!(run.json()["columns"][0]["label"], "第2回審議会での主な意見");
+}
+
+#[test]
+fn an_xls_with_an_embedded_word_document_is_read() {
+    let xls = Xls::new(&[
+        (0, 0, "分野"),
+        (0, 1, "区分"),
+        (0, 2, "内容"),
+        (1, 0, "人材育成"),
+        (1, 1, "課題"),
+        (1, 2, "埋め込みのある古いブック。"),
+    ])
+    .stream("/MBD0001A2B3/WordDocument")
+    .bytes();
+    let run = good(Month::new()).file("人事課.xls", &xls).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.item("埋め込みのある古いブック。").departments,
+        vec!["人事課"]
+    );
+}
+
+#[test]
+fn a_word_file_that_is_not_minutes_gives_no_items() {
+    let notice = docx(&[
+        "入札公告",
+        "次のとおり一般競争入札に付します。",
+        "（３）その他",
+        "行政施策",
+        "入札参加資格は別紙のとおり。",
+        "経営",
+        "契約書の案は担当課で閲覧できる。",
+    ]);
+    let run = good(Month::new()).file("公告.docx", &notice).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.items().len(),
+        1,
+        "only the good file's item: {:?}",
+        run.items()
+    );
+    let skipped = run.skipped();
+    assert!(
+        skipped.iter().any(|s| s["file"] == "公告.docx"
+            && s["reason"]
+                .as_str()
+                .unwrap()
+                .contains("会議録ではありません")),
+        "{skipped:?}"
+    );
+    assert!(run.stdout.contains("結果: 正常"));
+}
+
+#[test]
+fn file_names_are_reported_exactly_as_on_disk() {
+    let names = [
+        "has_x000D_.xlsx",
+        "ＤＸ推進課.xlsx",
+        "ｿｳﾑ課.xlsx",
+        "⼈事課.xlsx",
+        "企画  調整課.xlsx",
+        "企画 調整課.xlsx",
+    ];
+    let mut month = Month::new();
+    for (i, name) in names.iter().enumerate() {
+        month = month.sheet(
+            name,
+            "回答",
+            &[
+                &["分野", "区分", "内容"],
+                &["経営", "課題", &format!("項目{i}。")],
+            ],
+        );
+    }
+    let run = month.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for (i, name) in names.iter().enumerate() {
+        let item = run
+            .items()
+            .into_iter()
+            .find(|it| it.text == format!("項目{i}。"))
+            .unwrap();
+        let j = run.json();
+        let file = j["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["cells"]["issues"].as_array().unwrap().clone())
+            .find(|it| it["text"] == item.text)
+            .unwrap()["sources"][0]["file"]
+            .clone();
+        assert_eq!(file, *name, "matrix.json names the file as it is");
+        assert!(run.report().contains(name), "report: {name}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.out.join("manifest.json")).unwrap())
+            .unwrap();
+    let inputs: Vec<&str> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    for name in names {
+        assert_eq!(
+            inputs.iter().filter(|f| **f == name).count(),
+            1,
+            "{name} once in {inputs:?}"
+        );
+    }
+    // §3 applies to the department taken from the name, not to the name.
+    let deps = |i: usize| {
+        run.items()
+            .into_iter()
+            .find(|it| it.text == format!("項目{i}。"))
+            .unwrap()
+            .departments
+    };
+    assert_eq!(deps(1), vec!["DX推進課"]);
+    assert_eq!(deps(2), vec!["ソウム課"]);
+    assert_eq!(deps(3), vec!["人事課"]);
+}
+
+#[test]
+fn a_sparse_xls_needs_little_memory() {
+    // Four written cells spanning the whole 65,536 × 256 sheet.
+    let xls = Xls::new(&[
+        (0, 0, "分野"),
+        (0, 1, "区分"),
+        (0, 2, "内容"),
+        (1, 0, "財務"),
+        (1, 1, "課題"),
+        (1, 2, "隅まで使ったブック。"),
+        (65535, 255, "x"),
+    ])
+    .absurd_dimensions()
+    .bytes();
+    assert!(xls.len() < 100 * 1024);
+    let run = good(Month::new()).file("財政課.xls", &xls).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.item("隅まで使ったブック。");
+    let peak = run.worker_peak_reported_mb();
+    assert!(peak < 100.0, "a 100 KB file may not need {peak} MB");
+}
+
+#[test]
+fn csv_in_iso_2022_jp_and_utf_16() {
+    let text = "分野,区分,内容\r\n人材,課題,研修の時間が取れない。\r\n";
+    let (jis, _, _) = encoding_rs::ISO_2022_JP.encode(text);
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let euc_text = text.replace("研修", "研修の予算");
+    let (euc, _, _) = encoding_rs::EUC_JP.encode(&euc_text);
+    let run = good(Month::new())
+        .file("JIS課.csv", &jis)
+        .file("UTF16課.csv", &utf16)
+        .file("EUC課.csv", &euc)
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let item = run.item("研修の時間が取れない。");
+    assert_eq!(item.departments, vec!["JIS課", "UTF16課"]);
+    run.item("研修の予算の時間が取れない。");
+    assert!(run.stdout.contains("ISO-2022-JP"), "{}", run.stdout);
+    assert!(run.stdout.contains("UTF-16LE"), "{}", run.stdout);
+    assert!(run.stdout.contains("EUC-JP"), "{}", run.stdout);
+}
+
+#[test]
+fn a_csv_or_workbook_without_a_header_fails_loudly() {
+    let run = good(Month::new())
+        .file("見出し無し課.csv", "財務,課題,見出しのない行\n".as_bytes())
+        .sheet(
+            "説明だけ課.xlsx",
+            "説明",
+            &[&["提出について"], &["よろしくお願いします"]],
+        )
+        .build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for file in ["見出し無し課.csv", "説明だけ課.xlsx"] {
+        assert!(
+            failed_reason(&run, file).contains("見出し行が見つかりません"),
+            "{file}"
+        );
+    }
+    assert!(run.stdout.contains("結果: 要確認"));
+}
+
+#[test]
+fn a_workbook_with_an_excel_4_macro_sheet_keeps_its_other_sheets() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("回答").unwrap();
+    common::write_rows(
+        ws,
+        0,
+        &[
+            &["分野", "区分", "内容"],
+            &["経営", "課題", "マクロ付きのブック。"],
+        ],
+    );
+    wb.add_worksheet().set_name("Macro1").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    // Turn the second sheet into an Excel 4 macro sheet, as Excel stores one.
+    let macro_sheet = rewrite_zip(
+        &bytes,
+        |name, data| {
+            let text = String::from_utf8_lossy(data);
+            match name {
+                "xl/_rels/workbook.xml.rels" => Some(
+                    text.replace(
+                        r#"relationships/worksheet" Target="worksheets/sheet2.xml""#,
+                        r#"relationships/xlMacrosheet" Target="macrosheets/sheet2.xml""#,
+                    )
+                    .into_bytes(),
+                ),
+                "[Content_Types].xml" => Some(
+                    text.replace(
+                        r#"<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#,
+                        r#"<Override PartName="/xl/macrosheets/sheet2.xml" ContentType="application/vnd.ms-excel.macrosheet+xml"/>"#,
+                    )
+                    .into_bytes(),
+                ),
+                _ => None,
+            }
+        },
+        &[("xl/macrosheets/sheet2.xml", b"<xm:macrosheet/>")],
+    );
+    let run = good(Month::new())
+        .file("マクロ課.xlsm", &macro_sheet)
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    run.item("マクロ付きのブック。");
+    assert!(
+        run.skipped()
+            .iter()
+            .any(|s| s["file"] == "マクロ課.xlsm" && s["sheet"] == "Macro1"),
+        "{:?}",
+        run.skipped()
+    );
+}
+
+#[test]
+fn reasons_say_what_the_file_is() {
+    let biff4 = [0x09u8, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0, 0x0A, 0, 0, 0];
+    let xor = Xls::new(&[(0, 0, "分野")]).xor_protected().bytes();
+    let run = good(Month::new())
+        .file("古い課.xls", &biff4)
+        .file("鍵課.xls", &xor)
+        .file("壊れた会議録.docx", &sample_minutes()[..4000])
+        .build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(failed_reason(&run, "古い課.xls").contains("Excel 4.0 以前の古い形式"));
+    assert!(failed_reason(&run, "鍵課.xls").contains("パスワードで保護"));
+    let word = failed_reason(&run, "壊れた会議録.docx");
+    assert!(
+        word.contains("Word 文書 (*.docx)") && !word.contains("Excel ブック"),
+        "{word}"
+    );
+    run.assert_no_internal_error();
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_device_says_it_is_not_a_folder() {
+    let month = good(Month::new());
+    let run = common::build_into(month.path(), std::path::Path::new("/dev/null"), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("フォルダではありません"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("File exists"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_the_folder_does_not_block() {
+    let month = good(Month::new());
+    let fifo = month.path().join("パイプ.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let start = Instant::now();
+    let run = month.build(&[]);
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.skipped().iter().any(|s| {
+        s["file"] == "パイプ.csv"
+            && s["reason"]
+                .as_str()
+                .unwrap()
+                .contains("通常のファイルではありません")
+    }));
+}
+
+#[test]
+fn two_builds_into_one_folder_leave_one_run_s_set() {
+    let month = good(Month::new());
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("out");
+    for round in 0..20 {
+        let spawn = |date: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+                .arg("build")
+                .arg(month.path())
+                .arg("-o")
+                .arg(&dir)
+                .args(["--date", date])
+                .output()
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(|| spawn("2026-11-01"));
+            let b = s.spawn(|| spawn("2026-12-01"));
+            (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        });
+        for o in [&a, &b] {
+            assert!(
+                o.status.success(),
+                "{}",
+                shiryo::console::decode_redirected(&o.stderr)
+            );
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        for o in manifest["outputs"].as_array().unwrap() {
+            let bytes = std::fs::read(dir.join(o["file"].as_str().unwrap())).unwrap();
+            assert_eq!(
+                shiryo::digest::sha256(&bytes),
+                o["sha256"].as_str().unwrap(),
+                "round {round}: {} is from the other run",
+                o["file"]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_folder_locked_by_another_run_waits_then_says_so() {
+    let month = good(Month::new());
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join(shiryo::output::LOCK_NAME)).unwrap();
+    lock.lock().unwrap();
+    // Released after a second: the run waits and then writes.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        drop(lock);
+    });
+    let start = Instant::now();
+    let run = common::build_into(month.path(), &dir, &[]);
+    assert!(start.elapsed() >= Duration::from_millis(900));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    releaser.join().unwrap();
+    // Held all along: after 10 s, exit 2 and a Japanese message.
+    let lock = std::fs::File::open(dir.join(shiryo::output::LOCK_NAME)).unwrap();
+    lock.lock().unwrap();
+    let before = std::fs::read(dir.join("matrix.json")).unwrap();
+    let run = common::build_into(month.path(), &dir, &["--date", "2026-12-24"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("ほかの shiryo が書き出している最中です"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(dir.join("matrix.json")).unwrap(), before);
+}
+
+#[test]
+fn the_sample_month_with_pathological_files_accounts_for_every_row() {
+    let input = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(common::sample_input()).unwrap().flatten() {
+        std::fs::copy(e.path(), input.path().join(e.file_name())).unwrap();
+    }
+    let extra: [(&str, Vec<u8>); 5] = [
+        (
+            "巨大課.xls",
+            Xls::new(&[
+                (0, 0, "分野"),
+                (0, 1, "区分"),
+                (0, 2, "内容"),
+                (1, 0, "財務"),
+                (1, 1, "課題"),
+                (1, 2, "遠い。"),
+                (65535, 255, "x"),
+            ])
+            .absurd_dimensions()
+            .bytes(),
+        ),
+        ("公告.docx", docx(&["入札公告", "行政施策", "本文"])),
+        ("切れた課.xlsx", header_xlsx("切れた")[..600].to_vec()),
+        (
+            "JIS課.csv",
+            encoding_rs::ISO_2022_JP
+                .encode("分野,区分,内容\n経営,課題,文字コードの違う行。\n記入例,課題,例\n")
+                .0
+                .into_owned(),
+        ),
+        ("空の課.xlsx", Vec::new()),
+    ];
+    for (name, bytes) in &extra {
+        std::fs::write(input.path().join(name), bytes).unwrap();
+    }
+    let run = common::build_at(input.path(), &[]);
+    assert_eq!(run.code, 1);
+    run.assert_no_internal_error();
+    let report = run.report();
+    assert_eq!(report.matches("… 一致").count(), 2, "{report}");
+    assert!(!report.contains("不一致"));
+    // The manifest's rows per file add up to what became of them.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.out.join("manifest.json")).unwrap())
+            .unwrap();
+    let rows: u64 = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["rows"].as_u64().unwrap())
+        .sum();
+    let c = &run.json()["counts"];
+    assert_eq!(rows, c["rows"].as_u64().unwrap());
+    let skipped_rows = run
+        .skipped()
+        .iter()
+        .filter(|s| !s["cell"].is_null())
+        .count() as u64;
+    let rejected = c["rejected"].as_u64().unwrap();
+    let sources: u64 = run.items().iter().map(|i| i.cells.len() as u64).sum();
+    assert!(rows >= skipped_rows + rejected);
+    assert_eq!(
+        sources,
+        c["items"].as_u64().unwrap() + c["duplicates_merged"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn an_absurd_meeting_number_names_its_paragraph() {
+    let minutes = docx(&[
+        "会議録",
+        "第九九九九九九九九九九九回 行政経営戦略推進審議会",
+        "経営",
+        "意見。",
+    ]);
+    let run = good(Month::new()).file("会議録.docx", &minutes).build(&[]);
+    assert_eq!(run.code, 1);
+    let reason = failed_reason(&run, "会議録.docx");
+    assert!(
+        reason.contains("¶2") && reason.contains("大きすぎます"),
+        "{reason}"
+    );
+    assert!(!run.stdout.contains("1215752191"));
+}
+
+#[test]
+fn dates_are_japan_time() {
+    let run = good(Month::new()).build(&["--date", "2026-11-01"]);
+    let pdf = std::fs::read(run.out.join(common::PDF)).unwrap();
+    let pdf = String::from_utf8_lossy(&pdf);
+    assert!(
+        pdf.contains("/CreationDate(D:20261101000000+09'00')"),
+        "PDF date"
+    );
+    let core = common::unzip_text(&run.out.join(common::XLSX), "docProps/core.xml");
+    assert!(core.contains("2026-10-31T15:00:00Z"), "{core}");
+}
+
+#[test]
+fn the_template_font_applies_to_the_excel_handout() {
+    let month = good(Month::new());
+    let t = month.path().join("t.xml.tpl");
+    std::fs::write(
+        &t,
+        shiryo::template::DEFAULT_XML
+            .replace(r#"<font size="9">"#, r#"<font size="12">"#)
+            .replace(
+                "<family>BIZ UDPGothic</family>",
+                "<family>Meiryo UI</family><family>BIZ UDPGothic</family>",
+            ),
+    )
+    .unwrap();
+    let run = month.build(&["--template", t.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let styles = common::unzip_text(&run.out.join(common::XLSX), "xl/styles.xml");
+    assert!(styles.contains(r#"<name val="Meiryo UI"/>"#), "{styles}");
+    assert!(styles.contains(r#"<sz val="12"/>"#), "{styles}");
+}
