@@ -7,26 +7,8 @@ use std::path::Path;
 
 use crate::matrix::{Matrix, Removed};
 use crate::normalize;
-use crate::template::ColumnKey;
-
-/// The state of an item compared with last month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemStatus {
-    /// Not in last month's handout.
-    New,
-    /// In last month's handout too.
-    Continued,
-}
-
-impl ItemStatus {
-    /// The word used in reports, the 明細 sheet and matrix.json.
-    pub fn label(self) -> &'static str {
-        match self {
-            ItemStatus::New => "新規",
-            ItemStatus::Continued => "継続",
-        }
-    }
-}
+use crate::schema::MatrixDoc;
+use crate::vocab::{ColumnKey, ItemStatus};
 
 /// An item of last month's matrix (the same shape as a 削除 entry).
 pub type PreviousItem = Removed;
@@ -45,36 +27,23 @@ pub struct HistoryError {
 
 /// Reads the items of a previous output folder's `matrix.json`.
 pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
-    let path = dir.join(crate::render::JSON_NAME);
+    let path = dir.join(crate::schema::FILE_NAME);
     let err = |reason: String| HistoryError {
         path: path.display().to_string(),
         reason,
     };
     let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| err(format!("JSON として読めません: {e}")))?;
-    if json["schema"] != crate::render::json::SCHEMA {
-        return Err(err(format!(
-            "形式が {} ではありません",
-            crate::render::json::SCHEMA
-        )));
-    }
+    let doc = MatrixDoc::parse(&text).map_err(|e| err(e.to_string()))?;
     let mut out = Vec::new();
-    for f in json["fields"].as_array().into_iter().flatten() {
-        let field = f["name"].as_str().unwrap_or_default().to_string();
+    for f in &doc.fields {
         for key in ColumnKey::ALL {
-            for it in f["cells"][key.as_str()].as_array().into_iter().flatten() {
+            for it in f.cells.get(key) {
                 out.push(PreviousItem {
-                    field: field.clone(),
+                    field: f.name.to_string(),
                     column: key,
-                    text: it["text"].as_str().unwrap_or_default().to_string(),
-                    examples: it["examples"].as_str().map(String::from),
-                    departments: it["sources"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|s| s["department"].as_str().map(String::from))
-                        .collect(),
+                    text: it.text.clone(),
+                    examples: it.examples.clone(),
+                    departments: it.sources.iter().map(|s| s.department.clone()).collect(),
                 });
             }
         }

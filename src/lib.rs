@@ -18,6 +18,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod synth;
 pub mod template;
 pub mod vocab;
@@ -117,11 +118,19 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         // The PDF and the workbook are independent: draw them side by side.
         let mut pdf_problems = Vec::new();
         let (pdf, (xlsx, json)) = rayon::join(
-            || pdf_bytes(&m, &template, opts, &mut pdf_problems),
+            || {
+                render::pdf::render(
+                    &m,
+                    &template,
+                    opts.date,
+                    opts.font.as_deref(),
+                    &mut pdf_problems,
+                )
+            },
             || {
                 (
                     render::xlsx::render(&m, &template, opts.date),
-                    render::json::render(&m),
+                    schema::MatrixDoc::of(&m).to_json(),
                 )
             },
         );
@@ -131,7 +140,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         let mut targets = vec![(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
         match pdf {
             Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
-            Err(message) => extras.problems.push(message),
+            Err(e) => extras.problems.push(e.to_string()),
         }
         extras.outputs = targets
             .iter()
@@ -223,45 +232,4 @@ pub fn write_default_template(out: &Path) -> Result<PathBuf, Error> {
 fn write_one(out: &Path, bytes: Vec<u8>) -> Result<PathBuf, Error> {
     output::write_all_atomic(&[(out.to_path_buf(), bytes.as_slice())])?;
     Ok(out.to_path_buf())
-}
-
-/// Finds the fonts, checks every character against them and draws the PDF.
-/// Missing glyphs are added to `problems`; no font at all is an `Err`.
-fn pdf_bytes(
-    m: &matrix::Matrix,
-    template: &Template,
-    opts: &BuildOptions,
-    problems: &mut Vec<String>,
-) -> Result<Vec<u8>, String> {
-    let mut fonts = fonts::discover(opts.font.as_deref(), &template.font_families)
-        .map_err(|e| e.to_string())?;
-    let lacking: Vec<char> = {
-        let has = |c: char| fonts.regular.has_glyph(c);
-        render::pdf::missing_glyphs(m, &has)
-            .iter()
-            .map(|g| g.ch)
-            .collect()
-    };
-    if !lacking.is_empty() {
-        // Another installed font may draw them: better than an empty box.
-        fonts.add_fallbacks(&lacking);
-    }
-    let has = |c: char| fonts.has(c);
-    for missing in render::pdf::missing_glyphs(m, &has) {
-        problems.push(format!(
-            "文字「{}」（U+{:04X}）がフォント {} にも、ほかに入っているフォントにもないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
-            missing.ch,
-            missing.ch as u32,
-            fonts.regular.family,
-            missing.place
-        ));
-    }
-    let regular = |c: char| fonts.advance_em(c, false);
-    let bold = |c: char| fonts.advance_em(c, true);
-    let measures = render::pdf::Measures {
-        regular: &regular,
-        bold: &bold,
-    };
-    let model = render::pdf::paginate(m, template, opts.date, &measures);
-    render::pdf::render(model, &fonts, &m.title, opts.date)
 }

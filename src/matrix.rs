@@ -4,26 +4,25 @@
 
 use std::collections::HashMap;
 
-use crate::history::ItemStatus;
+use serde::{Deserialize, Serialize};
+
 use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
-use crate::template::{ColumnKey, Template};
+use crate::template::Template;
+use crate::vocab::{ColumnKey, ItemStatus, Location};
 
-/// Where an item came from.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// Where an item came from: `{"department", "file", "sheet", "cell"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Source {
     /// Department (審議会 for the minutes).
     pub department: String,
-    /// File name.
-    pub file: String,
-    /// Sheet; `None` for the minutes.
-    pub sheet: Option<String>,
-    /// Cell (`C5`) or paragraph (`¶12`).
-    pub cell: String,
+    /// File, sheet (`None` for the minutes) and cell (`C5`, or `¶12`).
+    #[serde(flatten)]
+    pub at: Location,
 }
 
 /// One bullet of a matrix cell.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     /// Normalised text without bullet and examples.
     pub text: String,
@@ -32,11 +31,12 @@ pub struct Item {
     /// Every source, first one first.
     pub sources: Vec<Source>,
     /// 新規 or 継続 when a previous month was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ItemStatus>,
 }
 
 /// An item of last month's handout; listed as 削除 when it is no longer submitted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Removed {
     /// 分野.
     pub field: String,
@@ -68,15 +68,13 @@ pub struct FieldRow {
     pub cells: [Vec<Item>; 4],
 }
 
-/// A row that could not be used, with the cell to fix.
-#[derive(Debug, Clone, PartialEq)]
+/// A row that could not be used, with the cell to fix:
+/// `{"file", "sheet", "cell", "reason", "text"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
-    /// File name.
-    pub file: String,
-    /// Sheet (for a CSV, the file stem).
-    pub sheet: Option<String>,
-    /// The offending cell.
-    pub cell: String,
+    /// The offending cell (for a CSV the sheet is the file stem).
+    #[serde(flatten)]
+    pub at: Location,
     /// What is wrong and what to do, in Japanese.
     pub reason: String,
     /// The row's statement, so the secretariat recognises it.
@@ -98,8 +96,9 @@ pub struct Merge {
 
 /// The counts of SPEC §5 plus what the reconciliation needs (SPEC §7.4):
 /// tallies taken at different places, so that a row or an item lost on
-/// the way shows as a mismatch.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// the way shows as a mismatch. The same record in matrix.json and the
+/// manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
     /// Files in the input folder.
     pub files: usize,
@@ -341,9 +340,7 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
         .collect::<Vec<_>>()
         .join(" ／ ");
     let reject = |at: &Located, reason: String| Rejection {
-        file: row.file.clone(),
-        sheet: row.sheet.clone(),
-        cell: at.cell.clone(),
+        at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
         reason,
         text: row_text.clone(),
     };
@@ -423,9 +420,7 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
                 examples,
                 source: Source {
                     department: department.clone(),
-                    file: row.file.clone(),
-                    sheet: row.sheet.clone(),
-                    cell: entry.content.cell.clone(),
+                    at: Location::cell(&row.file, row.sheet.as_deref(), &entry.content.cell),
                 },
                 order: (
                     template.department_rank(&department),
@@ -535,15 +530,15 @@ mod tests {
             &Template::default(),
         );
         assert_eq!(m.rejected.len(), 3);
-        assert_eq!(m.rejected[0].cell, "A2");
+        assert_eq!(m.rejected[0].at.cell.as_deref(), Some("A2"));
         assert!(
             m.rejected[0]
                 .reason
                 .starts_with("分野「観光」は登録されていません。候補: ")
         );
-        assert_eq!(m.rejected[1].cell, "B3");
+        assert_eq!(m.rejected[1].at.cell.as_deref(), Some("B3"));
         assert!(m.rejected[1].reason.contains("区分「要望」"));
-        assert_eq!(m.rejected[2].cell, "C4");
+        assert_eq!(m.rejected[2].at.cell.as_deref(), Some("C4"));
         assert!(m.counts.reconciles());
     }
 

@@ -21,21 +21,8 @@ pub struct ReportExtras {
     pub previous: Option<String>,
 }
 
-fn location(file: &str, sheet: Option<&str>, cell: Option<&str>) -> String {
-    let mut s = file.to_string();
-    if let Some(sh) = sheet {
-        s.push('!');
-        s.push_str(sh);
-    }
-    if let Some(c) = cell {
-        s.push('!');
-        s.push_str(c);
-    }
-    s
-}
-
 fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed], previous: &str) {
-    use crate::history::ItemStatus;
+    use crate::vocab::ItemStatus;
     let count = |f: &crate::matrix::FieldRow, s: ItemStatus| {
         f.cells
             .iter()
@@ -175,12 +162,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         m.rejected.len()
     );
     for r in &m.rejected {
-        let _ = writeln!(
-            o,
-            "  {}: {}",
-            location(&r.file, r.sheet.as_deref(), Some(&r.cell)),
-            r.reason
-        );
+        let _ = writeln!(o, "  {}: {}", r.at, r.reason);
         if !r.text.is_empty() {
             let _ = writeln!(o, "      内容: {}", r.text);
         }
@@ -193,12 +175,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
     let _ = writeln!(o, "\n■ スキップ {} 件", m.skipped.len());
     for s in &m.skipped {
-        let _ = writeln!(
-            o,
-            "  {}: {}",
-            location(&s.file, s.sheet.as_deref(), s.cell.as_deref()),
-            s.reason
-        );
+        let _ = writeln!(o, "  {}: {}", s.at, s.reason);
     }
     let _ = writeln!(
         o,
@@ -207,12 +184,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     );
     for f in &m.fill_downs {
         let how = if f.merged { "結合セル" } else { "空欄" };
-        let _ = writeln!(
-            o,
-            "  {}: {how} →「{}」",
-            location(&f.file, Some(&f.sheet), Some(&f.cell)),
-            f.value
-        );
+        let _ = writeln!(o, "  {}: {how} →「{}」", f.at, f.value);
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
     for mg in &m.merges {
@@ -224,12 +196,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
             mg.text
         );
         for s in &mg.sources {
-            let _ = writeln!(
-                o,
-                "      ← {}（{}）",
-                location(&s.file, s.sheet.as_deref(), Some(&s.cell)),
-                s.department
-            );
+            let _ = writeln!(o, "      ← {}（{}）", s.at, s.department);
         }
     }
     if !extras.problems.is_empty() {

@@ -6,64 +6,10 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 use crate::normalize;
+pub use crate::vocab::{ColumnKey, Paper, PaperSize};
 
 /// The built-in default template, identical to `templates/matrix.xml`.
 pub const DEFAULT_XML: &str = include_str!("../templates/matrix.xml");
-
-/// The four statement kinds (区分) of the matrix, in handout order.
-/// Their keys are fixed by the `matrix.json` schema.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum ColumnKey {
-    /// 審議会での主な意見
-    Council,
-    /// 現状と課題
-    Issues,
-    /// 想定される解決案
-    Solutions,
-    /// 既に取り組んでいる内容
-    Ongoing,
-}
-
-impl ColumnKey {
-    /// All keys in handout order.
-    pub const ALL: [ColumnKey; 4] = [
-        ColumnKey::Council,
-        ColumnKey::Issues,
-        ColumnKey::Solutions,
-        ColumnKey::Ongoing,
-    ];
-
-    /// The key as written in `matrix.json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ColumnKey::Council => "council",
-            ColumnKey::Issues => "issues",
-            ColumnKey::Solutions => "solutions",
-            ColumnKey::Ongoing => "ongoing",
-        }
-    }
-
-    /// Position of the column in the matrix (0-based).
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// A short Japanese name used in reports and the 明細 sheet.
-    pub fn short_label(self) -> &'static str {
-        match self {
-            ColumnKey::Council => "審議会意見",
-            ColumnKey::Issues => "現状と課題",
-            ColumnKey::Solutions => "解決案",
-            ColumnKey::Ongoing => "取組済み",
-        }
-    }
-
-    fn parse(s: &str) -> Option<ColumnKey> {
-        ColumnKey::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
 
 /// One 分野 (matrix row) with the aliases departments may write.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,35 +31,6 @@ pub struct ColumnDef {
     pub aliases: Vec<String>,
     /// Relative column width.
     pub width: f64,
-}
-
-/// Paper size of the handouts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PaperSize {
-    /// 297 × 420 mm
-    A3,
-    /// 210 × 297 mm
-    A4,
-}
-
-/// Paper size and orientation.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Paper {
-    /// A3 or A4.
-    pub size: PaperSize,
-    /// Landscape (横) when true.
-    pub landscape: bool,
-}
-
-impl Paper {
-    /// Width and height in PDF points, orientation applied.
-    pub fn size_pt(&self) -> (f64, f64) {
-        let (w, h) = match self.size {
-            PaperSize::A3 => (841.89, 1190.55),
-            PaperSize::A4 => (595.28, 841.89),
-        };
-        if self.landscape { (h, w) } else { (w, h) }
-    }
 }
 
 /// The typed template every stage receives.

@@ -10,7 +10,8 @@ use quick_xml::events::Event;
 use super::error::FileError;
 use super::{FileResult, KindSpec, Located, RawEntry, RawRow, Skipped};
 use crate::normalize;
-use crate::template::{ColumnKey, Template};
+use crate::template::Template;
+use crate::vocab::{ColumnKey, Location};
 
 /// Department name given to items from the minutes.
 pub const COUNCIL: &str = "審議会";
@@ -225,12 +226,10 @@ pub fn rows_from_paragraphs(
         });
     }
     if out.rows.is_empty() {
-        out.skipped.push(Skipped {
-            file: name.to_string(),
-            sheet: None,
-            cell: None,
-            reason: "会議録に分野の見出し（行政施策、DX推進 など）の段落が見つからず、審議会の意見を読み取れませんでした。".into(),
-        });
+        out.skipped.push(Skipped::new(
+            Location::file(name),
+            "会議録に分野の見出し（行政施策、DX推進 など）の段落が見つからず、審議会の意見を読み取れませんでした。",
+        ));
     }
     Ok(out)
 }

@@ -8,6 +8,8 @@ pub mod csv;
 pub mod error;
 pub mod minutes;
 pub mod ods;
+pub mod parse;
+pub mod raw;
 pub mod sniff;
 pub mod table;
 pub mod workbook;
@@ -16,96 +18,14 @@ pub mod xls;
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
-use crate::template::{ColumnKey, Template};
+use crate::template::Template;
+use crate::vocab::Location;
 pub use error::FileError;
+pub use parse::{Job, Parsed, parse_file, quiet_panics};
+pub use raw::{
+    Failed, FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref, file_stem,
+};
 use sniff::Format;
-
-/// A cell value with the reference of the cell it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Located {
-    /// The raw text (possibly empty).
-    pub value: String,
-    /// Cell reference such as `B7`, or `¶12` for a minutes paragraph.
-    pub cell: String,
-}
-
-/// Which 区分 an entry belongs to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum KindSpec {
-    /// A 区分 cell of the long layout, still to be resolved.
-    Cell(Located),
-    /// A column of the wide layout or the minutes: already known.
-    Fixed(ColumnKey),
-}
-
-/// One statement cell of a row: its 区分, its text and the examples cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RawEntry {
-    /// The 区分.
-    pub kind: KindSpec,
-    /// The 内容 cell (may hold several items).
-    pub content: Located,
-    /// The 他自治体の事例 cell of the row, if any.
-    pub examples: Option<Located>,
-}
-
-/// One input row of a data sheet (or one paragraph of the minutes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RawRow {
-    /// File name (no directory).
-    pub file: String,
-    /// Sheet name; `None` for the minutes.
-    pub sheet: Option<String>,
-    /// Position of the sheet in its workbook, for ordering.
-    pub sheet_index: usize,
-    /// 1-based row number (paragraph number for the minutes).
-    pub row: u32,
-    /// Department the row is attributed to.
-    pub department: String,
-    /// The 分野 cell (value may be empty, reference always set).
-    pub field: Located,
-    /// The statements of the row (one in the long layout).
-    pub entries: Vec<RawEntry>,
-}
-
-/// An input that was deliberately not used, with the reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Skipped {
-    /// File name.
-    pub file: String,
-    /// Sheet, for a skipped sheet or row.
-    pub sheet: Option<String>,
-    /// Cell, for a skipped row.
-    pub cell: Option<String>,
-    /// Why, in Japanese.
-    pub reason: String,
-}
-
-/// A file that could not be read at all.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Failed {
-    /// File name.
-    pub file: String,
-    /// Why, with what to do (shown in Japanese).
-    pub reason: FileError,
-}
-
-/// A blank or merged 分野/区分 cell that took the value of the row above.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FillDown {
-    /// File name.
-    pub file: String,
-    /// Sheet name.
-    pub sheet: String,
-    /// The blank cell.
-    pub cell: String,
-    /// The value it received.
-    pub value: String,
-    /// True when the cell is part of a merged range (not a blank).
-    pub merged: bool,
-}
 
 /// What became of one input file.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,40 +91,6 @@ pub enum IngestError {
     },
 }
 
-/// What one reader returns for one file.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct FileResult {
-    /// Data rows.
-    pub rows: Vec<RawRow>,
-    /// Skipped sheets and rows of this file.
-    pub skipped: Vec<Skipped>,
-    /// Number of skipped input rows.
-    pub skipped_rows: usize,
-    /// Input rows the reader met, counted where it meets them, apart from
-    /// what it then does with them (SPEC §7.4).
-    pub rows_counted: usize,
-    /// Fill-downs.
-    pub fill_downs: Vec<FillDown>,
-    /// Meeting number (minutes only).
-    pub meeting_number: Option<u32>,
-    /// A note for the report.
-    pub note: Option<String>,
-    /// Set when the file turned out not to be a submission at all (a Word
-    /// file that is not minutes): the reason it is skipped.
-    pub not_used: Option<String>,
-}
-
-impl FileResult {
-    /// Adds the rows of one more sheet of the same file.
-    pub fn absorb(&mut self, other: FileResult) {
-        self.rows.extend(other.rows);
-        self.skipped.extend(other.skipped);
-        self.skipped_rows += other.skipped_rows;
-        self.rows_counted += other.rows_counted;
-        self.fill_downs.extend(other.fill_downs);
-    }
-}
-
 /// How untrusted files are parsed.
 #[derive(Debug, Clone)]
 pub enum Isolation {
@@ -213,49 +99,6 @@ pub enum Isolation {
     /// In a worker child process with memory and CPU limits; a crash fails
     /// only the file being parsed.
     Worker(worker::WorkerCommand),
-}
-
-/// A file to parse: its name and the format its extension promises.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Job {
-    /// Full path.
-    pub path: std::path::PathBuf,
-    /// File name shown to the user.
-    pub name: String,
-    /// Format from the extension.
-    pub promised: Format,
-}
-
-/// A parsed file: its real format and its rows.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Parsed {
-    /// The format found in the content.
-    pub format: Option<Format>,
-    /// Rows, skipped rows, fill-downs.
-    pub result: FileResult,
-}
-
-/// Sniffs and reads one file (SPEC §2; content decides the format).
-pub fn parse_file(job: &Job, template: &Template) -> Result<Parsed, FileError> {
-    guarded(|| {
-        let format = sniff::sniff(&job.path, job.promised)?;
-        let mut result = read_as(format, &job.path, &job.name, template)?;
-        if format != job.promised {
-            let ext = job.name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-            let note = format!(
-                "拡張子は .{ext} ですが中身は{}でした。中身のとおりに読み込みました",
-                format.label()
-            );
-            result.note = Some(match result.note.take() {
-                Some(n) => format!("{note}。{n}"),
-                None => note,
-            });
-        }
-        Ok(Parsed {
-            format: Some(format),
-            result,
-        })
-    })
 }
 
 /// Reads every file directly in `dir` (SPEC §2), in file name order.
@@ -348,12 +191,8 @@ pub fn ingest_dir(
         let i = match e.job {
             Ok(i) => i,
             Err(reason) => {
-                out.skipped.push(Skipped {
-                    file: e.name.clone(),
-                    sheet: None,
-                    cell: None,
-                    reason: reason.clone(),
-                });
+                out.skipped
+                    .push(Skipped::new(Location::file(&e.name), reason.clone()));
                 out.files.push(record(FileStatus::Skipped(reason)));
                 continue;
             }
@@ -363,12 +202,8 @@ pub fn ingest_dir(
         match taken {
             Ok(Parsed { result: r, .. }) if r.not_used.is_some() => {
                 let reason = r.not_used.unwrap_or_default();
-                out.skipped.push(Skipped {
-                    file: e.name.clone(),
-                    sheet: None,
-                    cell: None,
-                    reason: reason.clone(),
-                });
+                out.skipped
+                    .push(Skipped::new(Location::file(&e.name), reason.clone()));
                 out.files.push(record(FileStatus::Skipped(reason)));
             }
             Ok(Parsed { format, result: r }) => {
@@ -474,122 +309,4 @@ fn digest_file(path: &Path) -> (u64, String) {
         }
     }
     (size, crate::digest::hex(&hasher.finalize()))
-}
-
-/// Reads one file with the reader of its real format.
-pub fn read_as(
-    format: Format,
-    path: &Path,
-    name: &str,
-    template: &Template,
-) -> Result<FileResult, FileError> {
-    match format {
-        Format::Csv => csv::read(path, name, template),
-        Format::Docx => minutes::read(path, name, template),
-        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
-            workbook::read(path, name, format, template)
-        }
-    }
-}
-
-thread_local! {
-    /// Where the last panic on this thread happened (`file:line`).
-    static PANIC_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-static QUIET_PANICS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Keeps panics out of stderr (the worker: its answer carries the place).
-pub fn quiet_panics() {
-    QUIET_PANICS.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Records where every panic happens, before the previous hook (which
-/// prints it, unless [`quiet_panics`]) runs.
-fn record_panic_locations() {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let at = info
-                .location()
-                .map(|l| format!("{}:{}", l.file(), l.line()));
-            PANIC_AT.with(|p| *p.borrow_mut() = at);
-            if !QUIET_PANICS.load(std::sync::atomic::Ordering::Relaxed) {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// The start of this crate's source paths as the compiler wrote them
-/// (`src/` in a build of this package, an absolute path when it is built as
-/// a dependency, as by the fuzz target).
-fn own_source_root() -> &'static str {
-    let here = file!();
-    &here[..here.len() - "ingest/mod.rs".len()]
-}
-
-/// Runs a reader so that a panic becomes a failed file (SPEC §7.4): in
-/// shiryo's own code an internal error with its place, in a parser crate a
-/// damaged file.
-fn guarded<T>(f: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
-    record_panic_locations();
-    PANIC_AT.with(|p| p.borrow_mut().take());
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        let at = PANIC_AT.with(|p| p.borrow_mut().take());
-        Err(match at {
-            Some(location) if location.starts_with(own_source_root()) => {
-                FileError::Internal { location }
-            }
-            _ => FileError::ParserPanic,
-        })
-    })
-}
-
-/// `B7`-style reference from 0-based row and column.
-pub fn cell_ref(row: u32, col: u32) -> String {
-    let mut col = col + 1;
-    let mut letters = Vec::new();
-    while col > 0 {
-        let rem = ((col - 1) % 26) as u8;
-        letters.push((b'A' + rem) as char);
-        col = (col - 1) / 26;
-    }
-    letters.iter().rev().collect::<String>() + &(row + 1).to_string()
-}
-
-/// The file name without its extension.
-pub fn file_stem(name: &str) -> &str {
-    name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_in_our_code_is_an_internal_error_with_its_place() {
-        let ours = guarded::<()>(|| panic!("a bug"));
-        match ours {
-            Err(FileError::Internal { location }) => {
-                assert!(location.contains("ingest"), "{location}");
-                assert!(location.contains(".rs:"), "{location}");
-            }
-            other => panic!("{other:?}"),
-        }
-        // A panic whose place is not in our sources (a parser crate's) is a
-        // damaged file.
-        let theirs = guarded::<()>(|| std::panic::resume_unwind(Box::new("elsewhere")));
-        assert_eq!(theirs, Err(FileError::ParserPanic));
-    }
-
-    #[test]
-    fn cell_refs() {
-        assert_eq!(cell_ref(0, 0), "A1");
-        assert_eq!(cell_ref(6, 1), "B7");
-        assert_eq!(cell_ref(0, 25), "Z1");
-        assert_eq!(cell_ref(0, 26), "AA1");
-        assert_eq!(cell_ref(1048575, 16383), "XFD1048576");
-    }
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use super::error::FileError;
 use super::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
 use crate::normalize::{self, header_key};
-use crate::template::{ColumnKey, Template};
+use crate::template::Template;
+use crate::vocab::{ColumnKey, Location};
 
 /// How many rows from the top are searched for the header row.
 pub const HEADER_SEARCH_ROWS: u32 = 30;
@@ -288,6 +289,13 @@ pub struct SheetSource<'a> {
     pub file_department: &'a str,
 }
 
+impl SheetSource<'_> {
+    /// A cell of this sheet.
+    fn at(&self, r: u32, c: u32) -> Location {
+        Location::cell(self.file, Some(self.sheet), &cell_ref(r, c))
+    }
+}
+
 /// Reads one sheet. `None` when it has no header row (not a data sheet).
 pub fn read_grid(
     grid: &Grid,
@@ -312,12 +320,10 @@ pub fn read_grid(
         out.rows_counted += 1;
         let first_text = grid.own(r, first_col);
         if is_example_row(first_text) {
-            out.skipped.push(Skipped {
-                file: src.file.to_string(),
-                sheet: Some(src.sheet.to_string()),
-                cell: Some(cell_ref(r, first_col)),
-                reason: "記入例の行です（資料には載せません）。".into(),
-            });
+            out.skipped.push(Skipped::new(
+                src.at(r, first_col),
+                "記入例の行です（資料には載せません）。",
+            ));
             out.skipped_rows += 1;
             continue;
         }
@@ -325,14 +331,10 @@ pub fn read_grid(
             .iter()
             .any(|&c| grid.own_nonblank(r, c).is_some())
         {
-            out.skipped.push(Skipped {
-                file: src.file.to_string(),
-                sheet: Some(src.sheet.to_string()),
-                cell: Some(cell_ref(r, first_col)),
-                reason:
-                    "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。"
-                        .into(),
-            });
+            out.skipped.push(Skipped::new(
+                src.at(r, first_col),
+                "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。",
+            ));
             out.skipped_rows += 1;
             continue;
         }
@@ -353,9 +355,7 @@ pub fn read_grid(
                 && !value.is_empty()
             {
                 out.fill_downs.push(FillDown {
-                    file: src.file.to_string(),
-                    sheet: src.sheet.to_string(),
-                    cell: cell.clone(),
+                    at: src.at(r, col),
                     value: value.clone(),
                     merged,
                 });
@@ -508,7 +508,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(r.skipped_rows, 1);
-        assert_eq!(r.skipped[0].cell.as_deref(), Some("A2"));
+        assert_eq!(r.skipped[0].at.cell.as_deref(), Some("A2"));
         assert_eq!(r.rows[0].field.value, "");
     }
 
@@ -547,7 +547,7 @@ mod tests {
             r.skipped_rows, 1,
             "the stray value is reported, not silently dropped"
         );
-        assert_eq!(r.skipped[0].cell.as_deref(), Some("XFD1048576"));
+        assert_eq!(r.skipped[0].at.cell.as_deref(), Some("XFD1048576"));
     }
 
     #[test]

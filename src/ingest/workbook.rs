@@ -13,6 +13,7 @@ use super::table::{Grid, MAX_CELLS, SheetSource, read_grid};
 use super::{FileResult, Skipped, file_stem};
 use crate::normalize;
 use crate::template::Template;
+use crate::vocab::Location;
 
 /// A sheet as a workbook lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,11 +61,15 @@ pub fn read(
     let mut out = FileResult::default();
     let mut data_sheets = 0;
     for (index, (meta, grid)) in sheets.iter().enumerate() {
-        let skip = |reason: &str| Skipped {
-            file: name.to_string(),
-            sheet: Some(meta.name.clone()),
-            cell: None,
-            reason: reason.to_string(),
+        let skip = |reason: &str| {
+            Skipped::new(
+                Location {
+                    file: name.to_string(),
+                    sheet: Some(meta.name.clone()),
+                    cell: None,
+                },
+                reason,
+            )
         };
         match meta.state {
             SheetState::Hidden => {

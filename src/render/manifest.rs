@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::ingest::{FileRecord, FileStatus};
-use crate::matrix::Matrix;
+use crate::matrix::{Counts, Matrix};
 use crate::template::Template;
 
 /// Schema identifier of the run record.
@@ -21,7 +21,7 @@ struct Manifest<'a> {
     template: TemplateJson<'a>,
     previous: Option<&'a str>,
     inputs: Vec<Input<'a>>,
-    counts: Counts,
+    counts: &'a Counts,
     outputs: Vec<Output<'a>>,
 }
 
@@ -49,18 +49,6 @@ struct Input<'a> {
 }
 
 #[derive(Serialize)]
-struct Counts {
-    files: usize,
-    rows: usize,
-    items: usize,
-    sources: usize,
-    duplicates_merged: usize,
-    skipped: usize,
-    rejected: usize,
-    failed: usize,
-}
-
-#[derive(Serialize)]
 struct Output<'a> {
     file: &'a str,
     size: usize,
@@ -83,7 +71,7 @@ pub fn render(
         .flat_map(|f| f.cells.iter().flatten())
         .flat_map(|i| &i.sources)
     {
-        *per_file.entry(&s.file).or_default() += 1;
+        *per_file.entry(&s.at.file).or_default() += 1;
     }
     let items_from = |file: &str| per_file.get(file).copied().unwrap_or(0);
     let doc = Manifest {
@@ -117,16 +105,7 @@ pub fn render(
                 }
             })
             .collect(),
-        counts: Counts {
-            files: m.counts.files,
-            rows: m.counts.rows,
-            items: m.counts.items,
-            sources: m.counts.sources,
-            duplicates_merged: m.counts.duplicates_merged,
-            skipped: m.counts.skipped,
-            rejected: m.counts.rejected,
-            failed: m.counts.failed,
-        },
+        counts: &m.counts,
         outputs: outputs
             .iter()
             .map(|(name, bytes)| Output {

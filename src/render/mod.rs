@@ -2,7 +2,6 @@
 //! bytes; [`crate::output`] puts them in place.
 
 pub mod form;
-pub mod json;
 pub mod manifest;
 pub mod pdf;
 pub mod xlsx;
@@ -12,7 +11,7 @@ pub const XLSX_NAME: &str = "資料_各分野の現状と課題及び想定さ�
 /// File name of the PDF handout.
 pub const PDF_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 /// File name of the JSON matrix.
-pub const JSON_NAME: &str = "matrix.json";
+pub const JSON_NAME: &str = crate::schema::FILE_NAME;
 /// File name of the run record.
 pub const MANIFEST_NAME: &str = "manifest.json";
 /// File name of the run report.

@@ -7,11 +7,10 @@ use rust_xlsxwriter::{
 
 use super::item_line;
 use crate::date::Date;
-use crate::history::ItemStatus;
 use crate::layout::{CellUnits, break_ranges};
 use crate::matrix::{Item, Matrix};
-use crate::render::pdf::{NEW_LEGEND, NEW_MARK};
 use crate::template::{PaperSize, Template};
+use crate::vocab::{BULLET, ItemStatus, NEW_LEGEND, NEW_MARK};
 
 /// Font of every sheet when the template names none (ships with Windows
 /// 10+; Debian: fonts-morisawa-bizud-gothic).
@@ -114,7 +113,7 @@ pub fn chunk_cell(
     for item in items {
         let is_new = item.status == Some(ItemStatus::New);
         let mark = if is_new { NEW_MARK } else { "" };
-        let line = format!("{mark}・{}", item_line(item));
+        let line = format!("{mark}{BULLET}{}", item_line(item));
         let broken = break_ranges(&line, usable, units);
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
@@ -359,9 +358,9 @@ fn detail_sheet(ws: &mut Worksheet, m: &Matrix, font: &str) -> Result<(), XlsxEr
                         &item.text,
                         item.examples.as_deref().unwrap_or(""),
                         &s.department,
-                        &s.file,
-                        s.sheet.as_deref().unwrap_or(""),
-                        &s.cell,
+                        &s.at.file,
+                        s.at.sheet.as_deref().unwrap_or(""),
+                        s.at.cell.as_deref().unwrap_or(""),
                     ];
                     if compare {
                         values.push(item.status.map(|s| s.label()).unwrap_or(""));

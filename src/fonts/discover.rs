@@ -1,54 +1,12 @@
-//! Finding a Japanese font for the PDF and measuring text with it
-//! (glyph advances and coverage from ttf-parser, the same ids and widths
-//! printpdf embeds).
+//! Finding fonts on this system (SPEC: BIZ UDP Gothic, then IPAex and Noto
+//! Sans CJK): `--font`, the template's families, the built-in list; known
+//! file names first, then the font folders; regular and bold faces by
+//! weight and style, never by file name; fallbacks for characters the main
+//! face lacks.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::layout::Measure;
-
-/// A font file and the face inside it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FontSpec {
-    /// The file (.ttf, .otf or .ttc).
-    pub path: PathBuf,
-    /// Face index inside a collection.
-    pub index: u32,
-}
-
-/// A loaded font: the bytes and a per-character advance cache.
-pub struct Font {
-    /// Where it came from.
-    pub spec: FontSpec,
-    /// The whole file.
-    pub bytes: Vec<u8>,
-    /// Family name, for the report.
-    pub family: String,
-    units_per_em: f64,
-    /// Glyph id and advance (em) per character, looked up once.
-    glyphs: RefCell<HashMap<char, Option<(u16, f64)>>>,
-}
-
-/// No usable font: the PDF cannot be made.
-#[derive(Debug, thiserror::Error)]
-pub enum FontError {
-    /// `--font` names a file that cannot be used.
-    #[error(
-        "フォント「{path}」を使えません（{reason}）。TrueType/OpenType のフォントファイル（.ttf .otf .ttc）を指定してください。"
-    )]
-    Unusable {
-        /// The file.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// Nothing found on the system.
-    #[error(
-        "PDF に使う日本語フォントが見つかりません。Windows では BIZ UD ゴシックが標準で入っています。Debian/Ubuntu では「sudo apt-get install fonts-morisawa-bizud-gothic」で入れるか、--font でフォントファイルを指定してください。（Excel と JSON は作成済みです）"
-    )]
-    NotFound,
-}
+use super::{Font, FontError, FontPair, FontSpec};
 
 /// Well-known file names of the families we prefer, relative to a font
 /// folder: Debian's packages, Windows' own files, a manual install.
@@ -186,141 +144,12 @@ fn regular_and_bold(faces: &[Styled]) -> Option<(FontSpec, Option<FontSpec>)> {
     Some((regular.spec.clone(), bold.map(|b| b.spec.clone())))
 }
 
-impl Font {
-    /// Loads a face and checks that it is a usable Japanese font.
-    pub fn load(spec: FontSpec) -> Result<Font, FontError> {
-        Font::load_checked(spec, true)
-    }
-
-    fn load_checked(spec: FontSpec, japanese: bool) -> Result<Font, FontError> {
-        let unusable = |reason: String| FontError::Unusable {
-            path: spec.path.display().to_string(),
-            reason,
-        };
-        let bytes = std::fs::read(&spec.path).map_err(|e| unusable(e.to_string()))?;
-        let face =
-            ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
-        let family = face
-            .names()
-            .into_iter()
-            .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
-            .and_then(|n| n.to_string())
-            .unwrap_or_else(|| spec.path.display().to_string());
-        if japanese && face.glyph_index('あ').is_none() {
-            return Err(unusable("日本語の文字が入っていません".into()));
-        }
-        let units_per_em = f64::from(face.units_per_em());
-        Ok(Font {
-            spec,
-            bytes,
-            family,
-            units_per_em,
-            glyphs: RefCell::new(HashMap::new()),
-        })
-    }
-
-    fn face(&self) -> ttf_parser::Face<'_> {
-        ttf_parser::Face::parse(&self.bytes, self.spec.index).expect("checked in Font::load")
-    }
-
-    /// Glyph id and advance in em, `None` when the font has no glyph.
-    pub fn glyph(&self, c: char) -> Option<(u16, f64)> {
-        if let Some(g) = self.glyphs.borrow().get(&c) {
-            return *g;
-        }
-        let face = self.face();
-        let g = face.glyph_index(c).map(|g| {
-            let advance = face.glyph_hor_advance(g).unwrap_or(0);
-            (g.0, f64::from(advance) / self.units_per_em)
-        });
-        self.glyphs.borrow_mut().insert(c, g);
-        g
-    }
-
-    /// Advance of a character in em, `None` when the font has no glyph.
-    pub fn advance_em(&self, c: char) -> Option<f64> {
-        self.glyph(c).map(|(_, a)| a)
-    }
-
-    /// True when the font can draw the character.
-    pub fn has_glyph(&self, c: char) -> bool {
-        c.is_whitespace() || self.advance_em(c).is_some()
-    }
-
-    /// Measures text at `size` points.
-    pub fn at(&self, size: f64) -> SizedFont<'_> {
-        SizedFont { font: self, size }
-    }
-}
-
-/// A font at a point size, measuring in points.
-pub struct SizedFont<'a> {
-    font: &'a Font,
-    size: f64,
-}
-
-impl Measure for SizedFont<'_> {
-    fn advance(&self, c: char) -> f64 {
-        // A missing glyph is reported elsewhere; measure it as full width.
-        self.font.advance_em(c).unwrap_or(1.0) * self.size
-    }
-}
-
-/// Regular and bold faces chosen for the PDF, and fallbacks for characters
-/// they lack.
-pub struct FontPair {
-    /// Body text.
-    pub regular: Font,
-    /// Title and headers (the regular face when no bold exists).
-    pub bold: Option<Font>,
-    /// Other fonts on the system that draw characters the main font lacks.
-    pub fallbacks: Vec<Font>,
-}
-
 /// Largest font file looked at as a fallback.
 const MAX_FALLBACK_FILE: u64 = 64 * 1024 * 1024;
 /// Most font files looked at as fallbacks.
 const MAX_FALLBACK_FILES: usize = 400;
 
 impl FontPair {
-    /// Which font draws `c`: 0 the regular face, 1 the bold face, 2 + i
-    /// fallback i; the main face when no font has it (drawn as missing).
-    pub fn index_for(&self, c: char, bold: bool) -> usize {
-        let main = if bold && self.bold.is_some() { 1 } else { 0 };
-        if c.is_whitespace() || self.font(main).has_glyph(c) {
-            return main;
-        }
-        if self.regular.has_glyph(c) {
-            return 0;
-        }
-        self.fallbacks
-            .iter()
-            .position(|f| f.has_glyph(c))
-            .map(|i| i + 2)
-            .unwrap_or(main)
-    }
-
-    /// The font with an index from [`FontPair::index_for`].
-    pub fn font(&self, index: usize) -> &Font {
-        match index {
-            0 => &self.regular,
-            1 => self.bold.as_ref().unwrap_or(&self.regular),
-            i => self.fallbacks.get(i - 2).unwrap_or(&self.regular),
-        }
-    }
-
-    /// True when some font can draw `c`.
-    pub fn has(&self, c: char) -> bool {
-        self.regular.has_glyph(c) || self.fallbacks.iter().any(|f| f.has_glyph(c))
-    }
-
-    /// Advance of `c` in em in the font that draws it (1 em when none does).
-    pub fn advance_em(&self, c: char, bold: bool) -> f64 {
-        self.font(self.index_for(c, bold))
-            .advance_em(c)
-            .unwrap_or(1.0)
-    }
-
     /// Looks through the system's fonts for the characters the regular
     /// face lacks and keeps the fonts that draw some of them.
     pub fn add_fallbacks(&mut self, needed: &[char]) {

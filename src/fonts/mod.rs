@@ -1,0 +1,190 @@
+//! Fonts for the PDF: a face and its glyph advances and coverage from
+//! ttf-parser (the same ids and widths printpdf embeds), and the faces of a
+//! handout. Finding them on the system is [`discover`]'s job.
+
+pub mod discover;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A font file and the face inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FontSpec {
+    /// The file (.ttf, .otf or .ttc).
+    pub path: PathBuf,
+    /// Face index inside a collection.
+    pub index: u32,
+}
+
+/// A loaded font: the bytes and a per-character advance cache.
+pub struct Font {
+    /// Where it came from.
+    pub spec: FontSpec,
+    /// The whole file.
+    pub bytes: Vec<u8>,
+    /// Family name, for the report.
+    pub family: String,
+    units_per_em: f64,
+    /// Glyph id and advance (em) per character, looked up once.
+    glyphs: RefCell<HashMap<char, Option<(u16, f64)>>>,
+}
+
+/// No usable font: the PDF cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    /// `--font` names a file that cannot be used.
+    #[error(
+        "フォント「{path}」を使えません（{reason}）。TrueType/OpenType のフォントファイル（.ttf .otf .ttc）を指定してください。"
+    )]
+    Unusable {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// Nothing found on the system.
+    #[error(
+        "PDF に使う日本語フォントが見つかりません。Windows では BIZ UD ゴシックが標準で入っています。Debian/Ubuntu では「sudo apt-get install fonts-morisawa-bizud-gothic」で入れるか、--font でフォントファイルを指定してください。（Excel と JSON は作成済みです）"
+    )]
+    NotFound,
+}
+
+impl Font {
+    /// Loads a face and checks that it is a usable Japanese font.
+    pub fn load(spec: FontSpec) -> Result<Font, FontError> {
+        Font::load_checked(spec, true)
+    }
+
+    /// Loads a face, Japanese or not (fallbacks for single characters).
+    pub fn load_checked(spec: FontSpec, japanese: bool) -> Result<Font, FontError> {
+        let unusable = |reason: String| FontError::Unusable {
+            path: spec.path.display().to_string(),
+            reason,
+        };
+        let bytes = std::fs::read(&spec.path).map_err(|e| unusable(e.to_string()))?;
+        let face =
+            ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
+        let family = face
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::FAMILY && n.is_unicode())
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| spec.path.display().to_string());
+        if japanese && face.glyph_index('あ').is_none() {
+            return Err(unusable("日本語の文字が入っていません".into()));
+        }
+        let units_per_em = f64::from(face.units_per_em());
+        Ok(Font {
+            spec,
+            bytes,
+            family,
+            units_per_em,
+            glyphs: RefCell::new(HashMap::new()),
+        })
+    }
+
+    fn face(&self) -> ttf_parser::Face<'_> {
+        ttf_parser::Face::parse(&self.bytes, self.spec.index).expect("checked in Font::load")
+    }
+
+    /// Glyph id and advance in em, `None` when the font has no glyph.
+    pub fn glyph(&self, c: char) -> Option<(u16, f64)> {
+        if let Some(g) = self.glyphs.borrow().get(&c) {
+            return *g;
+        }
+        let face = self.face();
+        let g = face.glyph_index(c).map(|g| {
+            let advance = face.glyph_hor_advance(g).unwrap_or(0);
+            (g.0, f64::from(advance) / self.units_per_em)
+        });
+        self.glyphs.borrow_mut().insert(c, g);
+        g
+    }
+
+    /// Advance of a character in em, `None` when the font has no glyph.
+    pub fn advance_em(&self, c: char) -> Option<f64> {
+        self.glyph(c).map(|(_, a)| a)
+    }
+
+    /// True when the font can draw the character.
+    pub fn has_glyph(&self, c: char) -> bool {
+        c.is_whitespace() || self.advance_em(c).is_some()
+    }
+}
+
+/// A face of a [`FontPair`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Face {
+    /// The body face.
+    Regular,
+    /// The face of titles and headers (the regular face when there is none).
+    Bold,
+    /// Another installed font, for characters the main faces lack.
+    Fallback(usize),
+}
+
+/// Regular and bold faces chosen for the PDF, and fallbacks for characters
+/// they lack.
+pub struct FontPair {
+    /// Body text.
+    pub regular: Font,
+    /// Title and headers (the regular face when no bold exists).
+    pub bold: Option<Font>,
+    /// Other fonts on the system that draw characters the main font lacks.
+    pub fallbacks: Vec<Font>,
+}
+
+impl FontPair {
+    /// Which face draws `c` in regular or bold text: the main face when it
+    /// has the character, else the regular face, else the first fallback
+    /// that has it; the main face when none has it (drawn as missing).
+    pub fn face_for(&self, c: char, bold: bool) -> Face {
+        let main = if bold && self.bold.is_some() {
+            Face::Bold
+        } else {
+            Face::Regular
+        };
+        if c.is_whitespace() || self.font(main).has_glyph(c) {
+            return main;
+        }
+        if self.regular.has_glyph(c) {
+            return Face::Regular;
+        }
+        self.fallbacks
+            .iter()
+            .position(|f| f.has_glyph(c))
+            .map_or(main, Face::Fallback)
+    }
+
+    /// The font of a face.
+    pub fn font(&self, face: Face) -> &Font {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => self.bold.as_ref().unwrap_or(&self.regular),
+            Face::Fallback(i) => self.fallbacks.get(i).unwrap_or(&self.regular),
+        }
+    }
+
+    /// Every face, each once: regular, bold (when there is one), fallbacks.
+    pub fn faces(&self) -> Vec<Face> {
+        let mut faces = vec![Face::Regular];
+        if self.bold.is_some() {
+            faces.push(Face::Bold);
+        }
+        faces.extend((0..self.fallbacks.len()).map(Face::Fallback));
+        faces
+    }
+
+    /// True when some font can draw `c`.
+    pub fn has(&self, c: char) -> bool {
+        self.regular.has_glyph(c) || self.fallbacks.iter().any(|f| f.has_glyph(c))
+    }
+
+    /// Advance of `c` in em in the font that draws it (1 em when none does).
+    pub fn advance_em(&self, c: char, bold: bool) -> f64 {
+        self.font(self.face_for(c, bold))
+            .advance_em(c)
+            .unwrap_or(1.0)
+    }
+}

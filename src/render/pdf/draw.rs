@@ -1,0 +1,187 @@
+//! Drawing the page model with printpdf: frames, text in runs per face (a
+//! fallback font draws what the main face lacks), fonts embedded as
+//! subsets with a ToUnicode map, the document's metadata.
+
+use std::collections::BTreeMap;
+
+use super::PdfError;
+use super::finish;
+use super::model::DocModel;
+use crate::date::Date;
+use crate::fonts::{Face, FontPair};
+
+/// Draws the model and returns the unfinished document and its ID.
+pub fn draw(
+    model: DocModel,
+    fonts: &FontPair,
+    title: &str,
+    date: Date,
+) -> Result<(lopdf::Document, Vec<u8>), PdfError> {
+    use printpdf::{
+        Codepoint, Color, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+        PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+    };
+
+    let mut doc = PdfDocument::new(title);
+    let mut font_warnings = Vec::new();
+    // The PDF font of every face, added in face order, and the glyphs each
+    // drew (for its ToUnicode map).
+    let mut ids: BTreeMap<Face, printpdf::FontId> = BTreeMap::new();
+    for face in fonts.faces() {
+        let f = fonts.font(face);
+        let parsed = ParsedFont::from_bytes(&f.bytes, f.spec.index as usize, &mut font_warnings)
+            .ok_or_else(|| PdfError::Embed(f.spec.path.display().to_string()))?;
+        ids.insert(face, doc.add_font(&parsed));
+    }
+    let mut used: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
+    let grey = |p: f32| {
+        Color::Greyscale(Greyscale {
+            percent: p,
+            icc_profile: None,
+        })
+    };
+
+    let mut pages: Vec<PdfPage> = Vec::new();
+    // The document ID hashes the text, so take it before the pages are used up.
+    let id = finish::document_id(&model, title, date);
+    let (width, height) = (model.width, model.height);
+    for page in model.pages {
+        let mut ops = vec![
+            Op::SaveGraphicsState,
+            Op::SetOutlineThickness { pt: Pt(0.6) },
+            Op::SetOutlineColor { col: grey(0.0) },
+        ];
+        for f in &page.frames {
+            let r = f.rect;
+            ops.push(Op::SetFillColor {
+                col: grey(f.fill.unwrap_or(1.0)),
+            });
+            ops.push(Op::DrawRectangle {
+                rectangle: Rect {
+                    x: Pt(r.x as f32),
+                    y: Pt(r.y as f32),
+                    width: Pt(r.w as f32),
+                    height: Pt(r.h as f32),
+                    mode: Some(if f.fill.is_some() {
+                        PaintMode::FillStroke
+                    } else {
+                        PaintMode::Stroke
+                    }),
+                    winding_order: None,
+                },
+            });
+        }
+        ops.push(Op::SetFillColor { col: grey(0.0) });
+        ops.push(Op::StartTextSection);
+        let mut current: Option<(Face, u64)> = None;
+        for t in &page.texts {
+            // Runs of characters drawn by the same font (a fallback font
+            // draws what the main one lacks), each placed at its own x.
+            let mut x = t.x;
+            let chars: Vec<char> = t.text.chars().filter(|c| !c.is_control()).collect();
+            let mut start = 0;
+            while start < chars.len() {
+                let k = fonts.face_for(chars[start], t.bold);
+                let end = (start..chars.len())
+                    .find(|&i| fonts.face_for(chars[i], t.bold) != k)
+                    .unwrap_or(chars.len());
+                let key = (k, t.size.to_bits());
+                if current != Some(key) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(ids[&k].clone()),
+                        size: Pt(t.size as f32),
+                    });
+                    current = Some(key);
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(x as f32), Pt(t.y as f32)),
+                });
+                // Glyph ids from our own (cached) lookup: printpdf's
+                // per-character cmap search dominated the run time. The
+                // characters for the ToUnicode map are registered once per
+                // glyph at the end.
+                let font = fonts.font(k);
+                let drawn = used.entry(k).or_default();
+                let glyphs = chars[start..end]
+                    .iter()
+                    .map(|&c| {
+                        let (gid, advance) = font.glyph(c).unwrap_or((0, 1.0));
+                        drawn.entry(gid).or_insert(c);
+                        x += advance * t.size;
+                        Codepoint {
+                            gid,
+                            offset: 0.0,
+                            cid: None,
+                        }
+                    })
+                    .collect();
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(glyphs)],
+                });
+                start = end;
+            }
+        }
+        ops.push(Op::EndTextSection);
+        ops.push(Op::RestoreGraphicsState);
+        let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
+        // Set the boxes in points directly: a round trip through mm loses the
+        // last digit of A3's 841.89 pt.
+        let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
+        p.media_box = media.clone();
+        p.trim_box = media.clone();
+        p.crop_box = media;
+        pages.push(p);
+    }
+    // printpdf records a glyph's character from the last time it is shown:
+    // show every glyph once more, with its character, invisibly and off the
+    // page, after all other text. Carrying the character on each of millions
+    // of glyphs instead costs gigabytes on a 100,000-item month.
+    if let Some(last) = pages.last_mut() {
+        let mut ops = vec![
+            Op::StartTextSection,
+            Op::SetTextRenderingMode {
+                mode: printpdf::TextRenderingMode::Invisible,
+            },
+        ];
+        for (face, used) in &used {
+            let font_id = &ids[face];
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id.clone()),
+                size: Pt(1.0),
+            });
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(-2000.0), Pt(-2000.0)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(
+                    used.iter()
+                        .map(|(gid, c)| Codepoint {
+                            gid: *gid,
+                            offset: 0.0,
+                            cid: Some(c.to_string()),
+                        })
+                        .collect(),
+                )],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        last.ops.extend(ops);
+    }
+    doc.with_pages(pages);
+    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
+        .map_err(|e| PdfError::Write(e.to_string()))?;
+    doc.metadata.info.creation_date = stamp;
+    doc.metadata.info.modification_date = stamp;
+    doc.metadata.info.metadata_date = stamp;
+    doc.metadata.info.creator = "shiryo".into();
+    doc.metadata.info.producer = "shiryo".into();
+    doc.metadata.info.subject = date.wareki_month();
+
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let lo = doc.to_lopdf_document(&opts, &mut warnings);
+    Ok((lo, id))
+}

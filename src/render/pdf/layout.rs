@@ -1,0 +1,516 @@
+//! Laying the matrix out on pages, in three phases (as typst's page layout
+//! does): **collect** the lines of every item of every 分野 row, **run** the
+//! rows down the pages (a row that does not fit is split at item
+//! boundaries and continues under 「（続き）」 on the next page), then
+//! **finalize** every page with its title, 資料番号, date and page number.
+//! No font is needed: [`Measures`] gives advances in em.
+
+use super::model::{BoxPt, DocModel, Frame, PageModel, TextLine};
+use crate::date::Date;
+use crate::layout::{Measure, break_lines};
+use crate::matrix::{FieldRow, Matrix};
+use crate::render::item_line;
+use crate::template::Template;
+use crate::vocab::{BULLET, CONTINUED, ItemStatus, NEW_LEGEND, NEW_MARK};
+
+/// Measures for the two faces.
+pub struct Measures<'a> {
+    /// Regular face at 1 pt.
+    pub regular: &'a dyn Fn(char) -> f64,
+    /// Bold face at 1 pt.
+    pub bold: &'a dyn Fn(char) -> f64,
+}
+
+struct Scaled<'a> {
+    f: &'a dyn Fn(char) -> f64,
+    size: f64,
+}
+
+impl Measure for Scaled<'_> {
+    fn advance(&self, c: char) -> f64 {
+        (self.f)(c) * self.size
+    }
+}
+
+/// Sizes of the handout, derived from the template's font size.
+#[derive(Debug, Clone, Copy)]
+struct Style {
+    size: f64,
+    line: f64,
+    pad: f64,
+    /// Margins in points.
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+}
+
+impl Style {
+    fn new(template: &Template) -> Style {
+        let size = template.font_size;
+        let pt = |mm: f64| mm * 72.0 / 25.4;
+        let m = template.margins;
+        let round_to = |v: f64, step: f64| (v / step).round() * step;
+        Style {
+            size,
+            line: round_to(size * 1.45, 0.25),
+            pad: (size * 0.45).max(3.0),
+            top: pt(m.top),
+            bottom: pt(m.bottom),
+            left: pt(m.left),
+            right: pt(m.right),
+        }
+    }
+}
+
+/// The lines of one item, or of the part of it that fits on a page: the
+/// first part gets the bullet (and the 新 mark), every line the hanging
+/// indent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemLines {
+    /// This part starts the item: the bullet is drawn before its first line.
+    pub starts: bool,
+    /// The item is new since last month: 新 before the bullet.
+    pub new: bool,
+    /// The broken lines.
+    pub lines: Vec<String>,
+}
+
+impl ItemLines {
+    /// The first `n` lines; `self` keeps the rest, which continues the item.
+    fn take_lines(&mut self, n: usize) -> ItemLines {
+        let rest = self.lines.split_off(n);
+        let head = ItemLines {
+            starts: self.starts,
+            new: self.new,
+            lines: std::mem::replace(&mut self.lines, rest),
+        };
+        self.starts = false;
+        self.new = false;
+        head
+    }
+}
+
+/// A 分野 row as collected: its name and the item lines of each column.
+struct RowLines {
+    name: String,
+    columns: Vec<std::collections::VecDeque<ItemLines>>,
+}
+
+impl RowLines {
+    fn remaining(&self) -> usize {
+        self.columns
+            .iter()
+            .map(|q| q.iter().map(|i| i.lines.len()).sum::<usize>())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The pages being built and where the next row goes.
+struct Builder<'a> {
+    style: Style,
+    m: &'a Measures<'a>,
+    cols: Vec<(f64, f64)>,
+    header_labels: Vec<String>,
+    pages: Vec<PageModel>,
+    /// Width reserved before item text: the bullet, and the 新 mark when
+    /// months are compared.
+    indent: f64,
+    /// The page the helpers draw on.
+    cur: usize,
+    y: f64,
+    table_top: f64,
+    footer_limit: f64,
+    title_size: f64,
+}
+
+impl<'a> Builder<'a> {
+    fn new(matrix: &Matrix, template: &Template, m: &'a Measures<'a>) -> Builder<'a> {
+        let style = Style::new(template);
+        let (width, height) = template.paper.size_pt();
+        let table_w = width - style.left - style.right;
+        let ratios: Vec<f64> = std::iter::once(template.field_width)
+            .chain(template.columns.iter().map(|c| c.width))
+            .collect();
+        let sum: f64 = ratios.iter().sum();
+        let mut x = style.left;
+        let cols = ratios
+            .iter()
+            .map(|r| {
+                let w = r / sum * table_w;
+                let c = (x, w);
+                x += w;
+                c
+            })
+            .collect();
+        let title_size = (style.size * 1.8).max(14.0);
+        let mut b = Builder {
+            style,
+            m,
+            cols,
+            header_labels: std::iter::once(matrix.field_label.clone())
+                .chain(matrix.columns.iter().map(|c| c.label.clone()))
+                .collect(),
+            pages: Vec::new(),
+            indent: 0.0,
+            cur: 0,
+            y: 0.0,
+            table_top: height - style.top - title_size * 2.2,
+            footer_limit: style.bottom + style.size * 2.0,
+            title_size,
+        };
+        b.indent = b.regular(style.size).width(BULLET)
+            + if matrix.removed.is_some() {
+                b.bold(style.size).width(NEW_MARK)
+            } else {
+                0.0
+            };
+        b
+    }
+
+    fn regular(&self, size: f64) -> Scaled<'a> {
+        Scaled {
+            f: self.m.regular,
+            size,
+        }
+    }
+
+    fn bold(&self, size: f64) -> Scaled<'a> {
+        Scaled {
+            f: self.m.bold,
+            size,
+        }
+    }
+
+    fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, text: &str, within: BoxPt) {
+        let width = if bold {
+            self.bold(size).width(text)
+        } else {
+            self.regular(size).width(text)
+        };
+        self.pages[self.cur].texts.push(TextLine {
+            x,
+            y,
+            size,
+            bold,
+            text: text.to_string(),
+            within,
+            width,
+        });
+    }
+
+    fn frame(&mut self, rect: BoxPt, fill: Option<f32>) {
+        self.pages[self.cur].frames.push(Frame { rect, fill });
+    }
+
+    /// Centered, wrapped lines of a label cell.
+    fn label_lines(&self, text: &str, width: f64, bold: bool) -> Vec<String> {
+        let inner = width - 2.0 * self.style.pad;
+        text.split('\n')
+            .flat_map(|part| {
+                if bold {
+                    break_lines(part, inner, &self.bold(self.style.size))
+                } else {
+                    break_lines(part, inner, &self.regular(self.style.size))
+                }
+            })
+            .collect()
+    }
+
+    fn header_height(&self) -> f64 {
+        let lines = self
+            .cols
+            .iter()
+            .zip(&self.header_labels)
+            .map(|((_, w), l)| self.label_lines(l, *w, true).len())
+            .max()
+            .unwrap_or(1);
+        lines as f64 * self.style.line + 2.0 * self.style.pad
+    }
+
+    /// Baseline of the first text line in a box whose top is `top`.
+    fn first_baseline(&self, top: f64) -> f64 {
+        let s = self.style;
+        top - s.pad - s.line + (s.line - s.size) / 2.0 + 0.12 * s.size
+    }
+
+    /// A new page with the header row.
+    fn new_page(&mut self) {
+        self.pages.push(PageModel::default());
+        self.cur = self.pages.len() - 1;
+        let h = self.header_height();
+        let top = self.table_top;
+        for i in 0..self.cols.len() {
+            let (x, w) = self.cols[i];
+            let rect = BoxPt {
+                x,
+                y: top - h,
+                w,
+                h,
+            };
+            self.frame(rect, Some(0.85));
+            let label = self.header_labels[i].clone();
+            let lines = self.label_lines(&label, w, true);
+            let block = lines.len() as f64 * self.style.line;
+            let mut base = top - (h - block) / 2.0 - self.style.line
+                + (self.style.line - self.style.size) / 2.0
+                + 0.12 * self.style.size;
+            for l in lines {
+                let lw = self.bold(self.style.size).width(&l);
+                self.text(x + (w - lw) / 2.0, base, self.style.size, true, &l, rect);
+                base -= self.style.line;
+            }
+        }
+        self.y = top - h;
+    }
+
+    fn body_capacity_lines(&self, space: f64) -> usize {
+        ((space - 2.0 * self.style.pad) / self.style.line)
+            .floor()
+            .max(0.0) as usize
+    }
+
+    /// True when the current page holds only its header row.
+    fn page_is_fresh(&self) -> bool {
+        self.pages
+            .last()
+            .is_some_and(|p| p.frames.len() == self.cols.len())
+    }
+
+    /// Places one part of a 分野 row of `lines` lines at the cursor.
+    fn place_row(&mut self, label: &str, parts: &[Vec<ItemLines>], lines: usize) {
+        let s = self.style;
+        let label_lines = self.label_lines(label, self.cols[0].1, true);
+        let rows = lines.max(label_lines.len());
+        let h = rows as f64 * s.line + 2.0 * s.pad;
+        let top = self.y;
+        // 分野 cell.
+        let (x0, w0) = self.cols[0];
+        let rect = BoxPt {
+            x: x0,
+            y: top - h,
+            w: w0,
+            h,
+        };
+        self.frame(rect, Some(0.95));
+        let mut base = self.first_baseline(top);
+        for l in label_lines {
+            let lw = self.bold(s.size).width(&l);
+            self.text(x0 + (w0 - lw) / 2.0, base, s.size, true, &l, rect);
+            base -= s.line;
+        }
+        // Item cells.
+        let bullet_w = self.regular(s.size).width(BULLET);
+        let indent = self.indent;
+        for (i, items) in parts.iter().enumerate() {
+            let (x, w) = self.cols[i + 1];
+            let rect = BoxPt {
+                x,
+                y: top - h,
+                w,
+                h,
+            };
+            self.frame(rect, None);
+            let mut base = self.first_baseline(top);
+            for item in items {
+                if item.starts {
+                    if item.new {
+                        self.text(x + s.pad, base, s.size, true, NEW_MARK, rect);
+                    }
+                    let bx = x + s.pad + indent - bullet_w;
+                    self.text(bx, base, s.size, false, BULLET, rect);
+                }
+                for line in &item.lines {
+                    self.text(x + s.pad + indent, base, s.size, false, line, rect);
+                    base -= s.line;
+                }
+            }
+        }
+        self.y = top - h;
+    }
+
+    /// Runs one 分野 row down the pages.
+    fn run_row(&mut self, mut row: RowLines, full_capacity: usize) {
+        let mut first = true;
+        loop {
+            let remaining = row.remaining();
+            let label = if first {
+                row.name.clone()
+            } else {
+                format!("{}\n{CONTINUED}", row.name)
+            };
+            let fresh = self.page_is_fresh();
+            let space = self.y - self.footer_limit;
+            // A page always takes at least one line, even with a template whose
+            // header leaves no room, so that pagination always ends.
+            let capacity = self.body_capacity_lines(space).max(usize::from(fresh));
+            if remaining <= capacity {
+                let parts: Vec<Vec<ItemLines>> = row
+                    .columns
+                    .iter_mut()
+                    .map(|q| q.drain(..).collect())
+                    .collect();
+                self.place_row(&label, &parts, remaining.max(1));
+                return;
+            }
+            // Move a row that fits on a fresh page rather than split it
+            // when little of it would fit here.
+            if !fresh && (capacity < 3 || (remaining <= full_capacity && capacity * 2 < remaining))
+            {
+                self.new_page();
+                continue;
+            }
+            // Split at item boundaries; an item taller than a page splits at a line.
+            let mut parts = Vec::new();
+            let mut used_max = 0;
+            for q in row.columns.iter_mut() {
+                let mut taken: Vec<ItemLines> = Vec::new();
+                let mut used = 0;
+                while let Some(item) = q.front_mut() {
+                    let n = item.lines.len();
+                    if used + n <= capacity {
+                        used += n;
+                        taken.push(q.pop_front().expect("front exists"));
+                    } else if capacity > used && (n > full_capacity || (fresh && used == 0)) {
+                        taken.push(item.take_lines(capacity - used));
+                        used = capacity;
+                        break;
+                    } else {
+                        break;
+                    }
+                }
+                used_max = used_max.max(used);
+                parts.push(taken);
+            }
+            if used_max == 0 {
+                self.new_page();
+                continue;
+            }
+            self.place_row(&label, &parts, used_max);
+            first = false;
+            self.new_page();
+        }
+    }
+}
+
+/// Phase 1: the item lines of every 分野 row with items, broken to the
+/// width of their column.
+fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
+    let size = b.style.size;
+    let inner: Vec<f64> = b
+        .cols
+        .iter()
+        .skip(1)
+        .map(|(_, w)| w - 2.0 * b.style.pad - b.indent)
+        .collect();
+    let row = |field: &FieldRow| RowLines {
+        name: field.name.clone(),
+        columns: field
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, items)| {
+                items
+                    .iter()
+                    .map(|it| ItemLines {
+                        starts: true,
+                        new: it.status == Some(ItemStatus::New),
+                        lines: break_lines(&item_line(it), inner[i], &b.regular(size)),
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    matrix
+        .fields
+        .iter()
+        .filter(|f| f.cells.iter().any(|c| !c.is_empty()))
+        .map(row)
+        .collect()
+}
+
+/// Phase 3: title, 資料番号, date, legend and page numbers on every page.
+fn finalize(mut b: Builder, matrix: &Matrix, template: &Template, date: Date) -> DocModel {
+    let style = b.style;
+    let (width, height) = template.paper.size_pt();
+    let n = b.pages.len();
+    let page_box = BoxPt {
+        x: 0.0,
+        y: 0.0,
+        w: width,
+        h: height,
+    };
+    let title_size = b.title_size;
+    let title_base = height - style.top - title_size;
+    let number_size = (style.size * 1.4).max(11.0);
+    let date_text = date.wareki_month();
+    for i in 0..n {
+        b.cur = i;
+        let tw = b.bold(title_size).width(&matrix.title);
+        b.text(
+            (width - tw) / 2.0,
+            title_base,
+            title_size,
+            true,
+            &matrix.title,
+            page_box,
+        );
+        if !matrix.document_number.is_empty() {
+            let nw = b.bold(number_size).width(&matrix.document_number);
+            let pad = number_size * 0.4;
+            let bx = BoxPt {
+                x: width - style.right - nw - 2.0 * pad,
+                y: title_base - pad - 0.12 * number_size,
+                w: nw + 2.0 * pad,
+                h: number_size + 2.0 * pad,
+            };
+            b.frame(bx, None);
+            b.text(
+                bx.x + pad,
+                title_base,
+                number_size,
+                true,
+                &matrix.document_number,
+                bx,
+            );
+        }
+        b.text(
+            style.left, title_base, style.size, false, &date_text, page_box,
+        );
+        if matrix.removed.is_some() {
+            let y = title_base - style.line;
+            b.text(style.left, y, style.size, false, NEW_LEGEND, page_box);
+        }
+        let footer = format!("- {} / {} -", i + 1, n);
+        let fw = b.regular(style.size).width(&footer);
+        b.text(
+            (width - fw) / 2.0,
+            style.bottom,
+            style.size,
+            false,
+            &footer,
+            page_box,
+        );
+    }
+    DocModel {
+        width,
+        height,
+        footer_limit: b.footer_limit,
+        pages: b.pages,
+    }
+}
+
+/// Lays out the matrix on pages (no font needed: `m` gives advances in em).
+pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) -> DocModel {
+    let mut b = Builder::new(matrix, template, m);
+    b.new_page();
+    let rows = collect(matrix, &b);
+    let full_capacity = b
+        .body_capacity_lines(b.table_top - b.header_height() - b.footer_limit)
+        .max(1);
+    for row in rows {
+        b.run_row(row, full_capacity);
+    }
+    finalize(b, matrix, template, date)
+}

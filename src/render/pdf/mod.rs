@@ -1,0 +1,276 @@
+//! The PDF handout (SPEC §5): the matrix on A3 landscape (template paper),
+//! title, 資料番号 box, 和暦 date, header row on every page, `・` items with a
+//! hanging indent, 禁則 line breaking, 「（続き）」 for a 分野 split across
+//! pages, page numbers, subset-embedded fonts.
+//!
+//! Three steps, each in its own module: [`layout`] turns the matrix into a
+//! page model ([`model`]) without any font file, [`draw`] draws the model
+//! with printpdf, [`finish`] makes the bytes reproducible and small.
+
+pub mod draw;
+pub mod finish;
+pub mod layout;
+pub mod model;
+
+use crate::date::Date;
+use crate::fonts::FontError;
+use crate::fonts::discover::discover;
+use crate::matrix::Matrix;
+use crate::render::item_line;
+use crate::template::Template;
+
+/// Why the PDF could not be made (the Excel and JSON are still written).
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// No usable font.
+    #[error(transparent)]
+    Font(#[from] FontError),
+    /// A font file that printpdf cannot embed.
+    #[error("フォント {0} を PDF に埋め込めません。別のフォントを --font で指定してください。")]
+    Embed(String),
+    /// The document could not be serialised.
+    #[error("PDF を書き出せません（{0}）。")]
+    Write(String),
+}
+
+/// Finds the fonts, checks every character against them, lays out and
+/// draws the PDF. Characters no installed font has are added to
+/// `problems` (with their cell); no font at all is an error.
+pub fn render(
+    m: &Matrix,
+    template: &Template,
+    date: Date,
+    font_arg: Option<&str>,
+    problems: &mut Vec<String>,
+) -> Result<Vec<u8>, PdfError> {
+    let mut fonts = discover(font_arg, &template.font_families)?;
+    let lacking: Vec<char> = {
+        let has = |c: char| fonts.regular.has_glyph(c);
+        missing_glyphs(m, &has).iter().map(|g| g.ch).collect()
+    };
+    if !lacking.is_empty() {
+        // Another installed font may draw them: better than an empty box.
+        fonts.add_fallbacks(&lacking);
+    }
+    let has = |c: char| fonts.has(c);
+    for missing in missing_glyphs(m, &has) {
+        problems.push(format!(
+            "文字「{}」（U+{:04X}）がフォント {} にも、ほかに入っているフォントにもないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
+            missing.ch,
+            missing.ch as u32,
+            fonts.regular.family,
+            missing.place
+        ));
+    }
+    let regular = |c: char| fonts.advance_em(c, false);
+    let bold = |c: char| fonts.advance_em(c, true);
+    let measures = layout::Measures {
+        regular: &regular,
+        bold: &bold,
+    };
+    let model = layout::paginate(m, template, date, &measures);
+    let (doc, id) = draw::draw(model, &fonts, &m.title, date)?;
+    finish::finish(doc, id, date)
+}
+
+/// A character the font cannot draw, with where it occurs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingGlyph {
+    /// The character.
+    pub ch: char,
+    /// Where: 分野／区分 and the item's first source.
+    pub place: String,
+}
+
+/// Every character of the matrix the regular font lacks.
+pub fn missing_glyphs(matrix: &Matrix, has: &dyn Fn(char) -> bool) -> Vec<MissingGlyph> {
+    let mut out: Vec<MissingGlyph> = Vec::new();
+    for f in &matrix.fields {
+        for (col, items) in matrix.columns.iter().zip(&f.cells) {
+            for it in items {
+                for ch in item_line(it).chars().filter(|c| !has(*c)) {
+                    let src = it.sources.first();
+                    let place = format!(
+                        "{}／{}: {}（{}）",
+                        f.name,
+                        col.key.short_label(),
+                        src.map(|s| s.at.to_string()).unwrap_or_default(),
+                        it.text.chars().take(20).collect::<String>()
+                    );
+                    if !out.iter().any(|m| m.ch == ch && m.place == place) {
+                        out.push(MissingGlyph { ch, place });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout::{Measures, paginate};
+    use super::model::DocModel;
+    use super::*;
+    use crate::matrix::{FieldRow, Item, Source};
+    use crate::vocab::{BULLET, CONTINUED, ColumnKey, Location};
+
+    fn em(c: char) -> f64 {
+        use unicode_width::UnicodeWidthChar;
+        if c.width() == Some(2) { 1.0 } else { 0.55 }
+    }
+
+    fn matrix_with(items: usize, template: &Template) -> Matrix {
+        let ing = crate::ingest::Ingested {
+            meeting_number: Some(2),
+            ..Default::default()
+        };
+        let mut m = crate::matrix::build(ing, template);
+        let item = |i: usize| Item {
+            text: format!(
+                "項目{i}：庁内の会議資料をペーパーレス化し、タブレット端末で閲覧できるようにする。"
+            ),
+            examples: i
+                .is_multiple_of(3)
+                .then(|| "宗像市、明石市など".to_string()),
+            sources: vec![Source {
+                department: "総務課".into(),
+                at: Location::cell("総務課.xlsx", Some("提出"), &format!("C{}", i + 2)),
+            }],
+            status: None,
+        };
+        m.fields[1] = FieldRow {
+            name: "DX推進".into(),
+            cells: [vec![], (0..items).map(item).collect(), vec![], vec![]],
+        };
+        m.fields[2].cells[ColumnKey::Ongoing.index()] = vec![item(9999)];
+        m
+    }
+
+    fn model(items: usize) -> DocModel {
+        let t = Template::default();
+        let m = matrix_with(items, &t);
+        let measures = Measures {
+            regular: &em,
+            bold: &em,
+        };
+        paginate(&m, &t, Date::parse("2026-11-24").unwrap(), &measures)
+    }
+
+    #[test]
+    fn three_hundred_items_paginate_with_headers_and_continuation() {
+        let doc = model(300);
+        assert!(doc.pages.len() >= 3, "{} pages", doc.pages.len());
+        for (i, page) in doc.pages.iter().enumerate() {
+            let texts: Vec<&str> = page.texts.iter().map(|t| t.text.as_str()).collect();
+            assert!(texts.contains(&"分野"), "page {i} lacks the header row");
+            assert!(texts.contains(&"第2回審議会での主な意見"), "page {i}");
+            assert!(texts.contains(&format!("- {} / {} -", i + 1, doc.pages.len()).as_str()));
+            if i > 0 && i + 1 < doc.pages.len() {
+                assert!(
+                    texts.contains(&CONTINUED),
+                    "page {i} lacks 「（続き）」: {texts:?}"
+                );
+            }
+            for t in &page.texts {
+                assert!(
+                    t.within.contains(&t.bounds()),
+                    "page {i}: {:?} outside its box {:?}",
+                    t.text,
+                    t.within
+                );
+                let is_footer = t.text.starts_with("- ");
+                if !is_footer {
+                    assert!(
+                        t.bounds().y >= doc.footer_limit - 0.01,
+                        "page {i}: {:?} below the footer line",
+                        t.text
+                    );
+                }
+            }
+            for f in &page.frames {
+                assert!(
+                    f.rect.y >= doc.footer_limit - 0.01,
+                    "page {i}: a cell reaches into the footer"
+                );
+            }
+        }
+        // Every item appears once, in order.
+        let all: String = doc
+            .pages
+            .iter()
+            .flat_map(|p| p.texts.iter().map(|t| t.text.as_str()))
+            .collect();
+        let mut pos = 0;
+        for i in 0..300 {
+            let needle = format!("項目{i}：");
+            let found = all[pos..]
+                .find(&needle)
+                .unwrap_or_else(|| panic!("item {i} missing or out of order"));
+            pos += found;
+        }
+    }
+
+    #[test]
+    fn pagination_ends_even_when_the_header_leaves_no_room() {
+        let t = Template {
+            font_size: 30.0,
+            paper: crate::template::Paper {
+                size: crate::template::PaperSize::A4,
+                landscape: true,
+            },
+            ..Template::default()
+        };
+        let m = matrix_with(40, &t);
+        let measures = Measures {
+            regular: &em,
+            bold: &em,
+        };
+        let doc = paginate(&m, &t, Date::parse("2026-11-24").unwrap(), &measures);
+        assert!(!doc.pages.is_empty());
+        let all: String = doc
+            .pages
+            .iter()
+            .flat_map(|p| p.texts.iter().map(|t| t.text.as_str()))
+            .collect();
+        assert!(all.contains("項目39"));
+    }
+
+    #[test]
+    fn a_small_matrix_is_one_a3_landscape_page() {
+        let doc = model(5);
+        assert_eq!(doc.pages.len(), 1);
+        assert_eq!((doc.width, doc.height), (1190.55, 841.89));
+        let texts: Vec<&str> = doc.pages[0].texts.iter().map(|t| t.text.as_str()).collect();
+        for needle in [
+            "各分野における現状と課題及び想定される解決策",
+            "資料２",
+            "令和8年11月",
+            "- 1 / 1 -",
+            "DX推進",
+            "財務",
+        ] {
+            assert!(texts.contains(&needle), "{needle} missing: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t.contains(CONTINUED)));
+    }
+
+    #[test]
+    fn hanging_indent_aligns_wrapped_lines_after_the_bullet() {
+        let doc = model(1);
+        let p = &doc.pages[0];
+        let bullet = p.texts.iter().find(|t| t.text == BULLET).unwrap();
+        let first = p
+            .texts
+            .iter()
+            .find(|t| t.text.starts_with("項目0"))
+            .unwrap();
+        let second = p
+            .texts
+            .iter()
+            .find(|t| t.y < first.y && t.within == first.within && t.text != BULLET)
+            .unwrap();
+        assert!(first.x > bullet.x);
+        assert_eq!(first.x, second.x, "wrapped line aligns after the bullet");
+    }
+}

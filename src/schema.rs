@@ -1,0 +1,200 @@
+//! `matrix.json` in schema `shiryo.matrix/1` (SPEC §5): one typed document,
+//! written by the build ([`MatrixDoc::of`], borrowing the matrix) and read
+//! back by `--previous` ([`MatrixDoc::parse`], owning what it read), so the
+//! writer and the reader cannot drift apart.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ingest::Skipped;
+use crate::matrix::{Counts, Item, Matrix, Rejection, Removed};
+use crate::vocab::ColumnKey;
+
+/// Schema identifier written into every file.
+pub const SCHEMA: &str = "shiryo.matrix/1";
+/// The document's file name in an output folder.
+pub const FILE_NAME: &str = "matrix.json";
+
+/// The whole document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixDoc<'a> {
+    /// Always [`SCHEMA`].
+    pub schema: Cow<'a, str>,
+    /// Handout title.
+    pub title: Cow<'a, str>,
+    /// The four columns with their labels.
+    pub columns: Vec<ColumnDoc<'a>>,
+    /// Every 分野 of the template, in order.
+    pub fields: Vec<FieldDoc<'a>>,
+    /// Rejected rows.
+    pub rejected: Cow<'a, [Rejection]>,
+    /// Skipped files, sheets and rows.
+    pub skipped: Cow<'a, [Skipped]>,
+    /// Failed files.
+    pub failed: Vec<FailedDoc<'a>>,
+    /// The counts.
+    pub counts: Cow<'a, Counts>,
+    /// Last month's items that are gone (with `--previous`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Cow<'a, [Removed]>>,
+}
+
+/// A column: `{"key": "council", "label": "第2回審議会での主な意見"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDoc<'a> {
+    /// Fixed key.
+    pub key: ColumnKey,
+    /// Label in the handout.
+    pub label: Cow<'a, str>,
+}
+
+/// A 分野 row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDoc<'a> {
+    /// 分野.
+    pub name: Cow<'a, str>,
+    /// Its four cells.
+    pub cells: CellsDoc<'a>,
+}
+
+/// The four cells in handout order (a map would sort the keys).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellsDoc<'a> {
+    /// 審議会での主な意見.
+    pub council: Cow<'a, [Item]>,
+    /// 現状と課題.
+    pub issues: Cow<'a, [Item]>,
+    /// 想定される解決案.
+    pub solutions: Cow<'a, [Item]>,
+    /// 既に取り組んでいる内容.
+    pub ongoing: Cow<'a, [Item]>,
+}
+
+impl CellsDoc<'_> {
+    /// The items of one column.
+    pub fn get(&self, key: ColumnKey) -> &[Item] {
+        match key {
+            ColumnKey::Council => &self.council,
+            ColumnKey::Issues => &self.issues,
+            ColumnKey::Solutions => &self.solutions,
+            ColumnKey::Ongoing => &self.ongoing,
+        }
+    }
+}
+
+/// A failed file: `{"file", "reason"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailedDoc<'a> {
+    /// File name.
+    pub file: Cow<'a, str>,
+    /// The reason as the report shows it.
+    pub reason: Cow<'a, str>,
+}
+
+/// A previous run's matrix.json that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    /// Not JSON, or a field missing or of the wrong type.
+    #[error("JSON として読めません: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Another schema.
+    #[error("形式が {SCHEMA} ではありません（{0}）")]
+    Schema(String),
+}
+
+impl<'a> MatrixDoc<'a> {
+    /// The document of a built matrix, borrowing it.
+    pub fn of(m: &'a Matrix) -> MatrixDoc<'a> {
+        MatrixDoc {
+            schema: Cow::Borrowed(SCHEMA),
+            title: Cow::Borrowed(&m.title),
+            columns: m
+                .columns
+                .iter()
+                .map(|c| ColumnDoc {
+                    key: c.key,
+                    label: Cow::Borrowed(&c.label),
+                })
+                .collect(),
+            fields: m
+                .fields
+                .iter()
+                .map(|f| {
+                    let [council, issues, solutions, ongoing] =
+                        f.cells.each_ref().map(|c| Cow::Borrowed(c.as_slice()));
+                    FieldDoc {
+                        name: Cow::Borrowed(&f.name),
+                        cells: CellsDoc {
+                            council,
+                            issues,
+                            solutions,
+                            ongoing,
+                        },
+                    }
+                })
+                .collect(),
+            rejected: Cow::Borrowed(&m.rejected),
+            skipped: Cow::Borrowed(&m.skipped),
+            failed: m
+                .failed
+                .iter()
+                .map(|f| FailedDoc {
+                    file: Cow::Borrowed(&f.file),
+                    reason: Cow::Owned(f.reason.to_string()),
+                })
+                .collect(),
+            counts: Cow::Borrowed(&m.counts),
+            removed: m.removed.as_deref().map(Cow::Borrowed),
+        }
+    }
+
+    /// Pretty-printed JSON with a final line break.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).expect("plain data always serialises");
+        out.push(b'\n');
+        out
+    }
+}
+
+impl MatrixDoc<'static> {
+    /// Reads a document, checking its schema.
+    pub fn parse(text: &str) -> Result<MatrixDoc<'static>, SchemaError> {
+        let doc: MatrixDoc<'static> = serde_json::from_str(text)?;
+        if doc.schema != SCHEMA {
+            return Err(SchemaError::Schema(doc.schema.into_owned()));
+        }
+        Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_reads_back_as_it_was_written() {
+        let m = crate::matrix::build(Default::default(), &crate::Template::default());
+        let doc = MatrixDoc::of(&m);
+        let json = doc.to_json();
+        let back = MatrixDoc::parse(std::str::from_utf8(&json).unwrap()).unwrap();
+        assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn a_missing_text_is_an_error_not_an_empty_item() {
+        let m = crate::matrix::build(Default::default(), &crate::Template::default());
+        let good = String::from_utf8(MatrixDoc::of(&m).to_json()).unwrap();
+        let json = good.replacen(
+            "\"council\": []",
+            "\"council\": [{\"examples\": null, \"sources\": []}]",
+            1,
+        );
+        assert!(matches!(MatrixDoc::parse(&json), Err(SchemaError::Json(_))));
+        let other = good.replace(SCHEMA, "shiryo.matrix/9");
+        assert!(matches!(
+            MatrixDoc::parse(&other),
+            Err(SchemaError::Schema(_))
+        ));
+    }
+}
