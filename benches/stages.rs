@@ -4,8 +4,12 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use shiryo::ingest::{Isolation, ingest_dir};
-use shiryo::synth::{MonthSpec, write_month};
+#[path = "../tests/e2e/synth.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod synth;
+
 use shiryo::{Date, Template, fonts, matrix, render};
+use synth::{MonthSpec, write_month};
 
 fn stages(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("scratch folder");
@@ -20,14 +24,16 @@ fn stages(c: &mut Criterion) {
     g.bench_function("ingest", |b| b.iter(read));
     let ingested = read();
     g.bench_function("normalize+matrix", |b| {
-        b.iter(|| matrix::build(ingested.clone(), &template))
+        b.iter(|| matrix::build(ingested.clone(), &template));
     });
     let m = matrix::build(ingested, &template);
     g.bench_function("xlsx", |b| {
-        b.iter(|| render::xlsx::render(&m, &template, date).expect("xlsx"))
+        b.iter(|| render::xlsx::render(&m, &template, date).expect("xlsx"));
     });
-    g.bench_function("json", |b| b.iter(|| render::json::render(&m)));
-    if let Ok(f) = fonts::discover(None, &template.font_families) {
+    g.bench_function("json", |b| {
+        b.iter(|| shiryo::schema::MatrixDoc::of(&m).to_json());
+    });
+    if let Ok(f) = fonts::discover::discover(None, &template.font_families) {
         let regular = |ch: char| f.regular.advance_em(ch).unwrap_or(1.0);
         let bold = |ch: char| {
             f.bold
@@ -36,16 +42,20 @@ fn stages(c: &mut Criterion) {
                 .advance_em(ch)
                 .unwrap_or(1.0)
         };
-        let measures = render::pdf::Measures {
+        let measures = render::pdf::layout::Measures {
             regular: &regular,
             bold: &bold,
         };
         g.bench_function("pdf layout", |b| {
-            b.iter(|| render::pdf::paginate(&m, &template, date, &measures))
+            b.iter(|| render::pdf::layout::paginate(&m, &template, date, &measures));
         });
-        let model = render::pdf::paginate(&m, &template, date, &measures);
-        g.bench_function("pdf write", |b| {
-            b.iter(|| render::pdf::render(model.clone(), &f, &m.title, date).expect("pdf"))
+        let model = render::pdf::layout::paginate(&m, &template, date, &measures);
+        g.bench_function("pdf draw+finish", |b| {
+            b.iter(|| {
+                let (doc, id) =
+                    render::pdf::draw::draw(model.clone(), &f, &m.title, date).expect("pdf");
+                render::pdf::finish::finish(doc, id, date).expect("pdf")
+            });
         });
     }
     g.finish();

@@ -2,7 +2,11 @@
 //! `cargo run --release --example gen_month -- --departments 100 --rows 30 --out /tmp/m`
 
 use clap::Parser;
-use shiryo::synth::{MonthSpec, write_month};
+#[path = "../tests/e2e/synth.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod synth;
+
+use synth::{MonthSpec, write_month};
 
 /// 合成の1か月分（各課の提出ファイル）を作ります。
 #[derive(Parser)]

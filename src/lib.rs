@@ -19,7 +19,6 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod schema;
-pub mod synth;
 pub mod template;
 pub mod vocab;
 
@@ -93,7 +92,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     };
     let bar = progress::Progress::new(opts.progress);
     let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation, &|done, total| {
-        bar.files(done, total)
+        bar.files(done, total);
     })?;
     bar.finish();
     clock.lap("ingest");
@@ -219,7 +218,7 @@ impl Stages {
 /// Writes the blank department submission workbook (`shiryo template`).
 pub fn write_form(out: &Path, template: Option<&Path>) -> Result<PathBuf, Error> {
     let template = Template::load(template)?;
-    let bytes = render::form::render(&template, "", &[]).map_err(|e| Error::Xlsx(e.to_string()))?;
+    let bytes = render::form::render(&template).map_err(|e| Error::Xlsx(e.to_string()))?;
     write_one(out, bytes)
 }
 

@@ -513,7 +513,7 @@ mod tests {
         let broken = build(ing, &Template::default());
         assert!(!broken.counts.reconciles());
         assert!(broken.has_problems(), "a mismatch is a problem: exit 1");
-        let mut lost_source = good.clone();
+        let mut lost_source = good;
         lost_source.fields[2].cells[1][0].sources.clear();
         lost_source.recount();
         assert!(!lost_source.counts.reconciles(), "an item lost its source");

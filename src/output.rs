@@ -188,7 +188,7 @@ fn persist(mut tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<()>
             Err(e) if tries < 20 && is_sharing_violation(&e.error) => {
                 tmp = e.file;
                 tries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                std::thread::sleep(Duration::from_millis(100));
             }
             Err(e) => return Err(e.error),
         }

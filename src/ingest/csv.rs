@@ -9,8 +9,8 @@ use std::path::Path;
 use encoding_rs::Encoding;
 
 use super::error::FileError;
+use super::raw::{FileResult, file_stem};
 use super::table::{Grid, SheetSource, read_grid};
-use super::{FileResult, file_stem};
 use crate::normalize;
 use crate::template::Template;
 

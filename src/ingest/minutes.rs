@@ -8,7 +8,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::error::FileError;
-use super::{FileResult, KindSpec, Located, RawEntry, RawRow, Skipped};
+use super::raw::{FileResult, KindSpec, Located, RawEntry, RawRow, Skipped, file_stem};
 use crate::normalize;
 use crate::template::Template;
 use crate::vocab::{ColumnKey, Location};
@@ -120,7 +120,7 @@ pub fn is_minutes(name: &str, paragraphs: &[String]) -> bool {
         let t = normalize::normalize_line(t);
         words.iter().any(|w| t.contains(w))
     };
-    says(super::file_stem(name), &MINUTES)
+    says(file_stem(name), &MINUTES)
         || paragraphs
             .iter()
             .take(TITLE_PARAGRAPHS)

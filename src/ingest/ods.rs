@@ -14,8 +14,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::error::FileError;
-use super::table::Grid;
-use super::workbook::{SheetMeta, SheetState};
+use super::table::{Grid, SheetMeta, SheetState};
 
 /// Largest row or column count a repetition may claim.
 const MAX_REPEAT: u32 = 1 << 20;

@@ -141,7 +141,10 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
         .filter_map(Result::ok)
         .map(|n| n.into_owned())
         .collect();
-    let has_entry = |n: &str| names.iter().any(|x| x == n);
+    // Part names compare without case and with `\` as `/` (some writers
+    // store `xl\workbook.xml`).
+    let part = |n: &str| n.replace('\\', "/").trim_start_matches('/').to_lowercase();
+    let has_entry = |n: &str| names.iter().any(|x| part(x) == part(n));
     // A broken package that holds a Word document gets Word's advice.
     let word = word || has_entry("word/document.xml");
     let mut total = 0u64;
@@ -163,7 +166,9 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
         }
     }
     let mut relationships = String::new();
+    let mut content_types = String::new();
     let mut mimetype = String::new();
+    let mut manifest = String::new();
     // Read every entry to its end: the zip reader checks the CRC there, so a
     // flipped byte inside sheet data fails the file instead of changing text.
     for i in 0..zip.len() {
@@ -172,7 +177,11 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
             .name()
             .map_err(|_| FileError::corrupt_for(word))?
             .to_string();
-        let wanted = name == "_rels/.rels" || name == "mimetype";
+        let key = part(&name);
+        let wanted = matches!(
+            key.as_str(),
+            "_rels/.rels" | "[content_types].xml" | "mimetype" | "meta-inf/manifest.xml"
+        );
         let mut buf = Vec::new();
         let result = if wanted {
             (&mut entry)
@@ -185,16 +194,25 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
         if result.is_err() {
             return Err(FileError::Crc { entry: name });
         }
-        if name == "_rels/.rels" {
-            relationships = String::from_utf8_lossy(&buf).into_owned();
-        } else if name == "mimetype" {
-            mimetype = String::from_utf8_lossy(&buf).into_owned();
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        match key.as_str() {
+            "_rels/.rels" => relationships = text,
+            "[content_types].xml" => content_types = text,
+            "mimetype" => mimetype = text,
+            "meta-inf/manifest.xml" => manifest = text,
+            _ => {}
         }
     }
     if mimetype.trim() == "application/vnd.oasis.opendocument.spreadsheet" {
+        // An encrypted ODS lists how each part is encrypted.
+        if manifest.contains("encryption-data") {
+            return Err(FileError::Encrypted);
+        }
         return Ok(Format::Ods);
     }
-    let main = main_part(&relationships).filter(|p| has_entry(p));
+    let main = main_part(&relationships)
+        .map(|p| part(&p))
+        .filter(|p| has_entry(p));
     // Packages written by other tools may lack the relationships part.
     let main = main.or_else(|| {
         ["xl/workbook.xml", "xl/workbook.bin", "word/document.xml"]
@@ -202,11 +220,60 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
             .find(|p| has_entry(p))
             .map(String::from)
     });
-    match main.as_deref() {
-        Some(p) if p.starts_with("xl/") && p.ends_with(".bin") => Ok(Format::Xlsb),
-        Some(p) if p.starts_with("xl/") => Ok(Format::Xlsx),
-        Some(p) if p.starts_with("word/") => Ok(Format::Docx),
-        _ => Err(FileError::NotOffice),
+    let Some(main) = main else {
+        return Err(FileError::NotOffice);
+    };
+    // The main part's content type says what it is, wherever it lies
+    // (`wtf/workbook.xml`); its name decides when the type is not listed.
+    let declared = declared_type(&content_types, &main).unwrap_or_default();
+    let name = main.rsplit('/').next().unwrap_or(&main);
+    if declared.contains("sheet.binary") || (declared.is_empty() && name.ends_with(".bin")) {
+        Ok(Format::Xlsb)
+    } else if declared.contains("spreadsheetml")
+        || declared.contains("ms-excel")
+        || (declared.is_empty() && name.starts_with("workbook"))
+    {
+        Ok(Format::Xlsx)
+    } else if declared.contains("wordprocessingml")
+        || declared.contains("ms-word")
+        || (declared.is_empty() && name.starts_with("document"))
+    {
+        Ok(Format::Docx)
+    } else {
+        Err(FileError::NotOffice)
+    }
+}
+
+/// The content type `[Content_Types].xml` gives a part (lower-cased), from
+/// its Override, else from the Default of its extension.
+fn declared_type(content_types: &str, part: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(content_types);
+    let ext = part.rsplit_once('.').map(|(_, e)| e.to_lowercase());
+    let mut by_extension = None;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                let get = |name: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == name)
+                        .map(|a| a.value.to_lowercase())
+                };
+                match e.local_name().as_ref() {
+                    "Override" => {
+                        let name = get("PartName").unwrap_or_default();
+                        let name = name.replace('\\', "/");
+                        if name.trim_start_matches('/') == part {
+                            return get("ContentType");
+                        }
+                    }
+                    "Default" if get("Extension") == ext => by_extension = get("ContentType"),
+                    _ => {}
+                }
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return by_extension,
+            _ => {}
+        }
     }
 }
 
@@ -239,7 +306,25 @@ fn main_part(relationships: &str) -> Option<String> {
 /// protected by a password, or an old Word document.
 fn check_ole(path: &Path) -> Result<Format, FileError> {
     let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
-    let cf = cfb::CompoundFile::open(file).map_err(|_| FileError::corrupt_for(false))?;
+    let Ok(cf) = cfb::CompoundFile::open(file) else {
+        // A directory the strict reader refuses may still hold an encrypted
+        // package (Excel's agile encryption without a DataSpaces storage):
+        // say so rather than call it broken.
+        let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+        let utf16 = |s: &str| {
+            s.encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect::<Vec<u8>>()
+        };
+        let has = |name: &str| {
+            let needle = utf16(name);
+            bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+        };
+        if has("EncryptionInfo") && has("EncryptedPackage") {
+            return Err(FileError::Encrypted);
+        }
+        return Err(FileError::corrupt_for(false));
+    };
     let root: Vec<String> = cf
         .read_root_storage()
         .map(|e| e.name().to_ascii_lowercase())

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::error::FileError;
-use super::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
+use super::raw::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
 use crate::normalize::{self, header_key};
 use crate::template::Template;
 use crate::vocab::{ColumnKey, Location};
@@ -37,6 +37,27 @@ pub struct Grid {
     cells: usize,
     /// Merged ranges (inclusive start and end) larger than one cell.
     merges: Vec<((u32, u32), (u32, u32))>,
+}
+
+/// A sheet as a workbook lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetMeta {
+    /// Its name, exactly as in the workbook.
+    pub name: String,
+    /// Whether its cells are read.
+    pub state: SheetState,
+}
+
+/// Whether a sheet's cells are read, and if not why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetState {
+    /// A visible worksheet: read.
+    Data,
+    /// Hidden or very hidden: listed as skipped.
+    Hidden,
+    /// Not a sheet of cells (chart, macro or dialog sheet): skipped with
+    /// this reason.
+    NotCells(&'static str),
 }
 
 /// A sheet too large to be a submission.

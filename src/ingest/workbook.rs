@@ -8,33 +8,12 @@ use std::path::Path;
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsb, Xlsx};
 
 use super::error::FileError;
+use super::raw::{FileResult, Skipped, file_stem};
 use super::sniff::Format;
-use super::table::{Grid, MAX_CELLS, SheetSource, read_grid};
-use super::{FileResult, Skipped, file_stem};
+use super::table::{Grid, MAX_CELLS, SheetMeta, SheetSource, SheetState, read_grid};
 use crate::normalize;
 use crate::template::Template;
 use crate::vocab::Location;
-
-/// A sheet as a workbook lists it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SheetMeta {
-    /// Its name, exactly as in the workbook.
-    pub name: String,
-    /// Whether its cells are read.
-    pub state: SheetState,
-}
-
-/// Whether a sheet's cells are read, and if not why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SheetState {
-    /// A visible worksheet: read.
-    Data,
-    /// Hidden or very hidden: listed as skipped.
-    Hidden,
-    /// Not a sheet of cells (chart, macro or dialog sheet): skipped with
-    /// this reason.
-    NotCells(&'static str),
-}
 
 const NOT_CELLS: &str =
     "表のシートではありません（グラフ、Excel 4 のマクロシート、ダイアログシートなど）。";

@@ -11,31 +11,30 @@
 use std::io::{Read, Seek};
 
 use super::error::FileError;
-use super::table::{Grid, MAX_CELLS};
-use super::workbook::{SheetMeta, SheetState};
+use super::table::{Grid, MAX_CELLS, SheetMeta, SheetState};
 
 /// BIFF record types used here (MS-XLS 2.3).
 mod rt {
-    pub const FORMULA: u16 = 0x0006;
-    pub const EOF: u16 = 0x000A;
-    pub const DATEMODE: u16 = 0x0022;
-    pub const FILEPASS: u16 = 0x002F;
-    pub const CONTINUE: u16 = 0x003C;
-    pub const CODEPAGE: u16 = 0x0042;
-    pub const BOUNDSHEET: u16 = 0x0085;
-    pub const MULRK: u16 = 0x00BD;
-    pub const RSTRING: u16 = 0x00D6;
-    pub const XF: u16 = 0x00E0;
-    pub const MERGECELLS: u16 = 0x00E5;
-    pub const SST: u16 = 0x00FC;
-    pub const LABELSST: u16 = 0x00FD;
-    pub const NUMBER: u16 = 0x0203;
-    pub const LABEL: u16 = 0x0204;
-    pub const BOOLERR: u16 = 0x0205;
-    pub const STRING: u16 = 0x0207;
-    pub const RK: u16 = 0x027E;
-    pub const FORMAT: u16 = 0x041E;
-    pub const BOF: u16 = 0x0809;
+    pub(super) const FORMULA: u16 = 0x0006;
+    pub(super) const EOF: u16 = 0x000A;
+    pub(super) const DATEMODE: u16 = 0x0022;
+    pub(super) const FILEPASS: u16 = 0x002F;
+    pub(super) const CONTINUE: u16 = 0x003C;
+    pub(super) const CODEPAGE: u16 = 0x0042;
+    pub(super) const BOUNDSHEET: u16 = 0x0085;
+    pub(super) const MULRK: u16 = 0x00BD;
+    pub(super) const RSTRING: u16 = 0x00D6;
+    pub(super) const XF: u16 = 0x00E0;
+    pub(super) const MERGECELLS: u16 = 0x00E5;
+    pub(super) const SST: u16 = 0x00FC;
+    pub(super) const LABELSST: u16 = 0x00FD;
+    pub(super) const NUMBER: u16 = 0x0203;
+    pub(super) const LABEL: u16 = 0x0204;
+    pub(super) const BOOLERR: u16 = 0x0205;
+    pub(super) const STRING: u16 = 0x0207;
+    pub(super) const RK: u16 = 0x027E;
+    pub(super) const FORMAT: u16 = 0x041E;
+    pub(super) const BOF: u16 = 0x0809;
 }
 
 /// What the first bytes of a file say about old Excel formats: BIFF2–4

@@ -59,15 +59,11 @@ fn base() -> Format {
 
 /// Writes the form; `rows` pre-fills data rows (分野, 区分, 内容, 事例),
 /// used by tests to read a filled-in form back.
-pub fn render(
-    template: &Template,
-    department: &str,
-    rows: &[[&str; 4]],
-) -> Result<Vec<u8>, XlsxError> {
+pub fn render(template: &Template) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_default_format(&base(), 25, 64)?;
     howto_sheet(wb.add_worksheet(), template)?;
-    data_sheet(wb.add_worksheet(), template, department, rows)?;
+    data_sheet(wb.add_worksheet(), template)?;
     wb.save_to_buffer().map(super::same_on_every_os)
 }
 
@@ -103,7 +99,7 @@ fn howto_sheet(ws: &mut Worksheet, template: &Template) -> Result<(), XlsxError>
     {
         ws.write_string_with_format(10, c as u16, *h, &head)?;
     }
-    let example = wrap.clone().set_border(FormatBorder::Thin);
+    let example = wrap.set_border(FormatBorder::Thin);
     let sample_field = template
         .fields
         .get(1)
@@ -135,12 +131,7 @@ fn howto_sheet(ws: &mut Worksheet, template: &Template) -> Result<(), XlsxError>
     Ok(())
 }
 
-fn data_sheet(
-    ws: &mut Worksheet,
-    template: &Template,
-    department: &str,
-    rows: &[[&str; 4]],
-) -> Result<(), XlsxError> {
+fn data_sheet(ws: &mut Worksheet, template: &Template) -> Result<(), XlsxError> {
     ws.set_name(DATA_SHEET)?;
     let label = base()
         .set_bold()
@@ -161,11 +152,7 @@ fn data_sheet(
         ws.set_column_width(c as u16, *w)?;
     }
     ws.write_string_with_format(0, 0, "担当課", &label)?;
-    if department.is_empty() {
-        ws.write_blank(0, 1, &input)?;
-    } else {
-        ws.write_string_with_format(0, 1, department, &input)?;
-    }
+    ws.write_blank(0, 1, &input)?;
     ws.write_string(
         1,
         0,
@@ -175,14 +162,10 @@ fn data_sheet(
         ws.write_string_with_format(HEADER_ROW, c as u16, *h, &head)?;
     }
     let first = HEADER_ROW + 1;
-    let last = HEADER_ROW + INPUT_ROWS.max(rows.len() as u32);
+    let last = HEADER_ROW + INPUT_ROWS;
     for r in first..=last {
-        let values = rows.get((r - first) as usize);
         for c in 0..HEADERS.len() {
-            match values.and_then(|v| v.get(c)).filter(|v| !v.is_empty()) {
-                Some(v) => ws.write_string_with_format(r, c as u16, *v, &input)?,
-                None => ws.write_blank(r, c as u16, &input)?,
-            };
+            ws.write_blank(r, c as u16, &input)?;
         }
     }
     let fields: Vec<&str> = template.fields.iter().map(|f| f.name.as_str()).collect();

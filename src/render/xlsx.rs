@@ -305,7 +305,7 @@ fn matrix_sheet(
         escape_header(&m.document_number)
     ));
     let legend = if m.removed.is_some() {
-        format!("&L&\"{font}\"&9{}", NEW_LEGEND)
+        format!("&L&\"{font}\"&9{NEW_LEGEND}")
     } else {
         String::new()
     };

@@ -213,7 +213,7 @@ impl Job {
                 job.0,
                 JobObjectExtendedLimitInformation,
                 (&raw const info).cast(),
-                std::mem::size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
+                size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
             );
             if ok == 0 || AssignProcessToJobObject(job.0, child.as_raw_handle()) == 0 {
                 return None;

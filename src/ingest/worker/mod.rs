@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{FileError, Job, Parsed, parse_file};
+use super::error::FileError;
+use super::parse::{Job, Parsed, parse_file, quiet_panics};
 use crate::template::Template;
 use crate::vocab::ExitStatus;
 
@@ -183,7 +184,7 @@ fn allocate_for_test(spec: &str, file: &str) {
 pub fn serve(template: Option<&std::path::Path>) -> ExitStatus {
     limits::limit_this_worker();
     // A panic is answered as a failed file with its place; stderr is not read.
-    super::quiet_panics();
+    quiet_panics();
     let test_allocation = std::env::var(TEST_ALLOCATE).ok();
     let Ok(template) = Template::load(template) else {
         return ExitStatus::Fatal;

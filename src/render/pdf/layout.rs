@@ -364,7 +364,7 @@ impl<'a> Builder<'a> {
             // Split at item boundaries; an item taller than a page splits at a line.
             let mut parts = Vec::new();
             let mut used_max = 0;
-            for q in row.columns.iter_mut() {
+            for q in &mut row.columns {
                 let mut taken: Vec<ItemLines> = Vec::new();
                 let mut used = 0;
                 while let Some(item) = q.front_mut() {

@@ -1,6 +1,5 @@
 //! A small fluent harness: write a month's files, run the real binary, read
 //! back matrix.json and the xlsx handout.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

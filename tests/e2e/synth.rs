@@ -1,4 +1,6 @@
-//! Deterministic synthetic months for tests and benchmarks: N departments ×
+//! Deterministic synthetic months for tests and benchmarks (shared with
+//! `examples/gen_month.rs` and `benches/stages.rs` through `#[path]`; not
+//! part of the library): N departments ×
 //! M rows in the SPEC §2 layouts (long with a metadata block, wide, CSV),
 //! Japanese statements of 40–120 characters with bullets and examples.
 
@@ -235,6 +237,7 @@ pub fn write_month(dir: &Path, spec: MonthSpec) -> Result<usize, String> {
 }
 
 #[cfg(test)]
+#[allow(unused_imports)]
 mod tests {
     use super::*;
 

@@ -2,12 +2,12 @@
 //! good one, runs the real binary and checks that the batch finishes fast,
 //! in bounded memory, keeps the good file and reports the bad one.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use common::{Month, Run};
+use crate::common::{Month, Run};
 use rust_xlsxwriter::Workbook;
 
 const GOOD_TEXT: &str = "良いファイルの項目。";

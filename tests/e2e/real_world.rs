@@ -2,11 +2,11 @@
 //! builds the kind of file that went wrong, beside a good workbook, and
 //! checks the right items, no junk and no silent loss.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::{Month, Run, Xls, docx, rewrite_zip};
+use crate::common::{Month, Run, Xls, docx, rewrite_zip};
 
 const GOOD: &str = "良いファイルの項目。";
 
@@ -563,4 +563,48 @@ fn the_template_font_applies_to_the_excel_handout() {
     let styles = common::unzip_text(&run.out.join(common::XLSX), "xl/styles.xml");
     assert!(styles.contains(r#"<name val="Meiryo UI"/>"#), "{styles}");
     assert!(styles.contains(r#"<sz val="12"/>"#), "{styles}");
+}
+
+/// A file kept in tests/data (see its README for where it comes from).
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn real_packages_are_recognised_wherever_their_parts_lie() {
+    let mut month = good(Month::new());
+    for name in [
+        "calamine_issue_530.xlsx",
+        "calamine_minimal_package.xlsx",
+        "sheetjs_wtf_path.xlsx",
+        "calamine_pass_protected.ods",
+        "excelize_encryptSHA512.xlsx",
+    ] {
+        month = month.file(name, &data(name));
+    }
+    let run = month.build(&[]);
+    assert_eq!(run.code, 1);
+    run.item(GOOD);
+    // Workbooks that are not submissions: read, and no header found.
+    for name in [
+        "calamine_issue_530.xlsx",
+        "calamine_minimal_package.xlsx",
+        "sheetjs_wtf_path.xlsx",
+    ] {
+        let reason = failed_reason(&run, name);
+        assert!(
+            reason.contains("見出し行が見つかりません"),
+            "{name}: {reason}"
+        );
+    }
+    for name in ["calamine_pass_protected.ods", "excelize_encryptSHA512.xlsx"] {
+        let reason = failed_reason(&run, name);
+        assert!(reason.contains("パスワードで保護"), "{name}: {reason}");
+    }
+    run.assert_no_internal_error();
 }

@@ -1,8 +1,6 @@
 //! End-to-end: the real binary on workbooks written by the tests.
 
-mod common;
-
-use common::{Month, write_rows};
+use crate::common::{Month, write_rows};
 use rust_xlsxwriter::Format;
 
 #[test]

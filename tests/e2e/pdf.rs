@@ -1,9 +1,9 @@
 //! End-to-end on the PDF handout: paper, embedded subset fonts, the text
 //! layer (poppler's pdftotext) and byte-identical rebuilds.
 
-mod common;
+use crate::common;
 
-use common::{Month, Run, XLSX, poppler, squash};
+use crate::common::{Month, Run, XLSX, poppler, squash};
 
 const PDF: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 

@@ -1,8 +1,8 @@
 //! Month over month (issue 5): 新規 / 継続 / 削除 against the previous run.
 
-mod common;
+use crate::common;
 
-use common::Month;
+use crate::common::Month;
 
 fn month(rows: &[&[&str]]) -> Month {
     let mut all: Vec<&[&str]> = vec![&["分野", "区分", "内容"]];

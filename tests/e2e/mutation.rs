@@ -2,11 +2,11 @@
 //! files go through the same isolation path as a real run. Every one must end
 //! as items, skipped or failed in the report: no crash, no hang, no lost file.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use shiryo::synth::Rng;
+use crate::synth::Rng;
 
 /// Mutates one entry of a zip package and writes it back with valid CRCs,
 /// so the damage reaches the XML parsers behind the zip checks.

@@ -2,12 +2,10 @@
 //! dropped on the program, a double-click, messages in Japanese, the
 //! template beside the work.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::Month;
+use crate::common::Month;
 
 fn shiryo(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_shiryo"))

@@ -1,8 +1,8 @@
 //! A secretariat's own template changes all three handouts (issue 5).
 
-mod common;
+use crate::common;
 
-use common::{Month, XLSX};
+use crate::common::{Month, XLSX};
 
 #[test]
 fn custom_title_extra_field_with_aliases_and_a4_paper() {

@@ -1,9 +1,9 @@
 //! End-to-end on the shipped sample month (`input/`): matrix.json, the
 //! xlsx handout read back with calamine, and the report.
 
-mod common;
+use crate::common;
 
-use common::{Run, XLSX};
+use crate::common::{Run, XLSX};
 
 fn build_sample() -> Run {
     common::build_at(&common::sample_input(), &[])

@@ -1,11 +1,11 @@
 //! The department submission form (`shiryo template`, issue 5).
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::Command;
 
-use common::Month;
+use crate::common::Month;
 use shiryo::Template;
 use shiryo::render::form;
 
@@ -49,29 +49,52 @@ fn template_command_writes_a_form_with_dropdowns_and_protection() {
     assert!(styles.contains("locked=\"0\""), "input cells are unlocked");
 }
 
+/// Types values into blank cells of a sheet of an .xlsx, as a department
+/// filling in the form does.
+fn fill(xlsx: &[u8], sheet: &str, values: &[(&str, &str)]) -> Vec<u8> {
+    common::rewrite_zip(
+        xlsx,
+        |name, data| {
+            (name == sheet).then(|| {
+                let mut xml = String::from_utf8_lossy(data).into_owned();
+                for (cell, value) in values {
+                    let value = value.replace('&', "&amp;").replace('<', "&lt;");
+                    let start = xml.find(&format!("<c r=\"{cell}\"")).expect("a blank input cell");
+                    let end = start + xml[start..].find("/>").unwrap() + 2;
+                    let style = xml[start..end].trim_end_matches("/>").to_string();
+                    xml.replace_range(
+                        start..end,
+                        &format!("{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{value}</t></is></c>"),
+                    );
+                }
+                xml.into_bytes()
+            })
+        },
+        &[],
+    )
+}
+
 #[test]
 fn a_filled_in_form_reads_back_without_warnings() {
     let t = Template::default();
-    let bytes = form::render(
-        &t,
-        "総務課",
+    let blank = form::render(&t).unwrap();
+    let bytes = fill(
+        &blank,
+        "xl/worksheets/sheet2.xml",
         &[
-            [
-                "DX推進",
-                "現状と課題",
-                "・紙の申請が多い。\n・電話が多い。",
-                "",
-            ],
-            [
-                "財務",
-                "解決案",
-                "包括管理委託の導入。",
-                "宗像市、明石市など",
-            ],
-            ["経営", "取組済み", "債権管理の情報共有を実施している。", ""],
+            ("B1", "総務課"),
+            ("A5", "DX推進"),
+            ("B5", "現状と課題"),
+            ("C5", "・紙の申請が多い。\n・電話が多い。"),
+            ("A6", "財務"),
+            ("B6", "解決案"),
+            ("C6", "包括管理委託の導入。"),
+            ("D6", "宗像市、明石市など"),
+            ("A7", "経営"),
+            ("B7", "取組済み"),
+            ("C7", "債権管理の情報共有を実施している。"),
         ],
-    )
-    .unwrap();
+    );
     let month = Month::new().file("R8_11_回答.xlsx", &bytes);
     let run = month.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stdout);

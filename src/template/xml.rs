@@ -1,0 +1,341 @@
+//! Reading `templates/matrix.xml`: the XML as written (serde structs that
+//! mirror it), then checked into a [`Template`] with the line of any
+//! mistake.
+
+use serde::Deserialize;
+
+use super::TemplateError;
+use super::model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template};
+use crate::normalize;
+use crate::vocab::{ColumnKey, Paper, PaperSize};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlMatrix {
+    title: String,
+    #[serde(rename = "document-number")]
+    document_number: String,
+    #[serde(rename = "council-meeting", default)]
+    council_meeting: Option<String>,
+    paper: XmlPaper,
+    #[serde(default)]
+    margins: Option<XmlMargins>,
+    font: XmlFont,
+    fields: XmlFields,
+    columns: XmlColumns,
+    #[serde(default)]
+    departments: Option<XmlDepartments>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlPaper {
+    #[serde(rename = "@size")]
+    size: String,
+    #[serde(rename = "@orientation")]
+    orientation: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlFont {
+    #[serde(rename = "@size")]
+    size: f64,
+    #[serde(rename = "family", default)]
+    families: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlFields {
+    #[serde(rename = "@label")]
+    label: String,
+    #[serde(rename = "@width")]
+    width: f64,
+    #[serde(rename = "field", default)]
+    fields: Vec<XmlField>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlField {
+    #[serde(rename = "@name")]
+    name: String,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlColumns {
+    #[serde(rename = "column", default)]
+    columns: Vec<XmlColumn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlColumn {
+    #[serde(rename = "@key")]
+    key: String,
+    #[serde(rename = "@label")]
+    label: String,
+    #[serde(rename = "@width")]
+    width: f64,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlDepartments {
+    #[serde(rename = "department", default)]
+    departments: Vec<XmlDepartment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlDepartment {
+    #[serde(rename = "@name", default)]
+    name: Option<String>,
+    #[serde(rename = "$text", default)]
+    text: Option<String>,
+    #[serde(rename = "alias", default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlMargins {
+    #[serde(rename = "@top")]
+    top: f64,
+    #[serde(rename = "@bottom")]
+    bottom: f64,
+    #[serde(rename = "@left")]
+    left: f64,
+    #[serde(rename = "@right")]
+    right: f64,
+}
+
+/// Parses template XML; errors carry the 1-based line number.
+pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
+    let err = |line: usize, message: String| TemplateError {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    check_well_formed(xml).map_err(|(pos, msg)| err(line_of(xml, pos), msg))?;
+    let raw: XmlMatrix = quick_xml::de::from_str(xml).map_err(|e| {
+        let msg = e.to_string();
+        let line = guess_line(xml, &msg);
+        err(line, format!("書式が正しくありません（{msg}）。"))
+    })?;
+    let line_for = |needle: &str| line_of(xml, xml.find(needle).unwrap_or(0));
+
+    let paper = Paper {
+        size: match raw.paper.size.trim().to_ascii_uppercase().as_str() {
+            "A3" => PaperSize::A3,
+            "A4" => PaperSize::A4,
+            other => {
+                return Err(err(
+                    line_for("<paper"),
+                    format!("用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"),
+                ));
+            }
+        },
+        landscape: match raw.paper.orientation.trim() {
+            "landscape" => true,
+            "portrait" => false,
+            other => {
+                return Err(err(
+                    line_for("<paper"),
+                    format!(
+                        "用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"
+                    ),
+                ));
+            }
+        },
+    };
+    let council_meeting = match raw.council_meeting.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match normalize::parse_number(s) {
+            Some(Ok(n)) => Some(n),
+            Some(Err(_)) => {
+                return Err(err(
+                    line_for("<council-meeting"),
+                    format!("審議会の回「{s}」は大きすぎます。正しい回に直してください。"),
+                ));
+            }
+            None => {
+                return Err(err(
+                    line_for("<council-meeting"),
+                    format!("審議会の回「{s}」は数字で書いてください。"),
+                ));
+            }
+        },
+    };
+    if !(4.0..=30.0).contains(&raw.font.size) {
+        return Err(err(
+            line_for("<font"),
+            format!(
+                "文字の大きさ {} は 4〜30 の範囲で指定してください。",
+                raw.font.size
+            ),
+        ));
+    }
+    if raw.fields.fields.is_empty() {
+        return Err(err(
+            line_for("<fields"),
+            "分野（field）が一つもありません。".into(),
+        ));
+    }
+    let mut columns = Vec::new();
+    for c in raw.columns.columns {
+        let key = ColumnKey::parse(c.key.trim()).ok_or_else(|| {
+            err(
+                line_for(&format!("key=\"{}\"", c.key)),
+                format!(
+                    "区分の key「{}」は使えません。council, issues, solutions, ongoing のいずれかです。",
+                    c.key
+                ),
+            )
+        })?;
+        if columns.iter().any(|d: &ColumnDef| d.key == key) {
+            return Err(err(
+                line_for(&format!("key=\"{}\"", c.key)),
+                format!("区分の key「{}」が二度書かれています。", c.key),
+            ));
+        }
+        columns.push(ColumnDef {
+            key,
+            label: c.label,
+            aliases: c.aliases,
+            width: c.width,
+        });
+    }
+    for key in ColumnKey::ALL {
+        if !columns.iter().any(|c| c.key == key) {
+            return Err(err(
+                line_for("<columns"),
+                format!("区分 key=\"{}\" の column がありません。", key.as_str()),
+            ));
+        }
+    }
+    columns.sort_by_key(|c| c.key);
+    let Ok(columns) = <[ColumnDef; 4]>::try_from(columns) else {
+        return Err(err(
+            line_for("<columns"),
+            "区分（column）は 4 つです。".into(),
+        ));
+    };
+    let widths_ok = raw.fields.width > 0.0 && columns.iter().all(|c| c.width > 0.0);
+    if !widths_ok {
+        return Err(err(
+            line_for("width="),
+            "列幅（width）は正の数で指定してください。".into(),
+        ));
+    }
+    let margins = match raw.margins {
+        None => Margins::default(),
+        Some(m) => {
+            let ok = [m.top, m.bottom, m.left, m.right]
+                .iter()
+                .all(|v| (0.0..=50.0).contains(v));
+            if !ok {
+                return Err(err(
+                    line_for("<margins"),
+                    "余白（margins）は 0〜50 mm で指定してください。".into(),
+                ));
+            }
+            Margins {
+                top: m.top,
+                bottom: m.bottom,
+                left: m.left,
+                right: m.right,
+            }
+        }
+    };
+    let mut departments = Vec::new();
+    for d in raw.departments.map(|d| d.departments).unwrap_or_default() {
+        let name = d
+            .name
+            .or(d.text)
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Err(err(
+                line_for("<department"),
+                "課（department）の名前が空です。name=\"総務課\" のように書いてください。".into(),
+            ));
+        }
+        departments.push(DepartmentDef {
+            name,
+            aliases: d.aliases,
+        });
+    }
+    Ok(Template {
+        title: raw.title.trim().to_string(),
+        document_number: raw.document_number.trim().to_string(),
+        council_meeting,
+        paper,
+        font_size: raw.font.size,
+        font_families: raw.font.families,
+        field_label: raw.fields.label,
+        field_width: raw.fields.width,
+        fields: raw
+            .fields
+            .fields
+            .into_iter()
+            .map(|f| FieldDef {
+                name: f.name.trim().to_string(),
+                aliases: f.aliases,
+            })
+            .collect(),
+        columns,
+        departments,
+        margins,
+        source_file: None,
+        source_sha256: crate::digest::sha256(xml.as_bytes()),
+    })
+}
+
+fn check_well_formed(xml: &str) -> Result<(), (usize, String)> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            Err(e) => {
+                return Err((
+                    reader.error_position() as usize,
+                    format!("XML として読めません（{e}）。タグの閉じ忘れなどを確認してください。"),
+                ));
+            }
+        }
+    }
+}
+
+fn line_of(text: &str, byte_pos: usize) -> usize {
+    let end = byte_pos.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// serde errors carry no position; find the element they name.
+fn guess_line(xml: &str, msg: &str) -> usize {
+    let name = msg
+        .split('`')
+        .nth(1)
+        .map(|n| n.trim_start_matches('@').to_string());
+    match name {
+        Some(n) if !n.is_empty() => xml
+            .find(&format!("<{n}"))
+            .or_else(|| xml.find(&format!("{n}=")))
+            .map(|p| line_of(xml, p))
+            .unwrap_or(1),
+        _ => 1,
+    }
+}

@@ -1,0 +1,58 @@
+//! Whole outputs of the sample month, compared byte for byte with files
+//! kept in `tests/e2e/golden/`: report.txt (with the input folder written
+//! as `input`) and matrix.json. A deliberate change of either is made by
+//! regenerating them — `SHIRYO_UPDATE_GOLDEN=1 cargo test golden` — and
+//! reading the diff before committing it.
+
+use std::path::{Path, PathBuf};
+
+use crate::common;
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e/golden")
+        .join(name)
+}
+
+fn compare(name: &str, actual: &[u8]) {
+    let path = golden(name);
+    if std::env::var_os("SHIRYO_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{} ({e}): run with SHIRYO_UPDATE_GOLDEN=1", path.display()));
+    if expected != actual {
+        let (e, a) = (
+            String::from_utf8_lossy(&expected),
+            String::from_utf8_lossy(actual),
+        );
+        let first = e
+            .lines()
+            .zip(a.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(e.lines().count().min(a.lines().count()));
+        panic!(
+            "{name} differs from the golden file at line {}:\n  golden: {:?}\n  now:    {:?}\n(if the change is intended: SHIRYO_UPDATE_GOLDEN=1 cargo test golden)",
+            first + 1,
+            e.lines().nth(first),
+            a.lines().nth(first)
+        );
+    }
+}
+
+#[test]
+fn sample_month_report_and_matrix_are_the_golden_ones() {
+    let input = common::sample_input();
+    let run = common::build_at(&input, &[]);
+    assert_eq!(run.code, 1, "the sample has one rejected row");
+    let report = std::fs::read(run.out.join("report.txt")).unwrap();
+    let report = String::from_utf8(report)
+        .unwrap()
+        .replace(&input.display().to_string(), "input");
+    compare("sample_report.txt", report.as_bytes());
+    compare(
+        "sample_matrix.json",
+        &std::fs::read(run.out.join("matrix.json")).unwrap(),
+    );
+}

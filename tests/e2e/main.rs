@@ -1,0 +1,20 @@
+//! End-to-end tests: the real binary on real workbooks, one test binary
+//! (one link, one copy of the helpers), one module per concern.
+
+// The helpers are `pub` for the modules of this binary, nothing else.
+#![allow(unreachable_pub)]
+
+mod common;
+mod synth;
+
+mod build;
+mod cli;
+mod form;
+mod golden;
+mod history;
+mod hostile;
+mod mutation;
+mod pdf;
+mod real_world;
+mod sample_month;
+mod template;
