@@ -18,6 +18,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod roster;
 pub mod schema;
 pub mod template;
 pub mod vocab;
@@ -97,7 +98,9 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     bar.finish();
     clock.lap("ingest");
     let files = ingested.files.clone();
+    let rows_by_department = roster::rows_by_department(&ingested.rows, &template);
     let mut m = matrix::build(ingested, &template);
+    m.departments = roster::status(&files, &rows_by_department, &m, &template);
     if let Some(prev) = &previous {
         history::compare(&mut m, prev);
     }
@@ -114,6 +117,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     if let (Some(out), true) = (&opts.output, write_outputs) {
         // Held until the last file is in place: an output set is one run's.
         let dir = output::OutputDir::open(out)?;
+        let links = output::relative_path(dir.path(), &opts.input);
         // The PDF and the workbook are independent: draw them side by side.
         let mut pdf_problems = Vec::new();
         let (pdf, (xlsx, json)) = rayon::join(
@@ -128,7 +132,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             },
             || {
                 (
-                    render::xlsx::render(&m, &template, opts.date),
+                    render::xlsx::render(&m, &template, opts.date, links.as_deref()),
                     schema::MatrixDoc::of(&m).to_json(),
                 )
             },
@@ -136,20 +140,32 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         let xlsx = xlsx.map_err(|e| Error::Xlsx(e.to_string()))?;
         extras.problems.extend(pdf_problems);
         clock.lap("xlsx | pdf, json");
-        let mut targets = vec![(render::XLSX_NAME, xlsx), (render::JSON_NAME, json)];
+        let mut targets: Vec<(String, Vec<u8>)> = vec![
+            (render::XLSX_NAME.into(), xlsx),
+            (render::JSON_NAME.into(), json),
+        ];
         match pdf {
-            Ok(pdf) => targets.push((render::PDF_NAME, pdf)),
+            Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
             Err(e) => extras.problems.push(e.to_string()),
+        }
+        // One return sheet per department with something to fix.
+        let font = render::xlsx::TextStyle::of(&template).font;
+        for sheet in render::returns::collect(&m, &files, &template) {
+            let bytes = render::returns::render(&sheet, &m, &font, opts.date)
+                .map_err(|e| Error::Xlsx(e.to_string()))?;
+            targets.push((sheet.file_name(), bytes));
         }
         extras.outputs = targets
             .iter()
-            .map(|(name, _)| *name)
-            .chain([render::REPORT_NAME, render::MANIFEST_NAME])
-            .map(String::from)
+            .map(|(name, _)| name.clone())
+            .chain([render::REPORT_NAME, render::MANIFEST_NAME].map(String::from))
             .collect();
         let text = report::render(&m, &files, opts.date, &extras);
-        targets.push((render::REPORT_NAME, render::text_file(&text)));
-        let listed: Vec<(&str, &[u8])> = targets.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        targets.push((render::REPORT_NAME.into(), render::text_file(&text)));
+        let listed: Vec<(&str, &[u8])> = targets
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
         let manifest = render::manifest::render(
             &m,
             &files,
@@ -158,8 +174,9 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             extras.previous.as_deref(),
             &listed,
         );
-        targets.push((render::MANIFEST_NAME, manifest));
-        written = dir.write(&targets)?;
+        targets.push((render::MANIFEST_NAME.into(), manifest));
+        let previous_outputs = dir.previous_outputs(render::MANIFEST_NAME);
+        written = dir.write(&targets, &previous_outputs, render::returns::FOLDER)?;
         clock.lap("report+manifest+write");
         clock.print();
         return Ok(Outcome {

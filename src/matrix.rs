@@ -69,16 +69,80 @@ pub struct FieldRow {
 }
 
 /// A row that could not be used, with the cell to fix:
-/// `{"file", "sheet", "cell", "reason", "text"}`.
+/// `{"file", "sheet", "cell", "department", "reason", "fix", "text"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
     /// The offending cell (for a CSV the sheet is the file stem).
     #[serde(flatten)]
     pub at: Location,
-    /// What is wrong and what to do, in Japanese.
+    /// The department of the row (template name).
+    pub department: String,
+    /// What is wrong, in Japanese.
     pub reason: String,
+    /// What the department should do, in Japanese.
+    pub fix: String,
     /// The row's statement, so the secretariat recognises it.
     pub text: String,
+}
+
+/// Where a roster department stands this month (SPEC §7.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubmissionStatus {
+    /// Read, nothing rejected.
+    #[serde(rename = "提出済")]
+    Submitted,
+    /// Read, some rows rejected.
+    #[serde(rename = "一部却下")]
+    PartlyRejected,
+    /// A file of it could not be read.
+    #[serde(rename = "読込失敗")]
+    Failed,
+    /// No file of it.
+    #[serde(rename = "未提出")]
+    Missing,
+    /// Submitted, but not on the roster (usually a missing alias).
+    #[serde(rename = "名簿外")]
+    NotOnRoster,
+}
+
+impl SubmissionStatus {
+    /// The word in the report and the workbook.
+    pub fn label(self) -> &'static str {
+        match self {
+            SubmissionStatus::Submitted => "提出済",
+            SubmissionStatus::PartlyRejected => "一部却下",
+            SubmissionStatus::Failed => "読込失敗",
+            SubmissionStatus::Missing => "未提出",
+            SubmissionStatus::NotOnRoster => "名簿外",
+        }
+    }
+
+    /// Every status, in the order the report counts them.
+    pub const ALL: [SubmissionStatus; 5] = [
+        SubmissionStatus::Submitted,
+        SubmissionStatus::PartlyRejected,
+        SubmissionStatus::Failed,
+        SubmissionStatus::Missing,
+        SubmissionStatus::NotOnRoster,
+    ];
+}
+
+/// One department of the 提出状況 table:
+/// `{"name", "status", "files", "rows", "items", "rejected"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentStatus {
+    /// Department (the roster's name).
+    pub name: String,
+    /// Where it stands.
+    pub status: SubmissionStatus,
+    /// Its files, by name.
+    pub files: Vec<String>,
+    /// Its data rows.
+    pub rows: usize,
+    /// Items made from its rows (before duplicates were merged).
+    pub items: usize,
+    /// Its rejected rows.
+    pub rejected: usize,
 }
 
 /// Items that were merged as duplicates.
@@ -164,6 +228,8 @@ pub struct Matrix {
     pub counts: Counts,
     /// Last month's items that are gone, when a previous month was given.
     pub removed: Option<Vec<Removed>>,
+    /// The 提出状況 table, when the template has a roster.
+    pub departments: Option<Vec<DepartmentStatus>>,
 }
 
 impl Matrix {
@@ -205,7 +271,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
                 rows_with_items += 1;
                 entries.extend(list);
             }
-            Err(r) => rejected.push(r),
+            Err(r) => rejected.push(*r),
         }
     }
     let sources = entries.len();
@@ -303,6 +369,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         merges,
         counts,
         removed: None,
+        departments: None,
     };
     m.recount();
     m
@@ -332,24 +399,30 @@ fn suggestion(value: &str, candidates: &[&str]) -> String {
 }
 
 /// Entries of one row, or the reason it is rejected.
-fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejection> {
+fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Box<Rejection>> {
     let row_text = row
         .entries
         .iter()
         .map(|e| normalize::normalize_line(&e.content.value))
         .collect::<Vec<_>>()
         .join(" ／ ");
-    let reject = |at: &Located, reason: String| Rejection {
-        at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
-        reason,
-        text: row_text.clone(),
+    let department = template.department_name(&row.department);
+    let reject = |at: &Located, reason: String, fix: String| {
+        Box::new(Rejection {
+            at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
+            department: department.clone(),
+            reason,
+            fix,
+            text: row_text.clone(),
+        })
     };
     let field_value = normalize::normalize_line(&row.field.value);
     if field_value.is_empty() {
         return Err(reject(
             &row.field,
+            "分野が空欄です。".into(),
             format!(
-                "分野が空欄です。{} のいずれかを記入してください。",
+                "{} のいずれかを記入してください。",
                 template.field_candidates().join("、")
             ),
         ));
@@ -357,14 +430,14 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
     let Some(field_name) = template.resolve_field(&field_value) else {
         return Err(reject(
             &row.field,
+            format!("分野「{field_value}」は登録されていません。"),
             format!(
-                "分野「{field_value}」は登録されていません。候補: {}",
+                "候補: {} のどれかに直してください。",
                 suggestion(&field_value, &template.field_candidates())
             ),
         ));
     };
     let field = template.field_index(field_name).unwrap_or_default();
-    let department = template.department_name(&row.department);
     let mut out = Vec::new();
     for entry in &row.entries {
         let column = match &entry.kind {
@@ -374,15 +447,16 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
                 if v.is_empty() {
                     return Err(reject(
                         cell,
-                        "区分が空欄です。現状と課題・解決案・取組済み などを記入してください。"
-                            .into(),
+                        "区分が空欄です。".into(),
+                        "現状と課題・解決案・取組済み などを記入してください。".into(),
                     ));
                 }
                 template.resolve_column(&v).ok_or_else(|| {
                     reject(
                         cell,
+                        format!("区分「{v}」は登録されていません。"),
                         format!(
-                            "区分「{v}」は登録されていません。候補: {}",
+                            "候補: {} のどれかに直してください。",
                             suggestion(&v, &template.column_candidates())
                         ),
                     )
@@ -398,7 +472,8 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Rejectio
         if items.is_empty() {
             return Err(reject(
                 &entry.content,
-                "内容が空欄です。意見や取組の内容を記入してください。".into(),
+                "内容が空欄です。".into(),
+                "意見や取組の内容を記入するか、不要なら行ごと削除してください。".into(),
             ));
         }
         if let Some(extra) = entry
@@ -483,6 +558,7 @@ mod tests {
                     size: 0,
                     sha256: String::new(),
                     status: FileStatus::Read {
+                        departments: vec![r.department.clone()],
                         rows: 1,
                         kind: "Excel",
                         note: None,
@@ -531,11 +607,13 @@ mod tests {
         );
         assert_eq!(m.rejected.len(), 3);
         assert_eq!(m.rejected[0].at.cell.as_deref(), Some("A2"));
+        assert_eq!(m.rejected[0].reason, "分野「観光」は登録されていません。");
         assert!(
-            m.rejected[0]
-                .reason
-                .starts_with("分野「観光」は登録されていません。候補: ")
+            m.rejected[0].fix.starts_with("候補: "),
+            "{}",
+            m.rejected[0].fix
         );
+        assert_eq!(m.rejected[0].department, "a");
         assert_eq!(m.rejected[1].at.cell.as_deref(), Some("B3"));
         assert!(m.rejected[1].reason.contains("区分「要望」"));
         assert_eq!(m.rejected[2].at.cell.as_deref(), Some("C4"));

@@ -120,15 +120,84 @@ impl OutputDir {
         &self.path
     }
 
-    /// Writes the named files into the folder, all or none.
-    pub fn write(&self, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+    /// Writes the named files into the folder (names may have one folder,
+    /// `差し戻し/総務課.xlsx`), all or none. Files of the folder `sub` that
+    /// the previous run's record lists and this run does not write are
+    /// removed, so that an old return sheet does not outlive its problem.
+    pub fn write(
+        &self,
+        files: &[(String, Vec<u8>)],
+        previous: &[String],
+        sub: &str,
+    ) -> Result<Vec<PathBuf>, OutputError> {
         let files: Vec<(PathBuf, &[u8])> = files
             .iter()
             .map(|(name, bytes)| (self.path.join(name), bytes.as_slice()))
             .collect();
+        for (path, _) in &files {
+            if let Some(parent) = path.parent()
+                && !parent.is_dir()
+            {
+                std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
+            }
+        }
         write_all_atomic(&files)?;
+        for old in previous {
+            let path = self.path.join(old);
+            let ours = old.starts_with(&format!("{sub}/"));
+            if ours && !files.iter().any(|(p, _)| *p == path) && path.is_file() {
+                std::fs::remove_file(&path).map_err(|e| write_error(&path, &e))?;
+            }
+        }
         Ok(files.into_iter().map(|(p, _)| p).collect())
     }
+
+    /// The output files the previous run recorded in the folder's
+    /// manifest.json (none when there is none).
+    pub fn previous_outputs(&self, manifest: &str) -> Vec<String> {
+        let Ok(text) = std::fs::read_to_string(self.path.join(manifest)) else {
+            return Vec::new();
+        };
+        #[derive(serde::Deserialize)]
+        struct Record {
+            outputs: Vec<Output>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Output {
+            file: String,
+        }
+        serde_json::from_str::<Record>(&text)
+            .map(|r| r.outputs.into_iter().map(|o| o.file).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The path of `to` as seen from `from`, with `/` between folders
+/// (`../提出`), so that a link from a file in `from` still works when both
+/// folders move together; `None` when there is no relative way (another
+/// drive) or a folder does not exist.
+pub fn relative_path(from: &Path, to: &Path) -> Option<String> {
+    use std::path::Component;
+    let from = std::fs::canonicalize(from).ok()?;
+    let to = std::fs::canonicalize(to).ok()?;
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // Nothing shared, or only the root: no relative path worth the name.
+    if common == 0 || matches!(a.first(), Some(Component::Prefix(_))) && common < 2 {
+        return None;
+    }
+    let mut parts: Vec<String> = a[common..].iter().map(|_| "..".to_string()).collect();
+    parts.extend(
+        b[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    })
 }
 
 /// The lock file is the program's business, not the clerk's.

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::date::Date;
 use crate::ingest::{FileRecord, FileStatus};
-use crate::matrix::Matrix;
+use crate::matrix::{DepartmentStatus, Matrix, SubmissionStatus};
 
 /// Extra lines the report shows besides the matrix.
 #[derive(Debug, Default, Clone)]
@@ -19,6 +19,60 @@ pub struct ReportExtras {
     pub problems: Vec<String>,
     /// The previous output folder compared with, if any.
     pub previous: Option<String>,
+}
+
+/// `s` padded with spaces to `width` columns (full-width characters count 2).
+fn pad(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let w = s.width();
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The 提出状況 table (SPEC §7.7): the first thing the clerk reads during
+/// the collection week.
+fn roster_section(o: &mut String, departments: &[DepartmentStatus]) {
+    use unicode_width::UnicodeWidthStr;
+    let count = |s: SubmissionStatus| departments.iter().filter(|d| d.status == s).count();
+    let on_roster = departments.len() - count(SubmissionStatus::NotOnRoster);
+    let summary: Vec<String> = SubmissionStatus::ALL
+        .iter()
+        .map(|&s| format!("{} {}", s.label(), count(s)))
+        .collect();
+    let _ = writeln!(
+        o,
+        "\n■ 提出状況（名簿 {on_roster} 課: {}）",
+        summary.join(" / ")
+    );
+    let width = departments
+        .iter()
+        .map(|d| d.name.width())
+        .max()
+        .unwrap_or(0);
+    for d in departments {
+        let detail = if d.files.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  行 {} / 項目 {} / 却下 {}  {}",
+                d.rows,
+                d.items,
+                d.rejected,
+                d.files.join("、")
+            )
+        };
+        let line = format!(
+            "  {}  {}{detail}",
+            pad(&d.name, width),
+            pad(d.status.label(), 8)
+        );
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+    if count(SubmissionStatus::NotOnRoster) > 0 {
+        let _ = writeln!(
+            o,
+            "  （名簿外の課は、テンプレートの <departments> に名前か別名（alias）を足すと名簿の課になります）"
+        );
+    }
 }
 
 fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed], previous: &str) {
@@ -72,6 +126,9 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         "正常"
     };
     let _ = writeln!(o, "結果: {status}");
+    if let Some(departments) = &m.departments {
+        roster_section(&mut o, departments);
+    }
 
     let read = files
         .iter()
@@ -90,7 +147,9 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     );
     for f in files {
         match &f.status {
-            FileStatus::Read { rows, kind, note } => {
+            FileStatus::Read {
+                rows, kind, note, ..
+            } => {
                 let note = note
                     .as_deref()
                     .map(|n| format!("（{n}）"))
@@ -162,7 +221,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         m.rejected.len()
     );
     for r in &m.rejected {
-        let _ = writeln!(o, "  {}: {}", r.at, r.reason);
+        let _ = writeln!(o, "  {}: {}{}", r.at, r.reason, r.fix);
         if !r.text.is_empty() {
             let _ = writeln!(o, "      内容: {}", r.text);
         }

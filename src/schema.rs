@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Skipped;
-use crate::matrix::{Counts, Item, Matrix, Rejection, Removed};
+use crate::matrix::{Counts, DepartmentStatus, Item, Matrix, Rejection, Removed};
 use crate::vocab::ColumnKey;
 
 /// Schema identifier written into every file.
@@ -38,6 +38,9 @@ pub struct MatrixDoc<'a> {
     /// Last month's items that are gone (with `--previous`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<Cow<'a, [Removed]>>,
+    /// The 提出状況 table (with a roster in the template).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departments: Option<Cow<'a, [DepartmentStatus]>>,
 }
 
 /// A column: `{"key": "council", "label": "第2回審議会での主な意見"}`.
@@ -146,6 +149,7 @@ impl<'a> MatrixDoc<'a> {
                 .collect(),
             counts: Cow::Borrowed(&m.counts),
             removed: m.removed.as_deref().map(Cow::Borrowed),
+            departments: m.departments.as_deref().map(Cow::Borrowed),
         }
     }
 

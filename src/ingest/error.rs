@@ -162,6 +162,46 @@ pub enum FileError {
 }
 
 impl FileError {
+    /// What is wrong, without the advice: the message's first sentence.
+    pub fn problem(&self) -> String {
+        let text = self.to_string();
+        match text.find('。') {
+            Some(i) => text[..i + '。'.len_utf8()].to_string(),
+            None => text,
+        }
+    }
+
+    /// What the department that sent the file should do (for the return
+    /// sheet, 差し戻し), in its words.
+    pub fn fix_for_submitter(&self) -> &'static str {
+        match self {
+            FileError::Encrypted => {
+                "パスワード（読み取りパスワード・ブックの保護）を外して保存し直し、もう一度提出してください。"
+            }
+            FileError::NoHeader => {
+                "配布した回答様式の見出し（分野・区分・内容）を消したり変えたりせずに記入し、もう一度提出してください。"
+            }
+            FileError::Encoding | FileError::CsvSyntax { .. } => {
+                "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」か「CSV UTF-8（コンマ区切り）」を選んで保存し直し、もう一度提出してください。"
+            }
+            FileError::NumberTooLarge { .. } => {
+                "示した箇所の数を正しく直して、もう一度提出してください。"
+            }
+            FileError::TooManyCells { .. } => {
+                "記入した表のほかにある不要な行や列を削除して保存し直し、もう一度提出してください。"
+            }
+            FileError::OldWord | FileError::MinutesBroken(_) => {
+                "Word で開き「Word 文書 (*.docx)」として保存し直して、もう一度提出してください。"
+            }
+            FileError::Internal { .. } => {
+                "ファイルの問題ではありません（shiryo の不具合です）。事務局が対応しますので、そのままお待ちください。"
+            }
+            _ => {
+                "Excel で開けるか確かめ、「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直して、もう一度提出してください。"
+            }
+        }
+    }
+
     /// A damaged package, with the remedy for its kind.
     pub fn corrupt_for(word: bool) -> FileError {
         FileError::Corrupt(if word { Remedy::Word } else { Remedy::Excel })

@@ -32,6 +32,8 @@ use sniff::Format;
 pub enum FileStatus {
     /// Read; the number of input rows and the department name(s).
     Read {
+        /// The departments the file speaks for, as written.
+        departments: Vec<String>,
         /// Input rows the reader counted in the file (its own tally,
         /// reconciled against what became of them).
         rows: usize,
@@ -216,6 +218,7 @@ pub fn ingest_dir(
                 out.skipped_rows += r.skipped_rows;
                 out.fill_downs.extend(r.fill_downs);
                 out.files.push(record(FileStatus::Read {
+                    departments: r.departments,
                     rows,
                     kind: format.unwrap_or(promised).label(),
                     note: r.note,

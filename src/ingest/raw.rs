@@ -117,6 +117,10 @@ pub struct FileResult {
     /// Set when the file turned out not to be a submission at all (a Word
     /// file that is not minutes): the reason it is skipped.
     pub not_used: Option<String>,
+    /// The departments the file speaks for, as written: each data sheet's
+    /// (label cell or file name) and each 担当課 cell's, even without rows
+    /// (a department with nothing to report has still submitted).
+    pub departments: Vec<String>,
 }
 
 impl FileResult {
@@ -127,6 +131,11 @@ impl FileResult {
         self.skipped_rows += other.skipped_rows;
         self.rows_counted += other.rows_counted;
         self.fill_downs.extend(other.fill_downs);
+        for d in other.departments {
+            if !self.departments.contains(&d) {
+                self.departments.push(d);
+            }
+        }
     }
 }
 

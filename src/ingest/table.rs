@@ -329,7 +329,10 @@ pub fn read_grid(
     let department =
         department_label(grid, header.row).unwrap_or_else(|| src.file_department.to_string());
     let recognised = header.recognised_columns();
-    let mut out = FileResult::default();
+    let mut out = FileResult {
+        departments: vec![department.clone()],
+        ..FileResult::default()
+    };
     let mut last_field: Option<String> = None;
     let mut last_kind: Option<String> = None;
     let rows: Vec<u32> = grid.rows_from(header.row + 1).collect();
@@ -436,6 +439,9 @@ pub fn read_grid(
             .and_then(|c| grid.own_nonblank(r, c))
             .map(normalize::normalize_line)
             .unwrap_or_else(|| department.clone());
+        if !out.departments.contains(&department) {
+            out.departments.push(department.clone());
+        }
         out.rows.push(RawRow {
             file: src.file.to_string(),
             sheet: Some(src.sheet.to_string()),

@@ -4,6 +4,7 @@
 pub mod form;
 pub mod manifest;
 pub mod pdf;
+pub mod returns;
 pub mod xlsx;
 
 /// File name of the Excel handout.

@@ -66,11 +66,10 @@ fn long_layout_with_metadata_block_example_row_and_unknown_field() {
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0]["cell"], "A9");
     assert_eq!(rejected[0]["sheet"], "提出");
-    let reason = rejected[0]["reason"].as_str().unwrap();
-    assert!(
-        reason.starts_with("分野「観光」は登録されていません。候補: "),
-        "{reason}"
-    );
+    assert_eq!(rejected[0]["reason"], "分野「観光」は登録されていません。");
+    let fix = rejected[0]["fix"].as_str().unwrap();
+    assert!(fix.starts_with("候補: "), "{fix}");
+    assert_eq!(rejected[0]["department"], "総務部 総務課");
 
     let skipped = run.skipped();
     assert!(

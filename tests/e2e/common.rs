@@ -96,6 +96,22 @@ pub fn build_into(input: &Path, out: &Path, args: &[&str]) -> Run {
     run(cmd, out.to_path_buf(), tempfile::tempdir().unwrap())
 }
 
+/// The cells of a sheet of any workbook, as text.
+pub fn read_sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// The sheet names of a workbook, in order.
+pub fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(path).unwrap();
+    wb.sheet_names()
+}
+
 /// The text of one entry of a zip package (an .xlsx part).
 pub fn unzip_text(path: &Path, entry: &str) -> String {
     use std::io::Read;

@@ -16,5 +16,6 @@ mod hostile;
 mod mutation;
 mod pdf;
 mod real_world;
+mod roster;
 mod sample_month;
 mod template;

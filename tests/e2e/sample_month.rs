@@ -178,7 +178,20 @@ fn manifest_records_every_input_and_output() {
         (Some("read"), Some(10))
     );
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 4);
+    let names: Vec<&str> = outputs
+        .iter()
+        .map(|o| o["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "資料_各分野の現状と課題及び想定される解決策.xlsx",
+            "matrix.json",
+            "資料_各分野の現状と課題及び想定される解決策.pdf",
+            "差し戻し/広報広聴課.xlsx",
+            "report.txt",
+        ]
+    );
     for o in outputs {
         let bytes = std::fs::read(run.out.join(o["file"].as_str().unwrap())).unwrap();
         assert_eq!(o["size"].as_u64().unwrap() as usize, bytes.len(), "{o}");

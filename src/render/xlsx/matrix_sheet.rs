@@ -1,74 +1,23 @@
-//! The Excel handout (SPEC §5): sheet 資料 (the print-ready matrix), 明細
-//! (one row per item source) and 集計 (counts).
+//! Sheet 資料: the print-ready matrix (SPEC §5) — A3 landscape fit to one
+//! page wide, header row repeated, row heights from the text, 新 marks in
+//! red, a long cell continued in the next row.
 
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
-use super::item_line;
+use super::style::{TextStyle, border};
 use crate::date::Date;
 use crate::layout::{CellUnits, break_ranges};
 use crate::matrix::{Item, Matrix};
+use crate::render::item_line;
 use crate::template::{PaperSize, Template};
 use crate::vocab::{BULLET, ItemStatus, NEW_LEGEND, NEW_MARK};
 
-/// Font of every sheet when the template names none (ships with Windows
-/// 10+; Debian: fonts-morisawa-bizud-gothic).
-pub const FONT: &str = "BIZ UDPゴシック";
 /// Excel's largest row height in points.
 const MAX_ROW_HEIGHT: f64 = 409.0;
 /// Excel's largest number of characters in a cell.
 const MAX_CELL_CHARS: usize = 32_767;
 /// Top and bottom padding of a cell.
 const CELL_PADDING: f64 = 6.0;
-
-/// The matrix sheet's text: the template's font family and size (SPEC §6),
-/// with line height and character widths measured for BIZ UD fonts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextStyle {
-    /// Font name as Excel shows it (Japanese names for the fonts we know).
-    pub font: String,
-    /// Body size in points.
-    pub size: f64,
-    /// Height of one text line: BIZ UD fonts have a line pitch of 1.0 em
-    /// (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
-    pub line_height: f64,
-    /// Width of characters in Excel column units.
-    pub units: CellUnits,
-}
-
-impl TextStyle {
-    /// The style of a template.
-    pub fn of(template: &Template) -> TextStyle {
-        let size = template.font_size;
-        let scale = size / 10.0;
-        TextStyle {
-            font: template
-                .font_families
-                .first()
-                .map_or(FONT, |f| excel_font_name(f))
-                .to_string(),
-            size,
-            line_height: 1.25 * size,
-            // Measured at 10 pt: a full-width character is 2.0 units wide.
-            units: CellUnits {
-                wide: 2.0 * scale,
-                narrow: 1.15 * scale,
-            },
-        }
-    }
-}
-
-/// The name Japanese Excel shows for a font family we know, else the family.
-fn excel_font_name(family: &str) -> &str {
-    match family {
-        "BIZ UDPGothic" => "BIZ UDPゴシック",
-        "BIZ UDGothic" => "BIZ UDゴシック",
-        "IPAexGothic" => "IPAexゴシック",
-        "IPAexMincho" => "IPAex明朝",
-        other => other,
-    }
-}
 
 /// The lines of one matrix cell, split into chunks that each fit one Excel row.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,41 +96,8 @@ pub fn chunk_cell(
     chunks
 }
 
-fn border(f: Format, font: &str) -> Format {
-    f.set_border(FormatBorder::Thin)
-        .set_font_name(font)
-        .set_font_charset(128)
-}
-
-/// Renders the workbook to bytes.
-pub fn render(m: &Matrix, template: &Template, date: Date) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let style = TextStyle::of(template);
-    let default = Format::new()
-        .set_font_name(&style.font)
-        .set_font_size(11)
-        .set_font_charset(128);
-    wb.set_default_format(&default, 25, 64)?;
-    // Midnight of the handout's date in Japan; the file records UTC.
-    let (utc, hour) = date.japan_midnight_in_utc();
-    let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
-        .and_hms(u16::from(hour), 0, 0)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(&m.title)
-            .set_subject(format!("{} {}", m.document_number, date.wareki_month()))
-            .set_author("shiryo")
-            .set_company("業務改善・DX推進課")
-            .set_creation_datetime(&created),
-    );
-    matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
-    // One row per source, written in order: stream it instead of holding it.
-    detail_sheet(wb.add_worksheet_with_constant_memory()?, m, &style.font)?;
-    summary_sheet(wb.add_worksheet(), m, template, &style.font)?;
-    wb.save_to_buffer().map(super::same_on_every_os)
-}
-
-fn matrix_sheet(
+/// Writes the 資料 sheet.
+pub fn matrix_sheet(
     ws: &mut Worksheet,
     m: &Matrix,
     template: &Template,
@@ -317,147 +233,6 @@ fn matrix_sheet(
 /// `&` starts a code in Excel headers; a literal one is written `&&`.
 fn escape_header(s: &str) -> String {
     s.replace('&', "&&")
-}
-
-fn detail_sheet(ws: &mut Worksheet, m: &Matrix, font: &str) -> Result<(), XlsxError> {
-    ws.set_name("明細")?;
-    let head = border(Format::new(), font)
-        .set_bold()
-        .set_background_color("D9E1F2");
-    let cell = border(Format::new(), font)
-        .set_text_wrap()
-        .set_align(FormatAlign::Top);
-    let compare = m.removed.is_some();
-    let mut heads = vec![
-        "分野",
-        "区分",
-        "内容",
-        "他自治体の事例",
-        "担当課",
-        "ファイル",
-        "シート",
-        "セル",
-    ];
-    let mut widths = vec![12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
-    if compare {
-        heads.push("状態");
-        widths.push(8.0);
-    }
-    for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-        ws.set_column_width(c as u16, w)?;
-    }
-    let mut r = 1u32;
-    for f in &m.fields {
-        for col in &m.columns {
-            for item in &f.cells[col.key.index()] {
-                for s in &item.sources {
-                    let mut values = vec![
-                        f.name.as_str(),
-                        col.key.short_label(),
-                        &item.text,
-                        item.examples.as_deref().unwrap_or(""),
-                        &s.department,
-                        &s.at.file,
-                        s.at.sheet.as_deref().unwrap_or(""),
-                        s.at.cell.as_deref().unwrap_or(""),
-                    ];
-                    if compare {
-                        values.push(item.status.map(|s| s.label()).unwrap_or(""));
-                    }
-                    for (c, v) in values.iter().enumerate() {
-                        ws.write_string_with_format(r, c as u16, *v, &cell)?;
-                    }
-                    r += 1;
-                }
-            }
-        }
-    }
-    ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
-    ws.set_freeze_panes(1, 0)?;
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
-    Ok(())
-}
-
-fn summary_sheet(
-    ws: &mut Worksheet,
-    m: &Matrix,
-    template: &Template,
-    font: &str,
-) -> Result<(), XlsxError> {
-    ws.set_name("集計")?;
-    let head = border(Format::new(), font)
-        .set_bold()
-        .set_background_color("D9E1F2")
-        .set_text_wrap();
-    let cell = border(Format::new(), font);
-    let total_fmt = border(Format::new(), font).set_bold();
-    ws.set_column_width(0, 20)?;
-    for c in 1..=5 {
-        ws.set_column_width(c, 14)?;
-    }
-    ws.write_string(0, 0, "分野 × 区分ごとの項目数")?;
-    let mut r = 1u32;
-    let write_head = |ws: &mut Worksheet, r: u32, first: &str| -> Result<(), XlsxError> {
-        ws.write_string_with_format(r, 0, first, &head)?;
-        for (i, col) in m.columns.iter().enumerate() {
-            ws.write_string_with_format(r, i as u16 + 1, col.key.short_label(), &head)?;
-        }
-        ws.write_string_with_format(r, 5, "合計", &head)?;
-        Ok(())
-    };
-    write_head(ws, r, &template.field_label)?;
-    r += 1;
-    let mut totals = [0usize; 4];
-    for f in &m.fields {
-        ws.write_string_with_format(r, 0, &f.name, &cell)?;
-        for (i, items) in f.cells.iter().enumerate() {
-            ws.write_number_with_format(r, i as u16 + 1, items.len() as f64, &cell)?;
-            totals[i] += items.len();
-        }
-        ws.write_number_with_format(
-            r,
-            5,
-            f.cells.iter().map(Vec::len).sum::<usize>() as f64,
-            &total_fmt,
-        )?;
-        r += 1;
-    }
-    ws.write_string_with_format(r, 0, "合計", &total_fmt)?;
-    for (i, t) in totals.iter().enumerate() {
-        ws.write_number_with_format(r, i as u16 + 1, *t as f64, &total_fmt)?;
-    }
-    ws.write_number_with_format(r, 5, totals.iter().sum::<usize>() as f64, &total_fmt)?;
-
-    r += 3;
-    ws.write_string(r, 0, "担当課ごとの提出件数（重複統合前）")?;
-    r += 1;
-    write_head(ws, r, "担当課")?;
-    r += 1;
-    let mut per_department: std::collections::HashMap<&str, [usize; 4]> =
-        std::collections::HashMap::new();
-    for f in &m.fields {
-        for (i, items) in f.cells.iter().enumerate() {
-            for s in items.iter().flat_map(|it| &it.sources) {
-                per_department.entry(&s.department).or_default()[i] += 1;
-            }
-        }
-    }
-    let mut departments: Vec<(&str, [usize; 4])> = per_department.into_iter().collect();
-    departments.sort_by(|a, b| {
-        (template.department_rank(a.0), a.0).cmp(&(template.department_rank(b.0), b.0))
-    });
-    for (d, counts) in &departments {
-        ws.write_string_with_format(r, 0, *d, &cell)?;
-        for (i, n) in counts.iter().enumerate() {
-            ws.write_number_with_format(r, i as u16 + 1, *n as f64, &cell)?;
-        }
-        ws.write_number_with_format(r, 5, counts.iter().sum::<usize>() as f64, &total_fmt)?;
-        r += 1;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

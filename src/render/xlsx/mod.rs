@@ -1,0 +1,59 @@
+//! The Excel handout (SPEC §5): sheet 資料 (the print-ready matrix), 明細
+//! (one row per item source), 集計 (counts and charts) and, with a roster,
+//! 提出状況.
+
+pub mod detail;
+pub mod matrix_sheet;
+pub mod status;
+pub mod style;
+pub mod summary;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+
+use crate::date::Date;
+use crate::matrix::Matrix;
+use crate::template::Template;
+pub use style::{FONT, TextStyle};
+
+/// Renders the workbook to bytes. `links` is the input folder as seen from
+/// the output folder (`../提出`): with it, 明細 links every source to its
+/// file and cell.
+pub fn render(
+    m: &Matrix,
+    template: &Template,
+    date: Date,
+    links: Option<&str>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let style = TextStyle::of(template);
+    let default = Format::new()
+        .set_font_name(&style.font)
+        .set_font_size(11)
+        .set_font_charset(128);
+    wb.set_default_format(&default, 25, 64)?;
+    // Midnight of the handout's date in Japan; the file records UTC.
+    let (utc, hour) = date.japan_midnight_in_utc();
+    let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
+        .and_hms(u16::from(hour), 0, 0)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(&m.title)
+            .set_subject(format!("{} {}", m.document_number, date.wareki_month()))
+            .set_author("shiryo")
+            .set_company("業務改善・DX推進課")
+            .set_creation_datetime(&created),
+    );
+    matrix_sheet::matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
+    // One row per source, written in order: stream it instead of holding it.
+    detail::detail_sheet(
+        wb.add_worksheet_with_constant_memory()?,
+        m,
+        &style.font,
+        links,
+    )?;
+    summary::summary_sheet(wb.add_worksheet(), m, template, &style.font)?;
+    if let Some(departments) = &m.departments {
+        status::status_sheet(wb.add_worksheet(), departments, &style.font, date)?;
+    }
+    wb.save_to_buffer().map(crate::render::same_on_every_os)
+}

@@ -1,0 +1,65 @@
+//! What every sheet of the handout workbook shares: the font and sizes of
+//! the template, cell borders.
+
+use rust_xlsxwriter::{Format, FormatBorder};
+
+use crate::layout::CellUnits;
+use crate::template::Template;
+
+/// Font of every sheet when the template names none (ships with Windows
+/// 10+; Debian: fonts-morisawa-bizud-gothic).
+pub const FONT: &str = "BIZ UDPゴシック";
+/// The matrix sheet's text: the template's font family and size (SPEC §6),
+/// with line height and character widths measured for BIZ UD fonts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextStyle {
+    /// Font name as Excel shows it (Japanese names for the fonts we know).
+    pub font: String,
+    /// Body size in points.
+    pub size: f64,
+    /// Height of one text line: BIZ UD fonts have a line pitch of 1.0 em
+    /// (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
+    pub line_height: f64,
+    /// Width of characters in Excel column units.
+    pub units: CellUnits,
+}
+
+impl TextStyle {
+    /// The style of a template.
+    pub fn of(template: &Template) -> TextStyle {
+        let size = template.font_size;
+        let scale = size / 10.0;
+        TextStyle {
+            font: template
+                .font_families
+                .first()
+                .map_or(FONT, |f| excel_font_name(f))
+                .to_string(),
+            size,
+            line_height: 1.25 * size,
+            // Measured at 10 pt: a full-width character is 2.0 units wide.
+            units: CellUnits {
+                wide: 2.0 * scale,
+                narrow: 1.15 * scale,
+            },
+        }
+    }
+}
+
+/// The name Japanese Excel shows for a font family we know, else the family.
+fn excel_font_name(family: &str) -> &str {
+    match family {
+        "BIZ UDPGothic" => "BIZ UDPゴシック",
+        "BIZ UDGothic" => "BIZ UDゴシック",
+        "IPAexGothic" => "IPAexゴシック",
+        "IPAexMincho" => "IPAex明朝",
+        other => other,
+    }
+}
+
+/// A thin-bordered cell in the handout's font.
+pub fn border(f: Format, font: &str) -> Format {
+    f.set_border(FormatBorder::Thin)
+        .set_font_name(font)
+        .set_font_charset(128)
+}
