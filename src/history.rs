@@ -41,7 +41,9 @@ pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
                 out.push(PreviousItem {
                     field: f.name.to_string(),
                     column: key,
-                    text: it.text.clone(),
+                    // Months compare what was submitted, not the
+                    // secretariat's wording of it.
+                    text: it.original.clone().unwrap_or_else(|| it.text.clone()),
                     examples: it.examples.clone(),
                     departments: it.sources.iter().map(|s| s.department.clone()).collect(),
                 });

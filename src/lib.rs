@@ -6,6 +6,7 @@
 //! order, reconciliation) → [`render`] and [`report`].
 
 pub mod console;
+pub mod corrections;
 pub mod date;
 pub mod digest;
 pub mod fonts;
@@ -18,6 +19,7 @@ pub mod output;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod review;
 pub mod roster;
 pub mod schema;
 pub mod template;
@@ -50,6 +52,9 @@ pub struct BuildOptions {
     pub previous: Option<PathBuf>,
     /// Show a progress bar on a terminal for runs longer than a moment.
     pub progress: bool,
+    /// The secretariat's corrections file (`--edits`), besides any in the
+    /// input folder.
+    pub edits: Option<PathBuf>,
 }
 
 /// The result of a run that got as far as a report.
@@ -92,18 +97,36 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         None => None,
     };
     let bar = progress::Progress::new(opts.progress);
-    let ingested = ingest::ingest_dir(&opts.input, &template, &opts.isolation, &|done, total| {
-        bar.files(done, total);
-    })?;
+    let edits: Vec<PathBuf> = opts.edits.iter().cloned().collect();
+    let mut ingested = ingest::ingest_with(
+        &opts.input,
+        &edits,
+        &template,
+        &opts.isolation,
+        &|done, total| {
+            bar.files(done, total);
+        },
+    )?;
     bar.finish();
     clock.lap("ingest");
     let files = ingested.files.clone();
+    let correction_rows = std::mem::take(&mut ingested.corrections);
     let rows_by_department = roster::rows_by_department(&ingested.rows, &template);
     let mut m = matrix::build(ingested, &template);
     m.departments = roster::status(&files, &rows_by_department, &m, &template);
+    // Months are compared by what was submitted, then the secretariat's
+    // corrections change what is printed.
     if let Some(prev) = &previous {
         history::compare(&mut m, prev);
     }
+    let correction_files = files
+        .iter()
+        .filter(
+            |f| matches!(&f.status, ingest::FileStatus::Read { kind, .. } if *kind == "事務局修正"),
+        )
+        .map(|f| (f.name.clone(), f.sha256.clone()))
+        .collect();
+    corrections::apply(&mut m, &correction_rows, correction_files, &template);
     clock.lap("normalize+matrix");
     let problems = m.has_problems();
     let mut extras = report::ReportExtras {
@@ -148,8 +171,12 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
             Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
             Err(e) => extras.problems.push(e.to_string()),
         }
-        // One return sheet per department with something to fix.
         let font = render::xlsx::TextStyle::of(&template).font;
+        targets.push((
+            render::edits::EDITS_NAME.into(),
+            render::edits::render(&m, &font, opts.date).map_err(|e| Error::Xlsx(e.to_string()))?,
+        ));
+        // One return sheet per department with something to fix.
         for sheet in render::returns::collect(&m, &files, &template) {
             let bytes = render::returns::render(&sheet, &m, &font, opts.date)
                 .map_err(|e| Error::Xlsx(e.to_string()))?;

@@ -112,6 +112,9 @@ enum Command {
         /// 前回の出力フォルダ。項目ごとに 新規・継続・削除 を示します
         #[arg(long, value_name = "前回の出力フォルダ")]
         previous: Option<PathBuf>,
+        /// 事務局修正のファイル（出力の 事務局修正.xlsx に記入したもの）。提出フォルダに置いても読みます
+        #[arg(long, value_name = "ファイル")]
+        edits: Option<PathBuf>,
         /// (開発用) 提出ファイルを別プロセスでなく、このプロセスで読み取る
         #[arg(long, hide = true)]
         no_worker: bool,
@@ -337,6 +340,7 @@ fn build_options(input: PathBuf, template: Option<PathBuf>) -> BuildOptions {
         font: None,
         previous: None,
         progress: true,
+        edits: None,
     }
 }
 
@@ -380,6 +384,7 @@ fn command(command: Command) -> ExitStatus {
             date,
             font,
             previous,
+            edits,
             no_worker,
         } => {
             let mut opts = build_options(input, template);
@@ -392,6 +397,7 @@ fn command(command: Command) -> ExitStatus {
                 date: date.unwrap_or_else(Date::today),
                 font,
                 previous,
+                edits,
                 ..opts
             }
         }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
+pub use crate::review::{
+    AppliedCorrection, DepartmentStatus, Editorial, PassRow, SubmissionStatus, UnappliedCorrection,
+};
 use crate::template::Template;
 use crate::vocab::{ColumnKey, ItemStatus, Location};
 
@@ -33,6 +36,12 @@ pub struct Item {
     /// 新規 or 継続 when a previous month was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ItemStatus>,
+    /// The submitted text, when the secretariat's correction replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    /// Left out of the handout by the secretariat (載せない).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 /// An item of last month's handout; listed as 削除 when it is no longer submitted.
@@ -85,66 +94,6 @@ pub struct Rejection {
     pub text: String,
 }
 
-/// Where a roster department stands this month (SPEC §7.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SubmissionStatus {
-    /// Read, nothing rejected.
-    #[serde(rename = "提出済")]
-    Submitted,
-    /// Read, some rows rejected.
-    #[serde(rename = "一部却下")]
-    PartlyRejected,
-    /// A file of it could not be read.
-    #[serde(rename = "読込失敗")]
-    Failed,
-    /// No file of it.
-    #[serde(rename = "未提出")]
-    Missing,
-    /// Submitted, but not on the roster (usually a missing alias).
-    #[serde(rename = "名簿外")]
-    NotOnRoster,
-}
-
-impl SubmissionStatus {
-    /// The word in the report and the workbook.
-    pub fn label(self) -> &'static str {
-        match self {
-            SubmissionStatus::Submitted => "提出済",
-            SubmissionStatus::PartlyRejected => "一部却下",
-            SubmissionStatus::Failed => "読込失敗",
-            SubmissionStatus::Missing => "未提出",
-            SubmissionStatus::NotOnRoster => "名簿外",
-        }
-    }
-
-    /// Every status, in the order the report counts them.
-    pub const ALL: [SubmissionStatus; 5] = [
-        SubmissionStatus::Submitted,
-        SubmissionStatus::PartlyRejected,
-        SubmissionStatus::Failed,
-        SubmissionStatus::Missing,
-        SubmissionStatus::NotOnRoster,
-    ];
-}
-
-/// One department of the 提出状況 table:
-/// `{"name", "status", "files", "rows", "items", "rejected"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DepartmentStatus {
-    /// Department (the roster's name).
-    pub name: String,
-    /// Where it stands.
-    pub status: SubmissionStatus,
-    /// Its files, by name.
-    pub files: Vec<String>,
-    /// Its data rows.
-    pub rows: usize,
-    /// Items made from its rows (before duplicates were merged).
-    pub items: usize,
-    /// Its rejected rows.
-    pub rejected: usize,
-}
-
 /// Items that were merged as duplicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merge {
@@ -185,6 +134,10 @@ pub struct Counts {
     pub rows_skipped: usize,
     /// Items made from rows, before duplicates were merged.
     pub sources: usize,
+    /// Rows of the secretariat's corrections that could be read (the
+    /// others are rejected).
+    #[serde(default)]
+    pub correction_rows: usize,
     /// Sources listed on the items of the matrix, counted on the matrix.
     pub sources_listed: usize,
 }
@@ -194,7 +147,7 @@ impl Counts {
     /// readers' row tally against the fates of the rows, and the items made
     /// from rows against the sources the matrix lists.
     pub fn reconciles(&self) -> bool {
-        self.rows == self.rows_with_items + self.rows_skipped + self.rejected
+        self.rows == self.rows_with_items + self.rows_skipped + self.rejected + self.correction_rows
             && self.sources == self.sources_listed
     }
 }
@@ -230,6 +183,22 @@ pub struct Matrix {
     pub removed: Option<Vec<Removed>>,
     /// The 提出状況 table, when the template has a roster.
     pub departments: Option<Vec<DepartmentStatus>>,
+    /// The secretariat's corrections and the next corrections sheet.
+    pub editorial: Editorial,
+}
+
+impl FieldRow {
+    /// The items of each column that the handout prints (not 載せない).
+    pub fn printed(&self) -> [Vec<&Item>; 4] {
+        self.cells
+            .each_ref()
+            .map(|c| c.iter().filter(|i| !i.hidden).collect())
+    }
+
+    /// True when the handout prints something of this 分野.
+    pub fn has_printed(&self) -> bool {
+        self.cells.iter().flatten().any(|i| !i.hidden)
+    }
 }
 
 impl Matrix {
@@ -313,6 +282,8 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
                     examples: e.examples,
                     sources: vec![e.source],
                     status: None,
+                    original: None,
+                    hidden: false,
                 });
             }
         }
@@ -370,6 +341,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         counts,
         removed: None,
         departments: None,
+        editorial: Editorial::default(),
     };
     m.recount();
     m

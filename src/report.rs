@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::date::Date;
 use crate::ingest::{FileRecord, FileStatus};
-use crate::matrix::{DepartmentStatus, Matrix, SubmissionStatus};
+use crate::matrix::{DepartmentStatus, Editorial, Matrix, SubmissionStatus};
 
 /// Extra lines the report shows besides the matrix.
 #[derive(Debug, Default, Clone)]
@@ -72,6 +72,56 @@ fn roster_section(o: &mut String, departments: &[DepartmentStatus]) {
             o,
             "  （名簿外の課は、テンプレートの <departments> に名前か別名（alias）を足すと名簿の課になります）"
         );
+    }
+}
+
+/// The secretariat's corrections: every one applied, merged or not applied.
+fn editorial_section(o: &mut String, ed: &Editorial) {
+    if ed.files.is_empty() && ed.applied.is_empty() && ed.unapplied.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = ed.files.iter().map(|(n, _)| n.as_str()).collect();
+    let _ = writeln!(
+        o,
+        "\n■ 事務局修正（{}） 適用 {} 件 / まとめた項目 {} 件 / 適用されなかった修正 {} 件",
+        names.join("、"),
+        ed.applied.len(),
+        ed.merged.len(),
+        ed.unapplied.len()
+    );
+    for a in &ed.applied {
+        let what = match (&a.after, a.hidden) {
+            (Some(after), true) => format!("「{}」→「{after}」、資料に載せない", a.before),
+            (Some(after), false) => format!("「{}」→「{after}」", a.before),
+            (None, _) => format!("「{}」を資料に載せない", a.before),
+        };
+        let _ = writeln!(
+            o,
+            "  [{}／{}] {what}（{}）",
+            a.field,
+            a.column.short_label(),
+            a.at
+        );
+    }
+    for (text, n) in &ed.merged {
+        let _ = writeln!(o, "  まとめた: [{text}] ← {n} 件");
+    }
+    if !ed.unapplied.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n■ 適用されなかった修正 {} 件（この文は今月提出されていないか、提出された文が変わりました。資料には提出されたとおり載せます）",
+            ed.unapplied.len()
+        );
+        for u in &ed.unapplied {
+            let _ = writeln!(
+                o,
+                "  [{}／{}] {}（{}）",
+                u.field,
+                u.column.short_label(),
+                u.text,
+                u.at
+            );
+        }
     }
 }
 
@@ -173,14 +223,19 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
             "不一致（プログラムの不具合です。開発担当に連絡してください）"
         }
     };
+    let corrections = if c.correction_rows > 0 {
+        format!(" + 事務局修正の行 {}", c.correction_rows)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         o,
-        "  入力行 {}（各ファイルで数えた行） = 項目になった行 {} + スキップした行 {} + 却下した行 {}  … {}",
+        "  入力行 {}（各ファイルで数えた行） = 項目になった行 {} + スキップした行 {} + 却下した行 {}{corrections}  … {}",
         c.rows,
         c.rows_with_items,
         c.rows_skipped,
         c.rejected,
-        verdict(c.rows == c.rows_with_items + c.rows_skipped + c.rejected)
+        verdict(c.rows == c.rows_with_items + c.rows_skipped + c.rejected + c.correction_rows)
     );
     let _ = writeln!(
         o,
@@ -214,6 +269,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     if let Some(removed) = &m.removed {
         history_section(&mut o, m, removed, extras.previous.as_deref().unwrap_or(""));
     }
+    editorial_section(&mut o, &m.editorial);
 
     let _ = writeln!(
         o,

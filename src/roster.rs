@@ -86,6 +86,7 @@ pub fn status(
         tally.entry(r.department.clone()).or_default().rejected += 1;
     }
     tally.remove(COUNCIL);
+    tally.remove(crate::corrections::SECRETARIAT);
 
     let entry = |name: &str, t: Tally, on_roster: bool| DepartmentStatus {
         name: name.to_string(),

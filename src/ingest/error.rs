@@ -136,6 +136,11 @@ pub enum FileError {
     /// Minutes whose document part is broken.
     #[error("会議録（Word）を読み取れません（{0}）。{remedy}", remedy = Remedy::Word.text())]
     MinutesBroken(String),
+    /// A file given with `--edits` that has no corrections header.
+    #[error(
+        "事務局修正のファイルではありません（見出し「分野」「区分」「現在の文」「修正後の文」「載せない」がありません）。shiryo が出力フォルダに書き出した 事務局修正.xlsx に記入して指定してください。"
+    )]
+    NotCorrections,
     /// A parser took too long.
     #[error(
         "読み取りに時間がかかりすぎたため中断しました（{0} 秒）。ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。"

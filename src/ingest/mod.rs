@@ -4,6 +4,7 @@
 //! spreadsheet-like sources go through [`table`], which finds the header row,
 //! the layout, merges, fill-down and the department.
 
+pub mod corrections;
 pub mod csv;
 pub mod error;
 pub mod minutes;
@@ -23,7 +24,8 @@ use crate::vocab::Location;
 pub use error::FileError;
 pub use parse::{Job, Parsed, parse_file, quiet_panics};
 pub use raw::{
-    Failed, FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref, file_stem,
+    CorrectionRow, Failed, FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped,
+    cell_ref, file_stem,
 };
 use sniff::Format;
 
@@ -78,6 +80,9 @@ pub struct Ingested {
     pub fill_downs: Vec<FillDown>,
     /// Meeting number N from the minutes, if any.
     pub meeting_number: Option<u32>,
+    /// The secretariat's corrections (事務局修正), from every corrections
+    /// file in the folder and `--edits`.
+    pub corrections: Vec<CorrectionRow>,
 }
 
 /// A folder that cannot be read at all: nothing can be built.
@@ -111,12 +116,24 @@ pub fn ingest_dir(
     isolation: &Isolation,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Ingested, IngestError> {
+    ingest_with(dir, &[], template, isolation, progress)
+}
+
+/// [`ingest_dir`] plus corrections files given on their own (`--edits`),
+/// read after the folder's files; such a file must be a corrections sheet.
+pub fn ingest_with(
+    dir: &Path,
+    edits: &[std::path::PathBuf],
+    template: &Template,
+    isolation: &Isolation,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Ingested, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
         reason: e.to_string(),
     };
     // Names are facts (SPEC §7.1): exactly as on disk, never normalised.
-    let mut names: Vec<(String, std::path::PathBuf, bool)> = Vec::new();
+    let mut names: Vec<(String, std::path::PathBuf, bool, bool)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(folder_err)? {
         let entry = entry.map_err(folder_err)?;
         let path = entry.path();
@@ -129,9 +146,16 @@ pub fn ingest_dir(
             continue;
         }
         let name = entry.file_name().to_string_lossy().into_owned();
-        names.push((name, path, meta.is_file()));
+        names.push((name, path, meta.is_file(), false));
     }
     names.sort();
+    for path in edits {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        names.push((name, path.clone(), path.is_file(), true));
+    }
 
     // First the cheap decisions (lock files, other types), then the parsing,
     // spread over the cores, then the results in file name order.
@@ -140,10 +164,11 @@ pub fn ingest_dir(
         size: u64,
         sha256: String,
         job: Result<usize, String>,
+        edits: bool,
     }
     let mut jobs = Vec::new();
     let mut entries = Vec::new();
-    for (name, path, regular) in names {
+    for (name, path, regular, edits) in names {
         let (size, sha256) = if regular {
             digest_file(&path)
         } else {
@@ -178,6 +203,7 @@ pub fn ingest_dir(
             size,
             sha256,
             job,
+            edits,
         });
     }
     let mut parsed = parse_all(&jobs, template, isolation, progress);
@@ -200,7 +226,14 @@ pub fn ingest_dir(
             }
         };
         let promised = jobs[i].promised;
-        let taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
+        let mut taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
+        // A file given as corrections must be one.
+        if e.edits
+            && let Ok(p) = &taken
+            && p.result.corrections.is_empty()
+        {
+            taken = Err(FileError::NotCorrections);
+        }
         match taken {
             Ok(Parsed { result: r, .. }) if r.not_used.is_some() => {
                 let reason = r.not_used.unwrap_or_default();
@@ -217,10 +250,16 @@ pub fn ingest_dir(
                 out.skipped.extend(r.skipped);
                 out.skipped_rows += r.skipped_rows;
                 out.fill_downs.extend(r.fill_downs);
+                let kind = if r.corrections.is_empty() {
+                    format.unwrap_or(promised).label()
+                } else {
+                    "事務局修正"
+                };
+                out.corrections.extend(r.corrections);
                 out.files.push(record(FileStatus::Read {
                     departments: r.departments,
                     rows,
-                    kind: format.unwrap_or(promised).label(),
+                    kind,
                     note: r.note,
                 }));
             }

@@ -121,6 +121,28 @@ pub struct FileResult {
     /// (label cell or file name) and each 担当課 cell's, even without rows
     /// (a department with nothing to report has still submitted).
     pub departments: Vec<String>,
+    /// Rows of a secretariat's corrections sheet (事務局修正), when the
+    /// file is one: it is then not a submission.
+    pub corrections: Vec<CorrectionRow>,
+}
+
+/// One row of the secretariat's corrections (SPEC §7.9), cells as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CorrectionRow {
+    /// File name.
+    pub file: String,
+    /// Sheet name.
+    pub sheet: String,
+    /// 分野.
+    pub field: Located,
+    /// 区分.
+    pub kind: Located,
+    /// 現在の文: the submitted text (the key).
+    pub current: Located,
+    /// 修正後の文: the text to print instead (empty: keep).
+    pub revised: Located,
+    /// 載せない: ○ to leave the item out of the handout.
+    pub hide: Located,
 }
 
 impl FileResult {
@@ -136,6 +158,7 @@ impl FileResult {
                 self.departments.push(d);
             }
         }
+        self.corrections.extend(other.corrections);
     }
 }
 

@@ -124,13 +124,14 @@ impl Grid {
         }
     }
 
-    fn own_nonblank(&self, r: u32, c: u32) -> Option<&str> {
+    /// The text of this very cell when it is not blank.
+    pub fn own_nonblank(&self, r: u32, c: u32) -> Option<&str> {
         let v = self.own(r, c);
         (!v.trim().is_empty()).then_some(v)
     }
 
     /// The non-blank cells of a row that are not covered by a merge.
-    fn row_cells(&self, r: u32) -> impl Iterator<Item = (u32, &str)> + '_ {
+    pub fn row_cells(&self, r: u32) -> impl Iterator<Item = (u32, &str)> + '_ {
         self.rows
             .get(&r)
             .into_iter()
@@ -140,7 +141,7 @@ impl Grid {
     }
 
     /// Rows with at least one stored cell, from `from` on.
-    fn rows_from(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
+    pub fn rows_from(&self, from: u32) -> impl Iterator<Item = u32> + '_ {
         self.rows.range(from..).map(|(r, _)| *r)
     }
 }
@@ -312,7 +313,7 @@ pub struct SheetSource<'a> {
 
 impl SheetSource<'_> {
     /// A cell of this sheet.
-    fn at(&self, r: u32, c: u32) -> Location {
+    pub fn at(&self, r: u32, c: u32) -> Location {
         Location::cell(self.file, Some(self.sheet), &cell_ref(r, c))
     }
 }

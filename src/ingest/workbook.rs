@@ -68,6 +68,12 @@ pub fn read(
             sheet_index: index,
             file_department: &file_department,
         };
+        // The secretariat's corrections are known by their header.
+        if let Some(r) = super::corrections::read_grid(grid, &src) {
+            data_sheets += 1;
+            out.absorb(r);
+            continue;
+        }
         match read_grid(grid, &src, template)? {
             Some(r) => {
                 data_sheets += 1;

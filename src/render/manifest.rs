@@ -20,6 +20,8 @@ struct Manifest<'a> {
     date: String,
     template: TemplateJson<'a>,
     previous: Option<&'a str>,
+    /// The secretariat's corrections files read (SPEC §7.9).
+    corrections: Vec<TemplateJson<'a>>,
     inputs: Vec<Input<'a>>,
     counts: &'a Counts,
     outputs: Vec<Output<'a>>,
@@ -86,6 +88,12 @@ pub fn render(
             sha256: &template.source_sha256,
         },
         previous,
+        corrections: m
+            .editorial
+            .files
+            .iter()
+            .map(|(file, sha256)| TemplateJson { file, sha256 })
+            .collect(),
         inputs: files
             .iter()
             .map(|f| {

@@ -1,6 +1,7 @@
 //! Renderers: each takes `&Matrix` + `&Template` and produces one file's
-//! bytes; [`crate::output`] puts them in place.
+//! bytes; the output module puts them in place.
 
+pub mod edits;
 pub mod form;
 pub mod manifest;
 pub mod pdf;

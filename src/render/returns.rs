@@ -88,6 +88,8 @@ pub fn collect(m: &Matrix, files: &[FileRecord], template: &Template) -> Vec<Ret
                 fix: r.fix.clone(),
             });
     }
+    // The secretariat's own corrections file is not sent back.
+    by_department.remove(crate::corrections::SECRETARIAT);
     by_department
         .into_iter()
         .map(|(department, problems)| ReturnSheet {
@@ -107,6 +109,11 @@ pub fn render(
     let mut wb = Workbook::new();
     let base = Format::new().set_font_name(font).set_font_charset(128);
     wb.set_default_format(&base, 25, 64)?;
+    wb.set_properties(&super::xlsx::style::doc_properties(
+        &format!("差し戻し：{}", sheet.department),
+        &format!("{} {}", m.document_number, date.wareki_month()),
+        date,
+    )?);
     let ws = wb.add_worksheet();
     ws.set_name("差し戻し")?;
     let title = base.clone().set_bold().set_font_size(14);

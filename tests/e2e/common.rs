@@ -487,3 +487,28 @@ impl Run {
         }
     }
 }
+
+/// Types values into blank cells of a sheet of an .xlsx, as a department
+/// filling in the form does.
+pub fn fill(xlsx: &[u8], sheet: &str, values: &[(&str, &str)]) -> Vec<u8> {
+    rewrite_zip(
+        xlsx,
+        |name, data| {
+            (name == sheet).then(|| {
+                let mut xml = String::from_utf8_lossy(data).into_owned();
+                for (cell, value) in values {
+                    let value = value.replace('&', "&amp;").replace('<', "&lt;");
+                    let start = xml.find(&format!("<c r=\"{cell}\"")).expect("a blank input cell");
+                    let end = start + xml[start..].find("/>").unwrap() + 2;
+                    let style = xml[start..end].trim_end_matches("/>").to_string();
+                    xml.replace_range(
+                        start..end,
+                        &format!("{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{value}</t></is></c>"),
+                    );
+                }
+                xml.into_bytes()
+            })
+        },
+        &[],
+    )
+}

@@ -49,36 +49,11 @@ fn template_command_writes_a_form_with_dropdowns_and_protection() {
     assert!(styles.contains("locked=\"0\""), "input cells are unlocked");
 }
 
-/// Types values into blank cells of a sheet of an .xlsx, as a department
-/// filling in the form does.
-fn fill(xlsx: &[u8], sheet: &str, values: &[(&str, &str)]) -> Vec<u8> {
-    common::rewrite_zip(
-        xlsx,
-        |name, data| {
-            (name == sheet).then(|| {
-                let mut xml = String::from_utf8_lossy(data).into_owned();
-                for (cell, value) in values {
-                    let value = value.replace('&', "&amp;").replace('<', "&lt;");
-                    let start = xml.find(&format!("<c r=\"{cell}\"")).expect("a blank input cell");
-                    let end = start + xml[start..].find("/>").unwrap() + 2;
-                    let style = xml[start..end].trim_end_matches("/>").to_string();
-                    xml.replace_range(
-                        start..end,
-                        &format!("{style} t=\"inlineStr\"><is><t xml:space=\"preserve\">{value}</t></is></c>"),
-                    );
-                }
-                xml.into_bytes()
-            })
-        },
-        &[],
-    )
-}
-
 #[test]
 fn a_filled_in_form_reads_back_without_warnings() {
     let t = Template::default();
     let blank = form::render(&t).unwrap();
-    let bytes = fill(
+    let bytes = common::fill(
         &blank,
         "xl/worksheets/sheet2.xml",
         &[

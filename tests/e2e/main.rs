@@ -9,6 +9,7 @@ mod synth;
 
 mod build;
 mod cli;
+mod edits;
 mod form;
 mod golden;
 mod history;

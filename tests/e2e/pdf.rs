@@ -152,7 +152,14 @@ fn same_input_and_date_give_byte_identical_outputs() {
     let month = hard_month();
     let a = month.build(&[]);
     let b = month.build(&[]);
-    for name in [PDF, XLSX, "matrix.json", "report.txt", "manifest.json"] {
+    for name in [
+        PDF,
+        XLSX,
+        "matrix.json",
+        "report.txt",
+        "manifest.json",
+        "事務局修正.xlsx",
+    ] {
         let x = std::fs::read(a.out.join(name)).unwrap();
         let y = std::fs::read(b.out.join(name)).unwrap();
         assert!(x == y, "{name} differs between two runs");

@@ -407,7 +407,7 @@ fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
     let row = |field: &FieldRow| RowLines {
         name: field.name.clone(),
         columns: field
-            .cells
+            .printed()
             .iter()
             .enumerate()
             .map(|(i, items)| {
@@ -425,7 +425,7 @@ fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
     matrix
         .fields
         .iter()
-        .filter(|f| f.cells.iter().any(|c| !c.is_empty()))
+        .filter(|f| f.has_printed())
         .map(row)
         .collect()
 }

@@ -87,7 +87,7 @@ pub fn missing_glyphs(matrix: &Matrix, has: &dyn Fn(char) -> bool) -> Vec<Missin
     let mut out: Vec<MissingGlyph> = Vec::new();
     for f in &matrix.fields {
         for (col, items) in matrix.columns.iter().zip(&f.cells) {
-            for it in items {
+            for it in items.iter().filter(|i| !i.hidden) {
                 for ch in item_line(it).chars().filter(|c| !has(*c)) {
                     let src = it.sources.first();
                     let place = format!(
@@ -138,6 +138,8 @@ mod tests {
                 at: Location::cell("総務課.xlsx", Some("提出"), &format!("C{}", i + 2)),
             }],
             status: None,
+            original: None,
+            hidden: false,
         };
         m.fields[1] = FieldRow {
             name: "DX推進".into(),

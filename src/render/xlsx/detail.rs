@@ -49,6 +49,7 @@ pub fn detail_sheet(
         .set_font_color("0563C1")
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
     let compare = m.removed.is_some();
+    let edited = !m.editorial.applied.is_empty();
     let mut heads = vec![
         "分野",
         "区分",
@@ -62,6 +63,12 @@ pub fn detail_sheet(
     let mut widths = vec![12.0, 12.0, 70.0, 30.0, 14.0, 28.0, 12.0, 8.0];
     if compare {
         heads.push("状態");
+        widths.push(8.0);
+    }
+    if edited {
+        heads.push("提出された文");
+        widths.push(70.0);
+        heads.push("載せない");
         widths.push(8.0);
     }
     for (c, (h, w)) in heads.iter().zip(widths).enumerate() {
@@ -85,6 +92,10 @@ pub fn detail_sheet(
                     ];
                     if compare {
                         values.push(item.status.map(|s| s.label()).unwrap_or(""));
+                    }
+                    if edited {
+                        values.push(item.original.as_deref().unwrap_or(&item.text));
+                        values.push(if item.hidden { "○" } else { "" });
                     }
                     for (c, v) in values.iter().enumerate() {
                         ws.write_string_with_format(r, c as u16, *v, &cell)?;

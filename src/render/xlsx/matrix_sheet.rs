@@ -48,7 +48,7 @@ pub fn column_widths(template: &Template) -> Vec<f64> {
 /// them into chunks of at most `max_lines` lines (an item longer than that is
 /// split at a line boundary and continues in the next chunk).
 pub fn chunk_cell(
-    items: &[Item],
+    items: &[&Item],
     width: f64,
     max_lines: usize,
     units: &CellUnits,
@@ -140,13 +140,9 @@ pub fn matrix_sheet(
 
     let max_lines = ((MAX_ROW_HEIGHT - CELL_PADDING) / style.line_height).floor() as usize;
     let mut row = 1u32;
-    for f in m
-        .fields
-        .iter()
-        .filter(|f| f.cells.iter().any(|c| !c.is_empty()))
-    {
+    for f in m.fields.iter().filter(|f| f.has_printed()) {
         let chunks: Vec<Vec<CellChunk>> = f
-            .cells
+            .printed()
             .iter()
             .enumerate()
             .map(|(i, items)| chunk_cell(items, widths[i + 1], max_lines, &style.units))
@@ -245,6 +241,8 @@ mod tests {
             examples: None,
             sources: vec![],
             status: None,
+            original: None,
+            hidden: false,
         }
     }
 
@@ -254,7 +252,8 @@ mod tests {
             .map(|i| item(&format!("項目{i}の内容を記入する。")))
             .collect();
         let units = TextStyle::of(&Template::default()).units;
-        let chunks = chunk_cell(&items, 20.0, 10, &units);
+        let refs: Vec<&Item> = items.iter().collect();
+        let chunks = chunk_cell(&refs, 20.0, 10, &units);
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.lines <= 10));
         let all: String = chunks.iter().map(|c| c.text.replace('\n', "")).collect();
@@ -267,7 +266,7 @@ mod tests {
     fn a_huge_item_is_split_not_truncated() {
         let long = "あ".repeat(40_000);
         let units = TextStyle::of(&Template::default()).units;
-        let chunks = chunk_cell(&[item(&long)], 46.0, 28, &units);
+        let chunks = chunk_cell(&[&item(&long)], 46.0, 28, &units);
         assert!(
             chunks
                 .iter()

@@ -8,7 +8,7 @@ pub mod status;
 pub mod style;
 pub mod summary;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::date::Date;
 use crate::matrix::Matrix;
@@ -31,18 +31,11 @@ pub fn render(
         .set_font_size(11)
         .set_font_charset(128);
     wb.set_default_format(&default, 25, 64)?;
-    // Midnight of the handout's date in Japan; the file records UTC.
-    let (utc, hour) = date.japan_midnight_in_utc();
-    let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
-        .and_hms(u16::from(hour), 0, 0)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(&m.title)
-            .set_subject(format!("{} {}", m.document_number, date.wareki_month()))
-            .set_author("shiryo")
-            .set_company("業務改善・DX推進課")
-            .set_creation_datetime(&created),
-    );
+    wb.set_properties(&style::doc_properties(
+        &m.title,
+        &format!("{} {}", m.document_number, date.wareki_month()),
+        date,
+    )?);
     matrix_sheet::matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
     // One row per source, written in order: stream it instead of holding it.
     detail::detail_sheet(

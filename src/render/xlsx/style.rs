@@ -1,7 +1,9 @@
 //! What every sheet of the handout workbook shares: the font and sizes of
 //! the template, cell borders.
 
-use rust_xlsxwriter::{Format, FormatBorder};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, XlsxError};
+
+use crate::date::Date;
 
 use crate::layout::CellUnits;
 use crate::template::Template;
@@ -62,4 +64,18 @@ pub fn border(f: Format, font: &str) -> Format {
     f.set_border(FormatBorder::Thin)
         .set_font_name(font)
         .set_font_charset(128)
+}
+
+/// The workbook's properties, created at midnight of the handout's date in
+/// Japan (recorded in UTC), so that the same month gives the same bytes.
+pub fn doc_properties(title: &str, subject: &str, date: Date) -> Result<DocProperties, XlsxError> {
+    let (utc, hour) = date.japan_midnight_in_utc();
+    let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
+        .and_hms(u16::from(hour), 0, 0)?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_subject(subject)
+        .set_author("shiryo")
+        .set_company("業務改善・DX推進課")
+        .set_creation_datetime(&created))
 }

@@ -1,0 +1,233 @@
+//! The secretariat's editorial pass (事務局修正, SPEC §7.9): corrections
+//! keyed by (分野, 区分, submitted text after §3) replace an item's text
+//! (its ＜examples＞ read again from the new text), leave it out of the
+//! handout (載せない), and merge the items of a cell given the same text.
+//! Every correction is accounted for: applied, or listed as not applied;
+//! an unreadable row is rejected with its cell.
+
+use std::collections::HashMap;
+
+use crate::ingest::CorrectionRow;
+use crate::matrix::{
+    AppliedCorrection, Editorial, Item, Matrix, PassRow, Rejection, UnappliedCorrection,
+};
+use crate::normalize;
+use crate::render::item_line;
+use crate::template::Template;
+use crate::vocab::{ColumnKey, ItemStatus, Location};
+
+/// Department of the rejected rows of a corrections file.
+pub const SECRETARIAT: &str = "事務局";
+
+/// One readable correction.
+#[derive(Debug, Clone, PartialEq)]
+struct Correction {
+    field: usize,
+    column: ColumnKey,
+    /// The submitted text (as written in 現在の文, without ＜examples＞).
+    text: String,
+    /// 修正後の文, normalised.
+    revised: Option<String>,
+    hide: bool,
+    at: Location,
+}
+
+fn is_mark(v: &str) -> Option<bool> {
+    match v.trim() {
+        "" => Some(false),
+        "○" | "〇" | "◯" | "o" | "O" => Some(true),
+        _ => None,
+    }
+}
+
+/// Reads the rows: corrections, and the rows that cannot be used.
+fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<Rejection>, usize) {
+    let mut out = Vec::new();
+    let mut rejected = Vec::new();
+    let mut readable = 0;
+    for row in rows {
+        let at = |cell: &str| Location::cell(&row.file, Some(&row.sheet), cell);
+        let reject = |cell: &str, reason: String, fix: &str| Rejection {
+            at: at(cell),
+            department: SECRETARIAT.to_string(),
+            reason,
+            fix: fix.to_string(),
+            text: normalize::normalize_line(&row.current.value),
+        };
+        let revised = normalize::normalize_text(&row.revised.value);
+        let Some(hide) = is_mark(&row.hide.value) else {
+            rejected.push(reject(
+                &row.hide.cell,
+                format!("載せない「{}」は使えません。", row.hide.value.trim()),
+                "載せない項目には ○ を選び、載せる項目は空欄にしてください。",
+            ));
+            continue;
+        };
+        if revised.is_empty() && !hide {
+            // Nothing to change for this item this month.
+            readable += 1;
+            continue;
+        }
+        let field_value = normalize::normalize_line(&row.field.value);
+        let Some(field) = template
+            .resolve_field(&field_value)
+            .and_then(|f| template.field_index(f))
+        else {
+            rejected.push(reject(
+                &row.field.cell,
+                format!("分野「{field_value}」は登録されていません。"),
+                "shiryo が書き出した分野のまま変えないでください。",
+            ));
+            continue;
+        };
+        let kind_value = normalize::normalize_line(&row.kind.value);
+        let Some(column) = template.resolve_column(&kind_value) else {
+            rejected.push(reject(
+                &row.kind.cell,
+                format!("区分「{kind_value}」は登録されていません。"),
+                "shiryo が書き出した区分のまま変えないでください。",
+            ));
+            continue;
+        };
+        let current = normalize::normalize_text(&row.current.value);
+        let (text, _) = normalize::split_examples(&normalize::normalize_line(&current));
+        if text.is_empty() {
+            rejected.push(reject(
+                &row.current.cell,
+                "現在の文が空欄です。".into(),
+                "shiryo が書き出した現在の文を消さないでください。",
+            ));
+            continue;
+        }
+        readable += 1;
+        out.push(Correction {
+            field,
+            column,
+            text,
+            revised: (!revised.is_empty()).then(|| normalize::normalize_line(&revised)),
+            hide,
+            at: at(&row.current.cell),
+        });
+    }
+    (out, rejected, readable)
+}
+
+/// Applies the corrections to the matrix and prepares the next corrections
+/// sheet; rejected rows join the matrix's rejections.
+pub fn apply(
+    m: &mut Matrix,
+    rows: &[CorrectionRow],
+    files: Vec<(String, String)>,
+    template: &Template,
+) {
+    let (corrections, rejected, readable) = parse(rows, template);
+    let key =
+        |field: usize, column: ColumnKey, text: &str| (field, column, normalize::dedup_key(text));
+    // The last correction of a key wins.
+    let mut by_key: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
+    for (i, c) in corrections.iter().enumerate() {
+        by_key.insert(key(c.field, c.column, &c.text), i);
+    }
+    let mut used = vec![false; corrections.len()];
+    let mut ed = Editorial {
+        files,
+        ..Editorial::default()
+    };
+    for (fi, f) in m.fields.iter_mut().enumerate() {
+        for (ci, items) in f.cells.iter_mut().enumerate() {
+            let column = ColumnKey::ALL[ci];
+            for item in items.iter_mut() {
+                let found = by_key.get(&key(fi, column, &item.text)).copied();
+                let c = found.map(|i| &corrections[i]);
+                ed.sheet.push(PassRow {
+                    field: f.name.clone(),
+                    column,
+                    current: item_line(item),
+                    revised: c.and_then(|c| c.revised.clone()),
+                    hidden: c.is_some_and(|c| c.hide),
+                    sources: item
+                        .sources
+                        .iter()
+                        .map(|s| format!("{} {}", s.department, s.at))
+                        .collect(),
+                    status: item.status,
+                });
+                let (Some(i), Some(c)) = (found, c) else {
+                    continue;
+                };
+                used[i] = true;
+                ed.applied.push(AppliedCorrection {
+                    field: f.name.clone(),
+                    column,
+                    before: item.text.clone(),
+                    after: c.revised.clone(),
+                    hidden: c.hide,
+                    at: c.at.clone(),
+                });
+                if let Some(revised) = &c.revised {
+                    let (text, examples) = normalize::split_examples(revised);
+                    item.original.get_or_insert_with(|| item.text.clone());
+                    item.text = text;
+                    item.examples = examples;
+                }
+                item.hidden = c.hide;
+            }
+            merge_equal(items, &f.name, &mut ed.merged);
+        }
+    }
+    for (c, used) in corrections.iter().zip(used) {
+        if !used {
+            ed.unapplied.push(UnappliedCorrection {
+                field: m.fields[c.field].name.clone(),
+                column: c.column,
+                text: c.text.clone(),
+                at: c.at.clone(),
+            });
+        }
+    }
+    m.counts.correction_rows = readable;
+    m.counts.rejected += rejected.len();
+    m.rejected.extend(rejected);
+    m.editorial = ed;
+    m.recount();
+}
+
+/// Merges the items of one cell that now have the same text: the first
+/// keeps its place and takes every source.
+fn merge_equal(items: &mut Vec<Item>, field: &str, merged: &mut Vec<(String, usize)>) {
+    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut counts: Vec<usize> = Vec::new();
+    for item in items.drain(..) {
+        match index.get(&normalize::dedup_key(&item.text)) {
+            Some(&i) => {
+                let k = &mut kept[i];
+                k.sources.extend(item.sources);
+                k.hidden &= item.hidden;
+                if k.status != Some(ItemStatus::Continued) && item.status.is_some() {
+                    k.status = item.status;
+                }
+                if let Some(ex) = item.examples
+                    && !k.examples.as_deref().is_some_and(|old| old.contains(&ex))
+                {
+                    k.examples = Some(match k.examples.take() {
+                        Some(old) => format!("{old}、{ex}"),
+                        None => ex,
+                    });
+                }
+                counts[i] += 1;
+            }
+            None => {
+                index.insert(normalize::dedup_key(&item.text), kept.len());
+                kept.push(item);
+                counts.push(1);
+            }
+        }
+    }
+    for (item, n) in kept.iter().zip(counts) {
+        if n > 1 {
+            merged.push((format!("{field}: {}", item.text), n));
+        }
+    }
+    *items = kept;
+}

@@ -1,0 +1,82 @@
+//! The secretariat's corrections workbook (事務局修正, SPEC §7.9), known
+//! by its header — 分野, 区分, 現在の文, 修正後の文, 載せない — whatever its
+//! name. Its rows are corrections, never a submission.
+
+use super::raw::{CorrectionRow, FileResult, Located, cell_ref};
+use super::table::{Grid, HEADER_SEARCH_ROWS, SheetSource};
+use crate::normalize::header_key;
+
+/// The header of a corrections sheet, in the order shiryo writes it.
+pub const HEADERS: [&str; 7] = [
+    "分野",
+    "区分",
+    "現在の文",
+    "修正後の文",
+    "載せない",
+    "出典",
+    "状態",
+];
+
+/// The columns of the five cells a correction needs.
+struct Columns {
+    row: u32,
+    field: u32,
+    kind: u32,
+    current: u32,
+    revised: u32,
+    hide: u32,
+}
+
+fn find_header(grid: &Grid) -> Option<Columns> {
+    for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
+        let col = |name: &str| {
+            grid.row_cells(r)
+                .find(|(_, text)| header_key(text) == header_key(name))
+                .map(|(c, _)| c)
+        };
+        if let (Some(field), Some(kind), Some(current), Some(revised), Some(hide)) = (
+            col(HEADERS[0]),
+            col(HEADERS[1]),
+            col(HEADERS[2]),
+            col(HEADERS[3]),
+            col(HEADERS[4]),
+        ) {
+            return Some(Columns {
+                row: r,
+                field,
+                kind,
+                current,
+                revised,
+                hide,
+            });
+        }
+    }
+    None
+}
+
+/// The corrections of a sheet with the corrections header; `None` for any
+/// other sheet. Every non-empty row below the header is counted.
+pub fn read_grid(grid: &Grid, src: &SheetSource) -> Option<FileResult> {
+    let h = find_header(grid)?;
+    let mut out = FileResult::default();
+    for r in grid.rows_from(h.row + 1) {
+        if grid.row_cells(r).next().is_none() {
+            continue;
+        }
+        out.rows_counted += 1;
+        let cell = |c: u32| Located {
+            value: grid.own(r, c).to_string(),
+            cell: cell_ref(r, c),
+        };
+        out.corrections.push(CorrectionRow {
+            file: src.file.to_string(),
+            sheet: src.sheet.to_string(),
+            field: cell(h.field),
+            kind: cell(h.kind),
+            current: cell(h.current),
+            revised: cell(h.revised),
+            hide: cell(h.hide),
+        });
+    }
+    Some(out)
+}

@@ -1,0 +1,94 @@
+//! The next corrections sheet, 事務局修正.xlsx (SPEC §7.9): one row per
+//! submitted item — 分野, 区分, 現在の文 (locked), 修正後の文 and 載せない
+//! (the two cells to fill in), 出典, 状態 — with this month's applied
+//! corrections already filled in, so the next month starts from them.
+
+use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::date::Date;
+use crate::ingest::corrections::HEADERS;
+use crate::matrix::Matrix;
+
+/// File name in the output folder.
+pub const EDITS_NAME: &str = "事務局修正.xlsx";
+/// The sheet's name.
+pub const SHEET: &str = "事務局修正";
+/// The row of the header (0-based).
+const HEADER_ROW: u32 = 3;
+
+/// The workbook's bytes.
+pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let base = Format::new().set_font_name(font).set_font_charset(128);
+    wb.set_default_format(&base, 25, 64)?;
+    wb.set_properties(&super::xlsx::style::doc_properties(
+        SHEET,
+        &format!("{} {}", m.document_number, date.wareki_month()),
+        date,
+    )?);
+    let ws = wb.add_worksheet();
+    ws.set_name(SHEET)?;
+    let locked = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let open = locked.clone().set_unlocked().set_background_color("FFF2CC");
+    let head = locked
+        .clone()
+        .set_bold()
+        .set_background_color("D9E1F2")
+        .set_align(FormatAlign::Center);
+    ws.write_string_with_format(
+        0,
+        0,
+        format!(
+            "事務局修正（{} {}）",
+            m.document_number,
+            date.wareki_month()
+        ),
+        &base.clone().set_bold().set_font_size(14),
+    )?;
+    ws.write_string(
+        1,
+        0,
+        "「修正後の文」に直した文を書くと、資料にはその文を載せます（文末の＜…＞は他自治体の事例）。「載せない」で ○ を選ぶと資料に載せません。同じ区分で同じ修正後の文にした項目は一つにまとめます。このファイルを次の提出フォルダに入れて実行すると、同じ修正がもう一度使われます。",
+    )?;
+    let widths = [12.0, 12.0, 60.0, 60.0, 9.0, 36.0, 8.0];
+    for (c, (h, w)) in HEADERS.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(HEADER_ROW, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    let first = HEADER_ROW + 1;
+    for (i, row) in m.editorial.sheet.iter().enumerate() {
+        let r = first + i as u32;
+        ws.write_string_with_format(r, 0, &row.field, &locked)?;
+        ws.write_string_with_format(r, 1, row.column.short_label(), &locked)?;
+        ws.write_string_with_format(r, 2, &row.current, &locked)?;
+        match &row.revised {
+            Some(text) => ws.write_string_with_format(r, 3, text, &open)?,
+            None => ws.write_blank(r, 3, &open)?,
+        };
+        if row.hidden {
+            ws.write_string_with_format(r, 4, "○", &open)?;
+        } else {
+            ws.write_blank(r, 4, &open)?;
+        }
+        ws.write_string_with_format(r, 5, row.sources.join("\n"), &locked)?;
+        ws.write_string_with_format(r, 6, row.status.map_or("", |s| s.label()), &locked)?;
+    }
+    let last = (first + m.editorial.sheet.len() as u32).max(first + 1) - 1;
+    let mark = DataValidation::new()
+        .allow_list_strings(&["○"])?
+        .set_error_title("載せない")?
+        .set_error_message("載せない項目には ○ を選んでください。")?;
+    ws.add_data_validation(first, 4, last, 4, &mark)?;
+    ws.autofilter(HEADER_ROW, 0, last, HEADERS.len() as u16 - 1)?;
+    ws.set_freeze_panes(first, 0)?;
+    ws.protect();
+    ws.set_landscape();
+    ws.set_paper_size(8);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    wb.save_to_buffer().map(super::same_on_every_os)
+}

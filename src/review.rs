@@ -1,0 +1,132 @@
+//! What the secretariat reviews besides the matrix itself: the roster's
+//! submission statuses (SPEC §7.7) and the editorial pass (SPEC §7.9).
+//! Plain records; the roster and corrections stages fill them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::vocab::{ColumnKey, ItemStatus, Location};
+
+/// One correction that changed the matrix (SPEC §7.9), for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedCorrection {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The submitted text.
+    pub before: String,
+    /// The printed text, when it changed.
+    pub after: Option<String>,
+    /// Left out of the handout.
+    pub hidden: bool,
+    /// The row of the corrections file.
+    pub at: Location,
+}
+
+/// A correction whose submitted text is no longer submitted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnappliedCorrection {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The submitted text it was made for.
+    pub text: String,
+    /// The row of the corrections file.
+    pub at: Location,
+}
+
+/// A row of the next corrections sheet (事務局修正.xlsx): one per submitted
+/// item, with its correction when one was applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassRow {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The submitted text as printed (with ＜examples＞).
+    pub current: String,
+    /// The applied 修正後の文, if any.
+    pub revised: Option<String>,
+    /// 載せない.
+    pub hidden: bool,
+    /// The item's sources: department and file!sheet!cell.
+    pub sources: Vec<String>,
+    /// 新規 or 継続 with a previous month.
+    pub status: Option<ItemStatus>,
+}
+
+/// The secretariat's editorial pass over this month's matrix.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Editorial {
+    /// The corrections files read (name and SHA-256).
+    pub files: Vec<(String, String)>,
+    /// Corrections that changed the matrix.
+    pub applied: Vec<AppliedCorrection>,
+    /// Corrections that matched no item.
+    pub unapplied: Vec<UnappliedCorrection>,
+    /// Items that the same 修正後の文 merged: the kept text and how many.
+    pub merged: Vec<(String, usize)>,
+    /// The rows of the next corrections sheet.
+    pub sheet: Vec<PassRow>,
+}
+
+/// Where a roster department stands this month (SPEC §7.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SubmissionStatus {
+    /// Read, nothing rejected.
+    #[serde(rename = "提出済")]
+    Submitted,
+    /// Read, some rows rejected.
+    #[serde(rename = "一部却下")]
+    PartlyRejected,
+    /// A file of it could not be read.
+    #[serde(rename = "読込失敗")]
+    Failed,
+    /// No file of it.
+    #[serde(rename = "未提出")]
+    Missing,
+    /// Submitted, but not on the roster (usually a missing alias).
+    #[serde(rename = "名簿外")]
+    NotOnRoster,
+}
+
+impl SubmissionStatus {
+    /// The word in the report and the workbook.
+    pub fn label(self) -> &'static str {
+        match self {
+            SubmissionStatus::Submitted => "提出済",
+            SubmissionStatus::PartlyRejected => "一部却下",
+            SubmissionStatus::Failed => "読込失敗",
+            SubmissionStatus::Missing => "未提出",
+            SubmissionStatus::NotOnRoster => "名簿外",
+        }
+    }
+
+    /// Every status, in the order the report counts them.
+    pub const ALL: [SubmissionStatus; 5] = [
+        SubmissionStatus::Submitted,
+        SubmissionStatus::PartlyRejected,
+        SubmissionStatus::Failed,
+        SubmissionStatus::Missing,
+        SubmissionStatus::NotOnRoster,
+    ];
+}
+
+/// One department of the 提出状況 table:
+/// `{"name", "status", "files", "rows", "items", "rejected"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DepartmentStatus {
+    /// Department (the roster's name).
+    pub name: String,
+    /// Where it stands.
+    pub status: SubmissionStatus,
+    /// Its files, by name.
+    pub files: Vec<String>,
+    /// Its data rows.
+    pub rows: usize,
+    /// Items made from its rows (before duplicates were merged).
+    pub items: usize,
+    /// Its rejected rows.
+    pub rejected: usize,
+}
