@@ -130,23 +130,31 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     }
 }
 
+/// Streams a sheet's cells into the grid, one by one: a range would
+/// allocate the whole rectangle up to the last used cell.
+fn fill<'a, E: std::fmt::Display>(
+    grid: &mut Grid,
+    sheet: &str,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, E>,
+) -> Result<(), FileError> {
+    while let Some(cell) = next().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let data: Data = cell.get_value().clone().into();
+        grid.set(r, c, cell_text(&data)).map_err(too_many(sheet))?;
+    }
+    Ok(())
+}
+
 fn xlsx_cells<R: Read + Seek>(mut book: Xlsx<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let mut out = Vec::new();
     for sheet in book.sheets_metadata().to_vec() {
         let state = state(sheet.visible, sheet.typ);
         let mut grid = Grid::default();
         if state == SheetState::Data {
-            // Streamed cell by cell: a range would allocate the whole
-            // rectangle up to the last used cell.
             let mut cells = book
                 .worksheet_cells_reader(&sheet.name)
                 .map_err(unreadable)?;
-            while let Some(cell) = cells.next_cell().map_err(unreadable)? {
-                let (r, c) = cell.get_position();
-                let data: Data = cell.get_value().clone().into();
-                grid.set(r, c, cell_text(&data))
-                    .map_err(too_many(&sheet.name))?;
-            }
+            fill(&mut grid, &sheet.name, || cells.next_cell())?;
             drop(cells);
             for m in book
                 .merge_cells_by_sheet_name(&sheet.name)
@@ -176,12 +184,7 @@ fn xlsb_sheets<R: Read + Seek>(file: R) -> Result<Vec<(SheetMeta, Grid)>, FileEr
             let mut cells = book
                 .worksheet_cells_reader(&sheet.name)
                 .map_err(unreadable)?;
-            while let Some(cell) = cells.next_cell().map_err(unreadable)? {
-                let (r, c) = cell.get_position();
-                let data: Data = cell.get_value().clone().into();
-                grid.set(r, c, cell_text(&data))
-                    .map_err(too_many(&sheet.name))?;
-            }
+            fill(&mut grid, &sheet.name, || cells.next_cell())?;
         }
         out.push((
             SheetMeta {

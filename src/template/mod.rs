@@ -9,22 +9,10 @@ use std::path::{Path, PathBuf};
 
 use crate::normalize;
 pub use crate::vocab::{ColumnKey, Paper, PaperSize};
-pub use model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template};
+pub use model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template, TemplateError};
 
 /// The built-in default template, identical to `templates/matrix.xml`.
 pub const DEFAULT_XML: &str = include_str!("../../templates/matrix.xml");
-
-/// A template that cannot be used, with the line it failed at.
-#[derive(Debug, thiserror::Error)]
-#[error("テンプレート {file} の {line} 行目: {message}")]
-pub struct TemplateError {
-    /// The template file.
-    pub file: String,
-    /// 1-based line number of the problem.
-    pub line: usize,
-    /// What is wrong, in Japanese.
-    pub message: String,
-}
 
 /// Where a run finds its template when none is given: `templates/matrix.xml`
 /// in the current folder, then beside the executable (a clerk's unpacked

@@ -90,3 +90,15 @@ impl Default for Margins {
         }
     }
 }
+
+/// A template that cannot be used, with the line it failed at.
+#[derive(Debug, thiserror::Error)]
+#[error("テンプレート {file} の {line} 行目: {message}")]
+pub struct TemplateError {
+    /// The template file.
+    pub file: String,
+    /// 1-based line number of the problem.
+    pub line: usize,
+    /// What is wrong, in Japanese.
+    pub message: String,
+}

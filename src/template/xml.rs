@@ -4,8 +4,7 @@
 
 use serde::Deserialize;
 
-use super::TemplateError;
-use super::model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template};
+use super::model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template, TemplateError};
 use crate::normalize;
 use crate::vocab::{ColumnKey, Paper, PaperSize};
 

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use crate::common::{Month, Run, XLSX, poppler, squash};
+use crate::common::{Month, Run, XLSX, docx, poppler, squash};
 
 const PDF: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 
@@ -36,32 +36,15 @@ fn hard_month() -> Month {
         .file("第3回審議会_会議録.docx", &minutes_docx())
 }
 
-/// A small but real .docx written with the zip crate.
+/// A small but real .docx (the file name says it is minutes).
 fn minutes_docx() -> Vec<u8> {
-    use std::io::Write;
-    let body = [
+    docx(&[
         "第３回　行政経営戦略推進審議会",
         "２　議題",
         "経営",
         "ギャップの解消が必要ではないか。",
         "３　その他",
-    ]
-    .iter()
-    .map(|t| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"))
-    .collect::<String>();
-    let xml = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
-    );
-    let mut buf = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buf);
-    zip.start_file(
-        "word/document.xml",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    zip.write_all(xml.as_bytes()).unwrap();
-    zip.finish().unwrap();
-    buf.into_inner()
+    ])
 }
 
 fn pdf_path(run: &Run) -> std::path::PathBuf {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::PdfError;
+use super::error::PdfError;
 use super::finish;
 use super::model::DocModel;
 use crate::date::Date;

@@ -1,7 +1,7 @@
 //! Finishing the document: the /ID from the content, dates in Japan time,
 //! streams compressed in parallel, the bytes.
 
-use super::PdfError;
+use super::error::PdfError;
 use super::model::DocModel;
 use crate::date::Date;
 

@@ -8,30 +8,17 @@
 //! with printpdf, [`finish`] makes the bytes reproducible and small.
 
 pub mod draw;
+pub mod error;
 pub mod finish;
 pub mod layout;
 pub mod model;
 
 use crate::date::Date;
-use crate::fonts::FontError;
 use crate::fonts::discover::discover;
 use crate::matrix::Matrix;
 use crate::render::item_line;
 use crate::template::Template;
-
-/// Why the PDF could not be made (the Excel and JSON are still written).
-#[derive(Debug, thiserror::Error)]
-pub enum PdfError {
-    /// No usable font.
-    #[error(transparent)]
-    Font(#[from] FontError),
-    /// A font file that printpdf cannot embed.
-    #[error("フォント {0} を PDF に埋め込めません。別のフォントを --font で指定してください。")]
-    Embed(String),
-    /// The document could not be serialised.
-    #[error("PDF を書き出せません（{0}）。")]
-    Write(String),
-}
+pub use error::PdfError;
 
 /// Finds the fonts, checks every character against them, lays out and
 /// draws the PDF. Characters no installed font has are added to
