@@ -136,6 +136,7 @@ pub fn apply(
     for (fi, f) in m.fields.iter_mut().enumerate() {
         for (ci, items) in f.cells.iter_mut().enumerate() {
             let column = ColumnKey::ALL[ci];
+            let mut changed = false;
             for item in items.iter_mut() {
                 let found = by_key.get(&key(fi, column, &item.text)).copied();
                 let c = found.map(|i| &corrections[i]);
@@ -169,10 +170,14 @@ pub fn apply(
                     item.original.get_or_insert_with(|| item.text.clone());
                     item.text = text;
                     item.examples = examples;
+                    changed = true;
                 }
                 item.hidden = c.hide;
             }
-            merge_equal(items, &f.name, &mut ed.merged);
+            // Only a new text can make two items of a cell the same.
+            if changed {
+                merge_equal(items, &f.name, &mut ed.merged);
+            }
         }
     }
     for (c, used) in corrections.iter().zip(used) {

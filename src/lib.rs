@@ -143,7 +143,8 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         let links = output::relative_path(dir.path(), &opts.input);
         // The PDF and the workbook are independent: draw them side by side.
         let mut pdf_problems = Vec::new();
-        let (pdf, (xlsx, json)) = rayon::join(
+        // The PDF on one core, every workbook and the JSON on the other.
+        let (pdf, books) = rayon::join(
             || {
                 render::pdf::render(
                     &m,
@@ -153,35 +154,17 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
                     &mut pdf_problems,
                 )
             },
-            || {
-                (
-                    render::xlsx::render(&m, &template, opts.date, links.as_deref()),
-                    schema::MatrixDoc::of(&m).to_json(),
-                )
-            },
+            || workbooks(&m, &template, &files, opts.date, links.as_deref()),
         );
-        let xlsx = xlsx.map_err(|e| Error::Xlsx(e.to_string()))?;
+        let (handout, others) = books?;
         extras.problems.extend(pdf_problems);
         clock.lap("xlsx | pdf, json");
-        let mut targets: Vec<(String, Vec<u8>)> = vec![
-            (render::XLSX_NAME.into(), xlsx),
-            (render::JSON_NAME.into(), json),
-        ];
+        let mut targets: Vec<(String, Vec<u8>)> = handout;
         match pdf {
             Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
             Err(e) => extras.problems.push(e.to_string()),
         }
-        let font = render::xlsx::TextStyle::of(&template).font;
-        targets.push((
-            render::edits::EDITS_NAME.into(),
-            render::edits::render(&m, &font, opts.date).map_err(|e| Error::Xlsx(e.to_string()))?,
-        ));
-        // One return sheet per department with something to fix.
-        for sheet in render::returns::collect(&m, &files, &template) {
-            let bytes = render::returns::render(&sheet, &m, &font, opts.date)
-                .map_err(|e| Error::Xlsx(e.to_string()))?;
-            targets.push((sheet.file_name(), bytes));
-        }
+        targets.extend(others);
         extras.outputs = targets
             .iter()
             .map(|(name, _)| name.clone())
@@ -222,6 +205,41 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
         written,
     })
+}
+
+/// Outputs written beside the PDF: the handout workbook and matrix.json
+/// (listed before the PDF), then 事務局修正.xlsx and one return sheet per
+/// department with something to fix.
+type Outputs = Vec<(String, Vec<u8>)>;
+
+fn workbooks(
+    m: &matrix::Matrix,
+    template: &Template,
+    files: &[ingest::FileRecord],
+    date: Date,
+    links: Option<&str>,
+) -> Result<(Outputs, Outputs), Error> {
+    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
+    let handout = vec![
+        (
+            render::XLSX_NAME.to_string(),
+            render::xlsx::render(m, template, date, links).map_err(xlsx_error)?,
+        ),
+        (
+            render::JSON_NAME.to_string(),
+            schema::MatrixDoc::of(m).to_json(),
+        ),
+    ];
+    let font = render::xlsx::TextStyle::of(template).font;
+    let mut others = vec![(
+        render::edits::EDITS_NAME.to_string(),
+        render::edits::render(m, &font, date).map_err(xlsx_error)?,
+    )];
+    for sheet in render::returns::collect(m, files, template) {
+        let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
+        others.push((sheet.file_name(), bytes));
+    }
+    Ok((handout, others))
 }
 
 /// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set

@@ -29,18 +29,22 @@ struct Columns {
 
 fn find_header(grid: &Grid) -> Option<Columns> {
     for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
-        let col = |name: &str| {
-            grid.row_cells(r)
-                .find(|(_, text)| header_key(text) == header_key(name))
-                .map(|(c, _)| c)
-        };
-        if let (Some(field), Some(kind), Some(current), Some(revised), Some(hide)) = (
-            col(HEADERS[0]),
-            col(HEADERS[1]),
-            col(HEADERS[2]),
-            col(HEADERS[3]),
-            col(HEADERS[4]),
-        ) {
+        // Each cell's key once; the first column of each header name.
+        let mut found: [Option<u32>; 5] = [None; 5];
+        for (c, text) in grid.row_cells(r) {
+            let key = header_key(text);
+            if let Some(i) = HEADERS[..5].iter().position(|h| *h == key) {
+                found[i].get_or_insert(c);
+            }
+        }
+        if let [
+            Some(field),
+            Some(kind),
+            Some(current),
+            Some(revised),
+            Some(hide),
+        ] = found
+        {
             return Some(Columns {
                 row: r,
                 field,
