@@ -26,7 +26,9 @@ pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> 
         &format!("{} {}", m.document_number, date.wareki_month()),
         date,
     )?);
-    let ws = wb.add_worksheet();
+    // One row per item, written in order: streamed, not held (100,000
+    // items make a large sheet).
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(SHEET)?;
     let locked = base
         .clone()

@@ -1,6 +1,6 @@
 //! End-to-end: the real binary on workbooks written by the tests.
 
-use crate::common::{Month, write_rows};
+use crate::common::{self, Month, write_rows};
 use rust_xlsxwriter::Format;
 
 #[test]
@@ -322,7 +322,7 @@ fn corrupt_workbook_fails_alone_and_the_rest_is_built() {
 fn usage_errors_exit_2_and_write_nothing() {
     let run = Month::new().build(&["--date", "2026-02-30"]);
     assert_eq!(run.code, 2);
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let missing = std::process::Command::new(common::exe())
         .args(["build", "/nonexistent/folder", "-o", "/tmp/shiryo-never"])
         .output()
         .unwrap();

@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::common::Month;
+use crate::common::{self, Month};
 
 fn shiryo(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    Command::new(common::exe())
         .current_dir(cwd)
         .args(args)
         .stdin(std::process::Stdio::null())

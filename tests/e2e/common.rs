@@ -13,6 +13,15 @@ pub const XLSX: &str = "資料_各分野の現状と課題及び想定される�
 /// Name of the PDF handout.
 pub const PDF: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
 
+/// The program under test: this build's binary, or `SHIRYO_TEST_EXE` (the
+/// Windows smoke test runs the suite against the release shiryo.exe, the
+/// one clerks get).
+pub fn exe() -> PathBuf {
+    std::env::var_os("SHIRYO_TEST_EXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_shiryo")))
+}
+
 /// An input folder being written by a test.
 pub struct Month {
     dir: tempfile::TempDir,
@@ -74,7 +83,7 @@ impl Month {
     /// Runs `shiryo check`.
     pub fn check(&self) -> Run {
         let out_dir = tempfile::tempdir().unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+        let mut cmd = Command::new(exe());
         cmd.arg("check").arg(self.path());
         run(cmd, out_dir.path().join("out"), out_dir)
     }
@@ -87,7 +96,7 @@ pub fn build_at(input: &Path, args: &[&str]) -> Run {
 
 /// Runs `shiryo build INPUT -o OUT --date 2026-11-24 ARGS` into a given folder.
 pub fn build_into(input: &Path, out: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+    let mut cmd = Command::new(exe());
     cmd.arg("build").arg(input).arg("-o").arg(out);
     if !args.contains(&"--date") {
         cmd.args(["--date", "2026-11-24"]);
@@ -127,7 +136,7 @@ pub fn unzip_text(path: &Path, entry: &str) -> String {
 fn build_env(input: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out_dir = tempfile::tempdir().unwrap();
     let out = out_dir.path().join("out");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shiryo"));
+    let mut cmd = Command::new(exe());
     // Stage times and the workers' peak memory on stderr.
     cmd.env("SHIRYO_TIMING", "1");
     cmd.envs(env.iter().copied());

@@ -324,7 +324,7 @@ fn with_a_previous_month_and_a_dropped_folder() {
     }
     std::fs::write(folder.join(EDITS), &pass.filled).unwrap();
     // Dropped on the program: built into 12月_資料.
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let o = std::process::Command::new(common::exe())
         .arg(&folder)
         .stdin(std::process::Stdio::null())
         .output()

@@ -20,7 +20,7 @@ fn unzip(path: &std::path::Path, entry: &str) -> String {
 fn template_command_writes_a_form_with_dropdowns_and_protection() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("様式.xlsx");
-    let o = Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let o = Command::new(common::exe())
         .args(["template", "-o"])
         .arg(&out)
         .output()
@@ -96,7 +96,7 @@ fn a_filled_in_form_reads_back_without_warnings() {
 fn matrix_flag_writes_the_default_template() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("matrix.xml");
-    let o = Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let o = Command::new(common::exe())
         .args(["template", "--matrix", "-o"])
         .arg(&out)
         .output()

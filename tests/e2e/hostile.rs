@@ -327,7 +327,7 @@ fn unwritable_output_is_exit_2_and_keeps_the_previous_handout() {
     // A folder in place of the JSON output cannot be replaced by a file.
     std::fs::remove_file(first.out.join("matrix.json")).unwrap();
     std::fs::create_dir(first.out.join("matrix.json")).unwrap();
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let again = std::process::Command::new(common::exe())
         .arg("build")
         .arg(month.path())
         .arg("-o")
@@ -352,7 +352,7 @@ fn unwritable_output_is_exit_2_and_keeps_the_previous_handout() {
         "no temporary files left: {leftovers:?}"
     );
 
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+    let missing = std::process::Command::new(common::exe())
         .arg("build")
         .arg(month.path())
         .args(["-o", "/nonexistent/parent/out"])

@@ -378,7 +378,7 @@ fn two_builds_into_one_folder_leave_one_run_s_set() {
     let dir = out.path().join("out");
     for round in 0..20 {
         let spawn = |date: &str| {
-            std::process::Command::new(env!("CARGO_BIN_EXE_shiryo"))
+            std::process::Command::new(common::exe())
                 .arg("build")
                 .arg(month.path())
                 .arg("-o")
