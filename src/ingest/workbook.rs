@@ -146,45 +146,39 @@ fn fill<'a, E: std::fmt::Display>(
 }
 
 fn xlsx_cells<R: Read + Seek>(mut book: Xlsx<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
-    let mut out = Vec::new();
-    for sheet in book.sheets_metadata().to_vec() {
-        let state = state(sheet.visible, sheet.typ);
-        let mut grid = Grid::default();
-        if state == SheetState::Data {
-            let mut cells = book
-                .worksheet_cells_reader(&sheet.name)
-                .map_err(unreadable)?;
-            fill(&mut grid, &sheet.name, || cells.next_cell())?;
-            drop(cells);
-            for m in book
-                .merge_cells_by_sheet_name(&sheet.name)
-                .unwrap_or_default()
-            {
-                grid.add_merge(m.start, m.end);
-            }
+    let sheets = book.sheets_metadata().to_vec();
+    each_data_sheet(sheets, |name, grid| {
+        let mut cells = book.worksheet_cells_reader(name).map_err(unreadable)?;
+        fill(grid, name, || cells.next_cell())?;
+        drop(cells);
+        for m in book.merge_cells_by_sheet_name(name).unwrap_or_default() {
+            grid.add_merge(m.start, m.end);
         }
-        out.push((
-            SheetMeta {
-                name: sheet.name,
-                state,
-            },
-            grid,
-        ));
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 fn xlsb_sheets<R: Read + Seek>(file: R) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let mut book = Xlsb::new(file).map_err(unreadable)?;
-    let mut out = Vec::new();
-    for sheet in book.sheets_metadata().to_vec() {
+    let sheets = book.sheets_metadata().to_vec();
+    each_data_sheet(sheets, |name, grid| {
+        let mut cells = book.worksheet_cells_reader(name).map_err(unreadable)?;
+        fill(grid, name, || cells.next_cell())
+    })
+}
+
+/// Every sheet of a workbook with its state; `read` fills the grid of the
+/// visible worksheets, the others stay empty.
+fn each_data_sheet(
+    sheets: Vec<calamine::Sheet>,
+    mut read: impl FnMut(&str, &mut Grid) -> Result<(), FileError>,
+) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+    let mut out = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
         let state = state(sheet.visible, sheet.typ);
         let mut grid = Grid::default();
         if state == SheetState::Data {
-            let mut cells = book
-                .worksheet_cells_reader(&sheet.name)
-                .map_err(unreadable)?;
-            fill(&mut grid, &sheet.name, || cells.next_cell())?;
+            read(&sheet.name, &mut grid)?;
         }
         out.push((
             SheetMeta {
