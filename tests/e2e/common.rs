@@ -521,3 +521,123 @@ pub fn fill(xlsx: &[u8], sheet: &str, values: &[(&str, &str)]) -> Vec<u8> {
         &[],
     )
 }
+
+/// A zip package of these entries, in this order.
+pub fn zip_package(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, data) in entries {
+        out.start_file(*name, opts).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// An Excel binary workbook (.xlsb, MS-XLSB) with these sheets: name,
+/// visible, text cells (row, column, text; 0-based). The first row's texts
+/// go through the shared string table, the others are inline strings, as
+/// Excel writes both.
+pub fn xlsb(sheets: &[(&str, bool, &[(u32, u32, &str)])]) -> Vec<u8> {
+    fn record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
+        if typ < 0x80 {
+            out.push(typ as u8);
+        } else {
+            out.extend([(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]);
+        }
+        let mut len = body.len();
+        loop {
+            let b = (len & 0x7F) as u8;
+            len >>= 7;
+            out.push(if len > 0 { b | 0x80 } else { b });
+            if len == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(body);
+    }
+    fn wide(s: &str) -> Vec<u8> {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let mut b = (units.len() as u32).to_le_bytes().to_vec();
+        b.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        b
+    }
+    let mut strings: Vec<String> = Vec::new();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut book = Vec::new();
+    record(&mut book, 0x83, &[]); // BrtBeginBook
+    record(&mut book, 0x8F, &[]); // BrtBeginBundleShs
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for (i, (name, visible, cells)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let mut bundle = (if *visible { 0u32 } else { 1 }).to_le_bytes().to_vec();
+        bundle.extend((n as u32).to_le_bytes());
+        bundle.extend(wide(&format!("rId{n}")));
+        bundle.extend(wide(name));
+        record(&mut book, 0x9C, &bundle); // BrtBundleSh
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.bin"/>"#
+        ));
+        let mut sheet = Vec::new();
+        record(&mut sheet, 0x81, &[]); // BrtBeginSheet
+        let last_row = cells.iter().map(|c| c.0).max().unwrap_or(0);
+        let last_col = cells.iter().map(|c| c.1).max().unwrap_or(0);
+        let dim: Vec<u8> = [0, last_row, 0, last_col]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        record(&mut sheet, 0x94, &dim); // BrtWsDim
+        record(&mut sheet, 0x91, &[]); // BrtBeginSheetData
+        let mut sorted = cells.to_vec();
+        sorted.sort_by_key(|c| (c.0, c.1));
+        let mut row = None;
+        for (r, c, text) in sorted {
+            if row != Some(r) {
+                row = Some(r);
+                let mut hdr = r.to_le_bytes().to_vec();
+                hdr.extend([0u8; 13]);
+                record(&mut sheet, 0x00, &hdr); // BrtRowHdr
+            }
+            let mut cell = c.to_le_bytes().to_vec();
+            cell.extend([0u8; 4]); // iStyleRef and flags
+            if r == 0 {
+                cell.extend((strings.len() as u32).to_le_bytes());
+                strings.push(text.to_string());
+                record(&mut sheet, 0x07, &cell); // BrtCellIsst
+            } else {
+                cell.extend(wide(text));
+                record(&mut sheet, 0x06, &cell); // BrtCellSt
+            }
+        }
+        record(&mut sheet, 0x92, &[]); // BrtEndSheetData
+        record(&mut sheet, 0x82, &[]); // BrtEndSheet
+        parts.push((format!("xl/worksheets/sheet{n}.bin"), sheet));
+    }
+    record(&mut book, 0x90, &[]); // BrtEndBundleShs
+    record(&mut book, 0x84, &[]); // BrtEndBook
+    rels.push_str(r#"<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.bin"/></Relationships>"#);
+    let mut sst = Vec::new();
+    let count = (strings.len() as u32).to_le_bytes();
+    record(&mut sst, 0x9F, &[count, count].concat()); // BrtBeginSst
+    for s in &strings {
+        let mut item = vec![0u8];
+        item.extend(wide(s));
+        record(&mut sst, 0x13, &item); // BrtSSTItem
+    }
+    record(&mut sst, 0xA0, &[]); // BrtEndSst
+    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/><Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/></Types>"#;
+    let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>"#;
+    let mut entries: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", root_rels.as_bytes()),
+        ("xl/workbook.bin", &book),
+        ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+        ("xl/sharedStrings.bin", &sst),
+    ];
+    for (name, data) in &parts {
+        entries.push((name, data));
+    }
+    zip_package(&entries)
+}

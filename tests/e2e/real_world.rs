@@ -243,6 +243,73 @@ fn csv_in_iso_2022_jp_and_utf_16() {
 }
 
 #[test]
+fn an_xlsb_is_read_like_an_xlsx() {
+    // No Rust crate writes .xlsb; common::xlsb writes the records Excel
+    // writes (shared and inline strings, a hidden sheet).
+    let book = common::xlsb(&[
+        (
+            "回答",
+            true,
+            &[
+                (0, 0, "分野"),
+                (0, 1, "区分"),
+                (0, 2, "内容"),
+                (1, 0, "財務"),
+                (1, 1, "課題"),
+                (1, 2, "バイナリ形式の課題。"),
+                (2, 1, "解決案"),
+                (2, 2, "河﨑地区の例＜Ａ市＞"),
+            ],
+        ),
+        (
+            "作業用",
+            false,
+            &[
+                (0, 0, "分野"),
+                (0, 1, "区分"),
+                (0, 2, "内容"),
+                (1, 0, "経営"),
+                (1, 1, "課題"),
+                (1, 2, "隠し"),
+            ],
+        ),
+    ]);
+    let run = good(Month::new()).file("バイナリ課.xlsb", &book).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let mine: Vec<_> = run
+        .items()
+        .into_iter()
+        .filter(|i| i.departments == ["バイナリ課"])
+        .map(|i| (i.field, i.column, i.text, i.examples, i.cells))
+        .collect();
+    assert_eq!(
+        mine,
+        vec![
+            (
+                "財務".to_string(),
+                "issues".to_string(),
+                "バイナリ形式の課題。".to_string(),
+                None,
+                vec!["C2".to_string()],
+            ),
+            (
+                "財務".to_string(),
+                "solutions".to_string(),
+                "河﨑地区の例".to_string(),
+                Some("A市".to_string()),
+                vec!["C3".to_string()],
+            ),
+        ]
+    );
+    assert!(
+        run.stdout
+            .contains("バイナリ課.xlsb  [Excel バイナリ（.xlsb）] 入力行 2"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn a_csv_or_workbook_without_a_header_fails_loudly() {
     let run = good(Month::new())
         .file("見出し無し課.csv", "財務,課題,見出しのない行\n".as_bytes())
