@@ -534,11 +534,14 @@ pub fn zip_package(entries: &[(&str, &[u8])]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-/// An Excel binary workbook (.xlsb, MS-XLSB) with these sheets: name,
-/// visible, text cells (row, column, text; 0-based). The first row's texts
+/// One sheet of [`xlsb`]: name, visible, text cells (row, column, text;
+/// 0-based).
+pub type XlsbSheet<'a> = (&'a str, bool, &'a [(u32, u32, &'a str)]);
+
+/// An Excel binary workbook (.xlsb, MS-XLSB) with these sheets. The first row's texts
 /// go through the shared string table, the others are inline strings, as
 /// Excel writes both.
-pub fn xlsb(sheets: &[(&str, bool, &[(u32, u32, &str)])]) -> Vec<u8> {
+pub fn xlsb(sheets: &[XlsbSheet]) -> Vec<u8> {
     fn record(out: &mut Vec<u8>, typ: u16, body: &[u8]) {
         if typ < 0x80 {
             out.push(typ as u8);
