@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::matrix::{Matrix, Removed};
 use crate::normalize;
-use crate::schema::MatrixDoc;
+use crate::schema::ItemsDoc;
 use crate::vocab::{ColumnKey, ItemStatus};
 
 /// An item of last month's matrix (the same shape as a 削除 entry).
@@ -33,7 +33,7 @@ pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
         reason,
     };
     let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
-    let doc = MatrixDoc::parse(&text).map_err(|e| err(e.to_string()))?;
+    let doc = ItemsDoc::parse(&text).map_err(|e| err(e.to_string()))?;
     let mut out = Vec::new();
     for f in &doc.fields {
         for key in ColumnKey::ALL {

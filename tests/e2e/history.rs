@@ -205,3 +205,30 @@ fn sample_month_with_one_file_changed() {
         assert!(text.contains("新・広報紙の全戸配布を見直し、アプリ配信を始めた。"));
     }
 }
+
+#[test]
+fn a_month_written_by_the_previous_release_can_be_compared() {
+    let previous =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/previous_release");
+    let run = common::build_at(
+        &common::sample_input(),
+        &["--previous", previous.to_str().unwrap()],
+    );
+    // The sample month has one rejected row: exit 1, not the usage error.
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let items = run.items();
+    assert_eq!(items.len(), 119);
+    // The same month again: every item continues, nothing is gone.
+    let json = run.json();
+    let statuses: Vec<&str> = json["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["cells"].as_object().unwrap().values())
+        .flat_map(|c| c.as_array().unwrap())
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses.len(), 119);
+    assert!(statuses.iter().all(|s| *s == "継続"), "{statuses:?}");
+    assert_eq!(json["removed"], serde_json::json!([]));
+}
