@@ -14,10 +14,7 @@ use crate::matrix::{
 use crate::normalize;
 use crate::render::item_line;
 use crate::template::Template;
-use crate::vocab::{ColumnKey, ItemStatus, Location};
-
-/// Department of the rejected rows of a corrections file.
-pub const SECRETARIAT: &str = "事務局";
+use crate::vocab::{ColumnKey, ItemStatus, Location, SECRETARIAT};
 
 /// One readable correction.
 #[derive(Debug, Clone, PartialEq)]

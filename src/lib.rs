@@ -121,9 +121,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     }
     let correction_files = files
         .iter()
-        .filter(
-            |f| matches!(&f.status, ingest::FileStatus::Read { kind, .. } if *kind == "事務局修正"),
-        )
+        .filter(|f| f.corrections && matches!(f.status, ingest::FileStatus::Read { .. }))
         .map(|f| (f.name.clone(), f.sha256.clone()))
         .collect();
     corrections::apply(&mut m, &correction_rows, correction_files, &template);
@@ -154,7 +152,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
                     &mut pdf_problems,
                 )
             },
-            || workbooks(&m, &template, &files, opts.date, links.as_deref()),
+            || workbooks(&m, &template, opts.date, links.as_deref()),
         );
         let (handout, others) = books?;
         extras.problems.extend(pdf_problems);
@@ -215,7 +213,6 @@ type Outputs = Vec<(String, Vec<u8>)>;
 fn workbooks(
     m: &matrix::Matrix,
     template: &Template,
-    files: &[ingest::FileRecord],
     date: Date,
     links: Option<&str>,
 ) -> Result<(Outputs, Outputs), Error> {
@@ -226,16 +223,16 @@ fn workbooks(
             render::xlsx::render(m, template, date, links).map_err(xlsx_error)?,
         ),
         (
-            render::JSON_NAME.to_string(),
+            schema::FILE_NAME.to_string(),
             schema::MatrixDoc::of(m).to_json(),
         ),
     ];
     let font = render::xlsx::TextStyle::of(template).font;
     let mut others = vec![(
-        render::edits::EDITS_NAME.to_string(),
+        vocab::CORRECTIONS_FILE.to_string(),
         render::edits::render(m, &font, date).map_err(xlsx_error)?,
     )];
-    for sheet in render::returns::collect(m, files, template) {
+    for sheet in render::returns::collect(m) {
         let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
         others.push((sheet.file_name(), bytes));
     }

@@ -529,6 +529,7 @@ mod tests {
                     name: r.file.clone(),
                     size: 0,
                     sha256: String::new(),
+                    corrections: false,
                     status: FileStatus::Read {
                         departments: vec![r.department.clone()],
                         rows: 1,

@@ -6,9 +6,8 @@
 use std::collections::BTreeMap;
 
 use crate::ingest::minutes::COUNCIL;
-use crate::ingest::{FileRecord, FileStatus, RawRow, file_stem};
+use crate::ingest::{FileRecord, FileStatus, RawRow};
 use crate::matrix::{DepartmentStatus, Matrix, SubmissionStatus};
-use crate::normalize;
 use crate::template::Template;
 
 /// Data rows per department (template names), counted before the rows
@@ -59,17 +58,11 @@ pub fn status(
                     add_file(d, &f.name, false);
                 }
             }
-            // A file that could not be read speaks for the department in
-            // its name.
-            FileStatus::Failed(_) => {
-                add_file(
-                    &normalize::department_from_stem(file_stem(&f.name)),
-                    &f.name,
-                    true,
-                );
-            }
-            FileStatus::Skipped(_) => {}
+            FileStatus::Failed(_) | FileStatus::Skipped(_) => {}
         }
+    }
+    for f in &m.failed {
+        add_file(&f.department, &f.file, true);
     }
     for (department, n) in rows {
         tally.entry(department.clone()).or_default().rows += n;
@@ -86,7 +79,7 @@ pub fn status(
         tally.entry(r.department.clone()).or_default().rejected += 1;
     }
     tally.remove(COUNCIL);
-    tally.remove(crate::corrections::SECRETARIAT);
+    tally.remove(crate::vocab::SECRETARIAT);
 
     let entry = |name: &str, t: Tally, on_roster: bool| DepartmentStatus {
         name: name.to_string(),

@@ -13,6 +13,20 @@ pub const NEW_MARK: &str = "新";
 pub const NEW_LEGEND: &str = "新＝前回の資料にない項目";
 /// Suffix of the 分野 label on a continuation page.
 pub const CONTINUED: &str = "（続き）";
+/// The department of the secretariat's own files (its corrections): it is
+/// never on the roster and is never sent a return sheet.
+pub const SECRETARIAT: &str = "事務局";
+/// The corrections sheet every build writes; a file whose name starts with
+/// its stem is the secretariat's even when it cannot be read.
+pub const CORRECTIONS_FILE: &str = "事務局修正.xlsx";
+/// The sheet of [`CORRECTIONS_FILE`].
+pub const CORRECTIONS_SHEET: &str = "事務局修正";
+
+/// True for a file named like the secretariat's corrections sheet
+/// (`事務局修正.xlsx`, `事務局修正 (2).xlsx`, `事務局修正_11月.xlsx`).
+pub fn is_corrections_file_name(name: &str) -> bool {
+    name.starts_with(CORRECTIONS_SHEET)
+}
 
 /// The four statement kinds (区分) of the matrix, in handout order.
 /// Their keys are fixed by the `matrix.json` schema.

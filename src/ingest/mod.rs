@@ -61,6 +61,9 @@ pub struct FileRecord {
     pub sha256: String,
     /// What happened to it.
     pub status: FileStatus,
+    /// The secretariat's corrections (given with `--edits`, read as one,
+    /// or a damaged file named like one), not a department's submission.
+    pub corrections: bool,
 }
 
 /// Everything read from an input folder.
@@ -210,28 +213,30 @@ pub fn ingest_with(
 
     let mut out = Ingested::default();
     for e in entries {
-        let record = |status| FileRecord {
+        let record = |status, corrections| FileRecord {
             name: e.name.clone(),
             size: e.size,
             sha256: e.sha256.clone(),
             status,
+            corrections,
         };
         let i = match e.job {
             Ok(i) => i,
             Err(reason) => {
                 out.skipped
                     .push(Skipped::new(Location::file(&e.name), reason.clone()));
-                out.files.push(record(FileStatus::Skipped(reason)));
+                out.files.push(record(FileStatus::Skipped(reason), false));
                 continue;
             }
         };
         let promised = jobs[i].promised;
         let mut taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
         // A file given as corrections must be one.
-        if e.edits
-            && let Ok(p) = &taken
-            && p.result.corrections.is_empty()
-        {
+        let not_corrections = match &taken {
+            Ok(p) => p.result.corrections.is_empty(),
+            Err(e) => *e == FileError::NoHeader,
+        };
+        if e.edits && not_corrections {
             taken = Err(FileError::NotCorrections);
         }
         match taken {
@@ -239,7 +244,7 @@ pub fn ingest_with(
                 let reason = r.not_used.unwrap_or_default();
                 out.skipped
                     .push(Skipped::new(Location::file(&e.name), reason.clone()));
-                out.files.push(record(FileStatus::Skipped(reason)));
+                out.files.push(record(FileStatus::Skipped(reason), false));
             }
             Ok(Parsed { format, result: r }) => {
                 let rows = r.rows_counted;
@@ -250,25 +255,39 @@ pub fn ingest_with(
                 out.skipped.extend(r.skipped);
                 out.skipped_rows += r.skipped_rows;
                 out.fill_downs.extend(r.fill_downs);
-                let kind = if r.corrections.is_empty() {
-                    format.unwrap_or(promised).label()
+                let corrections = !r.corrections.is_empty();
+                let kind = if corrections {
+                    crate::vocab::CORRECTIONS_SHEET
                 } else {
-                    "事務局修正"
+                    format.unwrap_or(promised).label()
                 };
                 out.corrections.extend(r.corrections);
-                out.files.push(record(FileStatus::Read {
+                let status = FileStatus::Read {
                     departments: r.departments,
                     rows,
                     kind,
                     note: r.note,
-                }));
+                };
+                out.files.push(record(status, corrections));
             }
             Err(reason) => {
+                // A file that cannot be read speaks for the department in
+                // its name, or is the secretariat's own.
+                let corrections = e.edits || crate::vocab::is_corrections_file_name(&e.name);
+                let department = if corrections {
+                    crate::vocab::SECRETARIAT.to_string()
+                } else {
+                    template.department_name(&crate::normalize::department_from_stem(file_stem(
+                        &e.name,
+                    )))
+                };
                 out.failed.push(Failed {
                     file: e.name.clone(),
+                    department,
                     reason: reason.clone(),
                 });
-                out.files.push(record(FileStatus::Failed(reason)));
+                out.files
+                    .push(record(FileStatus::Failed(reason), corrections));
             }
         }
     }

@@ -81,6 +81,9 @@ impl Skipped {
 pub struct Failed {
     /// File name.
     pub file: String,
+    /// The department it speaks for: the one in its name (as the roster
+    /// names it), or the secretariat for its corrections.
+    pub department: String,
     /// Why, with what to do (shown in Japanese).
     pub reason: FileError,
 }

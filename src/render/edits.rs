@@ -8,11 +8,8 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workboo
 use crate::date::Date;
 use crate::ingest::corrections::HEADERS;
 use crate::matrix::Matrix;
+use crate::vocab::CORRECTIONS_SHEET as SHEET;
 
-/// File name in the output folder.
-pub const EDITS_NAME: &str = "事務局修正.xlsx";
-/// The sheet's name.
-pub const SHEET: &str = "事務局修正";
 /// The row of the header (0-based).
 const HEADER_ROW: u32 = 3;
 

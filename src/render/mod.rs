@@ -12,8 +12,6 @@ pub mod xlsx;
 pub const XLSX_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.xlsx";
 /// File name of the PDF handout.
 pub const PDF_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
-/// File name of the JSON matrix.
-pub const JSON_NAME: &str = crate::schema::FILE_NAME;
 /// File name of the run record.
 pub const MANIFEST_NAME: &str = "manifest.json";
 /// File name of the run report.

@@ -5,10 +5,7 @@
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use crate::date::Date;
-use crate::ingest::{FileRecord, FileStatus, file_stem};
 use crate::matrix::Matrix;
-use crate::normalize;
-use crate::template::Template;
 
 /// The folder of the return sheets in the output folder.
 pub const FOLDER: &str = "差し戻し";
@@ -59,21 +56,20 @@ impl ReturnSheet {
 }
 
 /// Every department with something to send back, by name.
-pub fn collect(m: &Matrix, files: &[FileRecord], template: &Template) -> Vec<ReturnSheet> {
+pub fn collect(m: &Matrix) -> Vec<ReturnSheet> {
     let mut by_department: std::collections::BTreeMap<String, Vec<Problem>> = Default::default();
-    for f in files {
-        if let FileStatus::Failed(e) = &f.status {
-            let department =
-                template.department_name(&normalize::department_from_stem(file_stem(&f.name)));
-            by_department.entry(department).or_default().push(Problem {
-                file: f.name.clone(),
+    for f in &m.failed {
+        by_department
+            .entry(f.department.clone())
+            .or_default()
+            .push(Problem {
+                file: f.file.clone(),
                 sheet: String::new(),
                 cell: String::new(),
                 content: String::new(),
-                reason: e.problem(),
-                fix: e.fix_for_submitter().to_string(),
+                reason: f.reason.problem(),
+                fix: f.reason.fix_for_submitter().to_string(),
             });
-        }
     }
     for r in &m.rejected {
         by_department
@@ -89,7 +85,7 @@ pub fn collect(m: &Matrix, files: &[FileRecord], template: &Template) -> Vec<Ret
             });
     }
     // The secretariat's own corrections file is not sent back.
-    by_department.remove(crate::corrections::SECRETARIAT);
+    by_department.remove(crate::vocab::SECRETARIAT);
     by_department
         .into_iter()
         .map(|(department, problems)| ReturnSheet {

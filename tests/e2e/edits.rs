@@ -294,22 +294,51 @@ fn unreadable_rows_are_rejected_and_edits_must_be_a_corrections_file() {
         .expect("the bad row is rejected");
     assert_eq!(row["cell"], format!("E{}", rows[3].0));
     assert_eq!(row["reason"], "載せない「はい」は使えません。");
+    assert_eq!(row["department"], "事務局");
     assert_eq!(run.report().matches("… 一致").count(), 2);
-    assert!(
-        !run.out.join("差し戻し/事務局.xlsx").exists(),
-        "not sent back to anyone"
-    );
+    // Only the sample's own rejected row goes back; the secretariat's
+    // rows are not sent to anyone.
+    assert_eq!(returned(&run), ["広報広聴課.xlsx"]);
 
-    // --edits with a file that is not a corrections sheet.
+    // --edits with a file that is not a corrections sheet: a failure of
+    // the secretariat's, not of the department in its name.
     let not = common::sample_input().join("総務課.xlsx");
     let run = common::build_at(&common::sample_input(), &["--edits", not.to_str().unwrap()]);
+    let failed = run.failed();
     assert!(
-        run.failed()
+        failed
             .iter()
             .any(|(f, r)| f == "総務課.xlsx" && r.contains("事務局修正のファイルではありません")),
+        "{failed:?}"
+    );
+    assert_eq!(returned(&run), ["広報広聴課.xlsx"]);
+
+    // A damaged corrections sheet in the folder: the same.
+    let input = sample_copy();
+    std::fs::write(
+        input.path().join("事務局修正 (2).xlsx"),
+        b"PK\x03\x04broken",
+    )
+    .unwrap();
+    let run = common::build_at(input.path(), &[]);
+    assert!(
+        run.failed().iter().any(|(f, _)| f == "事務局修正 (2).xlsx"),
         "{:?}",
         run.failed()
     );
+    assert_eq!(returned(&run), ["広報広聴課.xlsx"]);
+}
+
+/// The return sheets a run wrote, by file name.
+fn returned(run: &Run) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(run.out.join("差し戻し"))
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 #[test]
