@@ -134,18 +134,16 @@ impl OutputDir {
             .iter()
             .map(|(name, bytes)| (self.path.join(name), bytes.as_slice()))
             .collect();
-        for (path, _) in &files {
-            if let Some(parent) = path.parent()
-                && !parent.is_dir()
-            {
-                std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
-            }
-        }
         write_all_atomic(&files)?;
+        // Names compare without letter case: on Windows `ICT推進課.xlsx` and
+        // `Ict推進課.xlsx` are one file, and the new sheet must stay.
+        let same = |a: &Path, b: &Path| {
+            a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
+        };
         for old in previous {
             let path = self.path.join(old);
             let ours = old.starts_with(&format!("{sub}/"));
-            if ours && !files.iter().any(|(p, _)| *p == path) && path.is_file() {
+            if ours && !files.iter().any(|(p, _)| same(p, &path)) && path.is_file() {
                 std::fs::remove_file(&path).map_err(|e| write_error(&path, &e))?;
             }
         }
@@ -234,6 +232,13 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
                 .append(true)
                 .open(path)
                 .map_err(|e| write_error(path, &e))?;
+        }
+    }
+    for (path, _) in files {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
         }
     }
     let mut staged = Vec::with_capacity(files.len());

@@ -106,3 +106,23 @@ fn matrix_flag_writes_the_default_template() {
     assert_eq!(text, shiryo::template::DEFAULT_XML);
     assert!(Template::parse(&text, "matrix.xml").is_ok());
 }
+
+#[test]
+fn the_template_command_works_in_a_fresh_folder() {
+    // As the usage text offers it: no -o, no output folder yet.
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(common::exe())
+        .arg("template")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let form = dir.path().join("output").join(form::FORM_NAME);
+    let names = common::sheet_names(&form);
+    assert!(names.len() >= 2, "{names:?}");
+}
