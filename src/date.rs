@@ -79,9 +79,12 @@ impl Date {
         (civil_from_days(days_from_civil(year, month, day)) == d).then_some(d)
     }
 
-    /// The date of an Excel serial number (1900 date system).
-    pub fn from_excel_serial(serial: f64) -> Date {
-        civil_from_days(days_from_civil(1899, 12, 30) + serial.floor() as i64)
+    /// The date of an Excel serial number (1900 date system), for the
+    /// serials Excel shows as dates: 0 to 2,958,465 (9999-12-31).
+    pub fn from_excel_serial(serial: f64) -> Option<Date> {
+        (0.0..2_958_466.0)
+            .contains(&serial)
+            .then(|| civil_from_days(days_from_civil(1899, 12, 30) + serial.floor() as i64))
     }
 
     /// Seconds since the Unix epoch at midnight of this date in Japan.
@@ -167,7 +170,17 @@ mod tests {
 
     #[test]
     fn excel_serial() {
-        assert_eq!(Date::from_excel_serial(45093.0).to_string(), "2023-06-16");
+        assert_eq!(
+            Date::from_excel_serial(45093.0).unwrap().to_string(),
+            "2023-06-16"
+        );
+        assert_eq!(
+            Date::from_excel_serial(2_958_465.0).unwrap().to_string(),
+            "9999-12-31"
+        );
+        assert_eq!(Date::from_excel_serial(1e300), None);
+        assert_eq!(Date::from_excel_serial(f64::INFINITY), None);
+        assert_eq!(Date::from_excel_serial(-1.0), None);
         assert_eq!(
             Date::parse("1970-01-02").unwrap().unix_seconds(),
             86_400 - 9 * 3600

@@ -99,10 +99,7 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
                 continue;
             }
         };
-        let grid = Grid::from_rows((0, 0), rows).map_err(|_| FileError::TooManyCells {
-            sheet: stem.to_string(),
-            limit: super::table::MAX_CELLS,
-        })?;
+        let grid = Grid::from_rows((0, 0), rows).map_err(|e| e.in_sheet(stem))?;
         if let Some(mut out) = read_grid(&grid, &src, template)? {
             out.note = Some(format!("文字コード {encoding}"));
             return Ok(out);

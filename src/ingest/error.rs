@@ -102,6 +102,14 @@ pub enum FileError {
         /// The limit.
         limit: usize,
     },
+    /// A cell beyond an Excel sheet's last row or column.
+    #[error(
+        "シート「{sheet}」に、Excel のシートの大きさ（1,048,576 行 × 16,384 列）を超える位置のセルがあります。ファイルが壊れています。"
+    )]
+    OutsideSheet {
+        /// The sheet.
+        sheet: String,
+    },
     /// No sheet has a header row: nothing could be read from the file.
     #[error(
         "見出し行が見つかりません。どのシートにも、上から 30 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"

@@ -83,13 +83,11 @@ impl Cell {
     }
 }
 
-/// A number as Excel would show it without a format: integers without `.0`.
+/// An ODS `office:value` as Excel would show it without a format.
 fn number_text(v: &str) -> String {
-    match v.trim().parse::<f64>() {
-        Ok(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
-        Ok(f) => f.to_string(),
-        Err(_) => v.to_string(),
-    }
+    v.trim()
+        .parse::<f64>()
+        .map_or_else(|_| v.to_string(), super::raw::number_text)
 }
 
 fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
@@ -212,14 +210,11 @@ fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, 
                         && meta.state == SheetState::Data
                     {
                         let sheet = meta.name.clone();
-                        let too_many = |_| FileError::TooManyCells {
-                            sheet: sheet.clone(),
-                            limit: super::table::MAX_CELLS,
-                        };
                         for k in 0..row_repeat {
                             let r = row.saturating_add(k);
                             for (c, text, span) in &row_cells {
-                                grid.set(r, *c, text.clone()).map_err(too_many)?;
+                                grid.set(r, *c, text.clone())
+                                    .map_err(|e| e.in_sheet(&sheet))?;
                                 if *span != (1, 1) {
                                     grid.add_merge(
                                         (r, *c),
@@ -308,5 +303,19 @@ mod tests {
                 .as_bytes(),
         ));
         assert!(matches!(s, Err(FileError::TooManyCells { .. })), "{s:?}");
+    }
+
+    #[test]
+    fn a_cell_below_the_last_excel_row_is_a_damaged_file() {
+        // 4,096 repeats of 1,048,576 rows: the row number passes u32.
+        let filler = r#"<table:table-row table:number-rows-repeated="1048576"><table:table-cell/></table:table-row>"#
+            .repeat(4096);
+        let s = parse(&mut Reader::from_reader(
+            format!(
+                r#"<table:table table:name="S">{filler}<table:table-row><table:table-cell table:number-columns-repeated="2" table:number-columns-spanned="3"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#
+            )
+            .as_bytes(),
+        ));
+        assert_eq!(s.err(), Some(FileError::OutsideSheet { sheet: "S".into() }));
     }
 }

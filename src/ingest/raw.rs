@@ -165,6 +165,15 @@ impl FileResult {
     }
 }
 
+/// A number as Excel shows it without a format: integers without `.0`.
+pub fn number_text(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        v.to_string()
+    }
+}
+
 /// `B7`-style reference from 0-based row and column.
 pub fn cell_ref(row: u32, col: u32) -> String {
     let mut col = col + 1;

@@ -60,41 +60,70 @@ pub enum SheetState {
     NotCells(&'static str),
 }
 
-/// A sheet too large to be a submission.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "シートに記入されたセルが多すぎます（{MAX_CELLS} セルを超えています）。不要な行や列を削除して保存し直してください。"
-)]
-pub struct TooLarge;
+/// Rows of an Excel sheet; a cell below them can only be a damaged file's.
+pub const MAX_ROWS: u32 = 1 << 20;
+/// Columns of an Excel sheet (A to XFD).
+pub const MAX_COLS: u32 = 1 << 14;
+
+/// Why a cell cannot be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GridError {
+    /// More than [`MAX_CELLS`] written cells.
+    TooManyCells,
+    /// A cell outside an Excel sheet's rows and columns.
+    OutsideSheet,
+}
+
+impl GridError {
+    /// The file's error, naming the sheet.
+    pub fn in_sheet(self, sheet: &str) -> FileError {
+        let sheet = sheet.to_string();
+        match self {
+            GridError::TooManyCells => FileError::TooManyCells {
+                sheet,
+                limit: MAX_CELLS,
+            },
+            GridError::OutsideSheet => FileError::OutsideSheet { sheet },
+        }
+    }
+}
 
 impl Grid {
     /// A grid from rows of texts whose first cell is at the absolute `origin`.
-    pub fn from_rows(origin: (u32, u32), rows: Vec<Vec<String>>) -> Result<Grid, TooLarge> {
+    pub fn from_rows(origin: (u32, u32), rows: Vec<Vec<String>>) -> Result<Grid, GridError> {
         let mut g = Grid::default();
         for (r, row) in rows.into_iter().enumerate() {
             for (c, v) in row.into_iter().enumerate() {
-                g.set(origin.0 + r as u32, origin.1 + c as u32, v)?;
+                let at =
+                    |o: u32, i: usize| u32::try_from(i).map_or(u32::MAX, |i| o.saturating_add(i));
+                g.set(at(origin.0, r), at(origin.1, c), v)?;
             }
         }
         Ok(g)
     }
 
     /// Stores a cell; blank (white space only) cells are not stored.
-    pub fn set(&mut self, r: u32, c: u32, value: String) -> Result<(), TooLarge> {
+    pub fn set(&mut self, r: u32, c: u32, value: String) -> Result<(), GridError> {
         if value.trim().is_empty() {
             return Ok(());
         }
+        if r >= MAX_ROWS || c >= MAX_COLS {
+            return Err(GridError::OutsideSheet);
+        }
         self.cells += 1;
         if self.cells > MAX_CELLS {
-            return Err(TooLarge);
+            return Err(GridError::TooManyCells);
         }
         self.rows.entry(r).or_default().insert(c, value);
         Ok(())
     }
 
-    /// Records a merged range (inclusive, absolute, 0-based).
+    /// Records a merged range (inclusive, absolute, 0-based); one reaching
+    /// outside an Excel sheet is cut at its edge.
     pub fn add_merge(&mut self, start: (u32, u32), end: (u32, u32)) {
-        if start != end && self.merges.len() < MAX_MERGES {
+        let end = (end.0.min(MAX_ROWS - 1), end.1.min(MAX_COLS - 1));
+        let inside = start.0 <= end.0 && start.1 <= end.1;
+        if inside && start != end && self.merges.len() < MAX_MERGES {
             self.merges.push((start, end));
         }
     }
@@ -187,10 +216,13 @@ fn is_council_label(key: &str) -> Result<bool, normalize::TooLarge> {
         .and_then(|r| r.split_once('回'))
         .and_then(|(n, rest)| normalize::parse_number(n).map(|v| (v, rest)));
     Ok(match numbered {
-        Some((n, rest)) => {
+        // Only the header's own number can fail the file, not a number in
+        // another cell near it.
+        Some((n, "審議会での主な意見")) => {
             n?;
-            rest == "審議会での主な意見"
+            true
         }
+        Some(_) => false,
         None => key == "審議会での主な意見",
     })
 }
@@ -585,7 +617,7 @@ mod tests {
         for i in 0..=MAX_CELLS as u32 {
             result = result.and(g.set(i, 0, "x".into()));
         }
-        assert_eq!(result, Err(TooLarge));
+        assert_eq!(result, Err(GridError::TooManyCells));
     }
 
     #[test]
@@ -599,6 +631,19 @@ mod tests {
                 text: "第九九九九九九九九九九九回審議会での主な意見".into()
             }
         );
+    }
+
+    #[test]
+    fn a_huge_number_in_another_cell_above_the_header_is_just_text() {
+        let g = grid(&[
+            &["第九九九九九九九九九九九回の照会です"],
+            &["分野", "区分", "内容"],
+            &["経営", "課題", "本文"],
+        ]);
+        let r = read_grid(&g, &src(), &Template::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.rows.len(), 1);
     }
 
     #[test]

@@ -8,9 +8,9 @@ use std::path::Path;
 use calamine::{Data, Reader, SheetType, SheetVisible, Xlsb, Xlsx};
 
 use super::error::FileError;
-use super::raw::{FileResult, Skipped, file_stem};
+use super::raw::{FileResult, Skipped, file_stem, number_text};
 use super::sniff::Format;
-use super::table::{Grid, MAX_CELLS, SheetMeta, SheetSource, SheetState, read_grid};
+use super::table::{Grid, SheetMeta, SheetSource, SheetState, read_grid};
 use crate::normalize;
 use crate::template::Template;
 use crate::vocab::Location;
@@ -96,13 +96,6 @@ fn unreadable(e: impl std::fmt::Display) -> FileError {
     FileError::Unreadable(e.to_string())
 }
 
-fn too_many(sheet: &str) -> impl Fn(super::table::TooLarge) -> FileError + '_ {
-    move |_| FileError::TooManyCells {
-        sheet: sheet.to_string(),
-        limit: MAX_CELLS,
-    }
-}
-
 fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
     match (visible, typ) {
         (SheetVisible::Visible, SheetType::WorkSheet) => SheetState::Data,
@@ -140,7 +133,8 @@ fn fill<'a, E: std::fmt::Display>(
     while let Some(cell) = next().map_err(unreadable)? {
         let (r, c) = cell.get_position();
         let data: Data = cell.get_value().clone().into();
-        grid.set(r, c, cell_text(&data)).map_err(too_many(sheet))?;
+        grid.set(r, c, cell_text(&data))
+            .map_err(|e| e.in_sheet(sheet))?;
     }
     Ok(())
 }
@@ -242,19 +236,13 @@ pub fn cell_text(d: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                f.to_string()
-            }
-        }
+        Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
-        Data::DateTime(dt) if dt.is_datetime() => {
-            crate::date::Date::from_excel_serial(dt.as_f64()).to_string()
-        }
-        Data::DateTime(dt) => dt.as_f64().to_string(),
+        Data::DateTime(dt) => match crate::date::Date::from_excel_serial(dt.as_f64()) {
+            Some(date) if dt.is_datetime() => date.to_string(),
+            _ => dt.as_f64().to_string(),
+        },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        Data::Error(e) => e.to_string(),
     }
 }

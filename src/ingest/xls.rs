@@ -11,7 +11,7 @@
 use std::io::{Read, Seek};
 
 use super::error::FileError;
-use super::table::{Grid, MAX_CELLS, SheetMeta, SheetState};
+use super::table::{Grid, SheetMeta, SheetState};
 
 /// BIFF record types used here (MS-XLS 2.3).
 mod rt {
@@ -220,15 +220,13 @@ impl Globals {
     }
 
     fn number(&self, xf: u16, v: f64) -> String {
-        if self.date_xf.get(usize::from(xf)).copied().unwrap_or(false) && v >= 0.0 {
+        if self.date_xf.get(usize::from(xf)).copied().unwrap_or(false) {
             let serial = if self.date1904 { v + 1462.0 } else { v };
-            return crate::date::Date::from_excel_serial(serial).to_string();
+            if let Some(date) = crate::date::Date::from_excel_serial(serial) {
+                return date.to_string();
+            }
         }
-        if v.fract() == 0.0 && v.abs() < 1e15 {
-            format!("{}", v as i64)
-        } else {
-            v.to_string()
-        }
+        super::raw::number_text(v)
     }
 }
 
@@ -271,23 +269,47 @@ fn rk(v: u32) -> f64 {
     if v & 1 != 0 { n / 100.0 } else { n }
 }
 
-/// Whether an Excel number format shows a date.
+/// Whether an Excel number format shows a date: a year, day or Japanese
+/// era token in its first section, outside quotes, brackets and escapes.
 fn is_date_format(ifmt: u16, custom: Option<&str>) -> bool {
-    if let Some(f) = custom {
-        let mut quoted = false;
-        let mut bracket = false;
-        for c in f.chars() {
-            match c {
-                '"' => quoted = !quoted,
-                '[' if !quoted => bracket = true,
-                ']' if !quoted => bracket = false,
-                'y' | 'Y' | 'd' | 'D' | 'e' | 'g' if !quoted && !bracket => return true,
-                _ => {}
+    let Some(f) = custom else {
+        return matches!(ifmt, 14..=17 | 22 | 27..=36 | 50..=58);
+    };
+    let mut chars = f.chars().peekable();
+    let mut bracket = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
             }
+            // The next character is a literal.
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => bracket = true,
+            ']' => bracket = false,
+            ';' => return false,
+            _ if bracket => {}
+            'G' | 'g'
+                if chars
+                    .clone()
+                    .take(6)
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("eneral") =>
+            {
+                chars.nth(5);
+            }
+            // Scientific notation: 0.00E+00.
+            'E' | 'e' if matches!(chars.peek(), Some('+' | '-')) => {}
+            'y' | 'Y' | 'd' | 'D' | 'e' | 'g' => return true,
+            _ => {}
         }
-        return false;
     }
-    matches!(ifmt, 14..=17 | 22 | 27..=36 | 50..=58)
+    false
 }
 
 const ERRORS: [(u8, &str); 7] = [
@@ -389,10 +411,7 @@ fn parse(data: &[u8]) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
             _ => SheetState::Hidden,
         };
         let grid = if state == SheetState::Data {
-            sheet_cells(data, pos as usize, &g).map_err(|_| FileError::TooManyCells {
-                sheet: name.clone(),
-                limit: MAX_CELLS,
-            })?
+            sheet_cells(data, pos as usize, &g).map_err(|e| e.in_sheet(&name))?
         } else {
             Grid::default()
         };
@@ -402,7 +421,7 @@ fn parse(data: &[u8]) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
 }
 
 /// The written cells of the sheet substream at `pos`, with its merges.
-fn sheet_cells(data: &[u8], pos: usize, g: &Globals) -> Result<Grid, super::table::TooLarge> {
+fn sheet_cells(data: &[u8], pos: usize, g: &Globals) -> Result<Grid, super::table::GridError> {
     let mut grid = Grid::default();
     let mut depth = 0usize;
     let mut formula_at: Option<(u32, u32)> = None;
@@ -629,5 +648,16 @@ mod tests {
         assert!(is_date_format(200, Some("yyyy/m/d")));
         assert!(!is_date_format(200, Some("#,##0\"日\"")));
         assert!(!is_date_format(0, None));
+        assert!(is_date_format(200, Some("ggge\"年\"m\"月\"d\"日\"")));
+        assert!(is_date_format(200, Some("[$-411]yyyy/m/d")));
+        assert!(!is_date_format(200, Some("General")));
+        assert!(!is_date_format(200, Some("0.00E+00")));
+        assert!(!is_date_format(200, Some("0\\d")), "an escaped d");
+        assert!(!is_date_format(200, Some("0_d")), "a width of d");
+        assert!(
+            !is_date_format(200, Some("0;\"d\"yyyy")),
+            "only the first section"
+        );
+        assert!(!is_date_format(200, Some("[Red]0")));
     }
 }
