@@ -9,12 +9,11 @@ use std::collections::HashMap;
 
 use crate::ingest::CorrectionRow;
 use crate::matrix::{
-    AppliedCorrection, Editorial, Item, Matrix, PassRow, Rejection, UnappliedCorrection,
+    AppliedCorrection, Editorial, Item, Matrix, Merge, PassRow, Rejection, UnappliedCorrection,
 };
 use crate::normalize;
-use crate::render::item_line;
 use crate::template::Template;
-use crate::vocab::{ColumnKey, ItemStatus, Location, SECRETARIAT};
+use crate::vocab::{ColumnKey, Location, SECRETARIAT};
 
 /// One readable correction.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,10 +37,9 @@ fn is_mark(v: &str) -> Option<bool> {
 }
 
 /// Reads the rows: corrections, and the rows that cannot be used.
-fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<Rejection>, usize) {
+fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<Rejection>) {
     let mut out = Vec::new();
     let mut rejected = Vec::new();
-    let mut readable = 0;
     for row in rows {
         let at = |cell: &str| Location::cell(&row.file, Some(&row.sheet), cell);
         let reject = |cell: &str, reason: String, fix: &str| Rejection {
@@ -51,7 +49,7 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             fix: fix.to_string(),
             text: normalize::normalize_line(&row.current.value),
         };
-        let revised = normalize::normalize_text(&row.revised.value);
+        let revised = normalize::normalize_line(&row.revised.value);
         let Some(hide) = is_mark(&row.hide.value) else {
             rejected.push(reject(
                 &row.hide.cell,
@@ -62,7 +60,6 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
         };
         if revised.is_empty() && !hide {
             // Nothing to change for this item this month.
-            readable += 1;
             continue;
         }
         let field_value = normalize::normalize_line(&row.field.value);
@@ -86,8 +83,7 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             ));
             continue;
         };
-        let current = normalize::normalize_text(&row.current.value);
-        let (text, _) = normalize::split_examples(&normalize::normalize_line(&current));
+        let (text, _) = normalize::split_examples(&normalize::normalize_line(&row.current.value));
         if text.is_empty() {
             rejected.push(reject(
                 &row.current.cell,
@@ -96,17 +92,16 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             ));
             continue;
         }
-        readable += 1;
         out.push(Correction {
             field,
             column,
             text,
-            revised: (!revised.is_empty()).then(|| normalize::normalize_line(&revised)),
+            revised: (!revised.is_empty()).then_some(revised),
             hide,
             at: at(&row.current.cell),
         });
     }
-    (out, rejected, readable)
+    (out, rejected)
 }
 
 /// Applies the corrections to the matrix and prepares the next corrections
@@ -117,7 +112,7 @@ pub fn apply(
     files: Vec<(String, String)>,
     template: &Template,
 ) {
-    let (corrections, rejected, readable) = parse(rows, template);
+    let (corrections, rejected) = parse(rows, template);
     let key =
         |field: usize, column: ColumnKey, text: &str| (field, column, normalize::dedup_key(text));
     // The last correction of a key wins.
@@ -140,14 +135,10 @@ pub fn apply(
                 ed.sheet.push(PassRow {
                     field: f.name.clone(),
                     column,
-                    current: item_line(item),
+                    current: item.line(),
                     revised: c.and_then(|c| c.revised.clone()),
                     hidden: c.is_some_and(|c| c.hide),
-                    sources: item
-                        .sources
-                        .iter()
-                        .map(|s| format!("{} {}", s.department, s.at))
-                        .collect(),
+                    sources: item.sources.clone(),
                     status: item.status,
                 });
                 let (Some(i), Some(c)) = (found, c) else {
@@ -173,7 +164,7 @@ pub fn apply(
             }
             // Only a new text can make two items of a cell the same.
             if changed {
-                merge_equal(items, &f.name, &mut ed.merged);
+                merge_equal(items, &f.name, column, &mut ed.merged);
             }
         }
     }
@@ -187,7 +178,8 @@ pub fn apply(
             });
         }
     }
-    m.counts.correction_rows = readable;
+    // Every row is either read or rejected.
+    m.counts.correction_rows = rows.len() - rejected.len();
     m.counts.rejected += rejected.len();
     m.rejected.extend(rejected);
     m.editorial = ed;
@@ -195,41 +187,31 @@ pub fn apply(
 }
 
 /// Merges the items of one cell that now have the same text: the first
-/// keeps its place and takes every source.
-fn merge_equal(items: &mut Vec<Item>, field: &str, merged: &mut Vec<(String, usize)>) {
+/// keeps its place and takes in the others.
+fn merge_equal(items: &mut Vec<Item>, field: &str, column: ColumnKey, merged: &mut Vec<Merge>) {
     let mut kept: Vec<Item> = Vec::with_capacity(items.len());
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut counts: Vec<usize> = Vec::new();
+    let mut absorbed = vec![false; items.len()];
     for item in items.drain(..) {
-        match index.get(&normalize::dedup_key(&item.text)) {
+        let key = normalize::dedup_key(&item.text);
+        match index.get(&key) {
             Some(&i) => {
-                let k = &mut kept[i];
-                k.sources.extend(item.sources);
-                k.hidden &= item.hidden;
-                if k.status != Some(ItemStatus::Continued) && item.status.is_some() {
-                    k.status = item.status;
-                }
-                if let Some(ex) = item.examples
-                    && !k.examples.as_deref().is_some_and(|old| old.contains(&ex))
-                {
-                    k.examples = Some(match k.examples.take() {
-                        Some(old) => format!("{old}、{ex}"),
-                        None => ex,
-                    });
-                }
-                counts[i] += 1;
+                kept[i].absorb(item);
+                absorbed[i] = true;
             }
             None => {
-                index.insert(normalize::dedup_key(&item.text), kept.len());
+                index.insert(key, kept.len());
                 kept.push(item);
-                counts.push(1);
             }
         }
     }
-    for (item, n) in kept.iter().zip(counts) {
-        if n > 1 {
-            merged.push((format!("{field}: {}", item.text), n));
-        }
+    for (item, _) in kept.iter().zip(absorbed).filter(|(_, a)| *a) {
+        merged.push(Merge {
+            field: field.to_string(),
+            column,
+            text: item.text.clone(),
+            sources: item.sources.clone(),
+        });
     }
     *items = kept;
 }

@@ -38,15 +38,17 @@ pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
     for f in &doc.fields {
         for key in ColumnKey::ALL {
             for it in f.cells.get(key) {
-                out.push(PreviousItem {
-                    field: f.name.to_string(),
-                    column: key,
-                    // Months compare what was submitted, not the
-                    // secretariat's wording of it.
-                    text: it.original.clone().unwrap_or_else(|| it.text.clone()),
-                    examples: it.examples.clone(),
-                    departments: it.sources.iter().map(|s| s.department.clone()).collect(),
-                });
+                // Months compare what was submitted, not the
+                // secretariat's wording of it.
+                for text in it.submitted_texts() {
+                    out.push(PreviousItem {
+                        field: f.name.to_string(),
+                        column: key,
+                        text: text.to_string(),
+                        examples: it.examples.clone(),
+                        departments: it.sources.iter().map(|s| s.department.clone()).collect(),
+                    });
+                }
             }
         }
     }

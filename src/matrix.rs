@@ -9,20 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
 pub use crate::review::{
-    AppliedCorrection, DepartmentStatus, Editorial, PassRow, SubmissionStatus, UnappliedCorrection,
+    AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, SubmissionStatus,
+    UnappliedCorrection,
 };
 use crate::template::Template;
+pub use crate::vocab::Source;
 use crate::vocab::{ColumnKey, ItemStatus, Location};
-
-/// Where an item came from: `{"department", "file", "sheet", "cell"}`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Source {
-    /// Department (審議会 for the minutes).
-    pub department: String,
-    /// File, sheet (`None` for the minutes) and cell (`C5`, or `¶12`).
-    #[serde(flatten)]
-    pub at: Location,
-}
 
 /// One bullet of a matrix cell.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +34,71 @@ pub struct Item {
     /// Left out of the handout by the secretariat (載せない).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// The submitted texts of other items that a correction gave this
+    /// item's text and merged into it (the first one's is `original`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_originals: Vec<String>,
+}
+
+impl Item {
+    /// An item from one source.
+    pub fn new(text: String, examples: Option<String>, source: Source) -> Item {
+        Item {
+            text,
+            examples,
+            sources: vec![source],
+            status: None,
+            original: None,
+            hidden: false,
+            merged_originals: Vec::new(),
+        }
+    }
+
+    /// The line as printed: the text, then its examples in ＜＞.
+    pub fn line(&self) -> String {
+        match &self.examples {
+            Some(ex) => format!("{}＜{}＞", self.text, ex),
+            None => self.text.clone(),
+        }
+    }
+
+    /// What was submitted: the text before a correction replaced it.
+    pub fn submitted(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.text)
+    }
+
+    /// Every submitted text the item stands for: its own, then those of
+    /// the items a correction merged into it.
+    pub fn submitted_texts(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.submitted()).chain(self.merged_originals.iter().map(String::as_str))
+    }
+
+    /// Takes in another item of the same text: its sources, the examples
+    /// not yet listed, and what it submitted when that differs. It stays
+    /// in the handout unless both are hidden; 継続 wins over 新規.
+    pub fn absorb(&mut self, other: Item) {
+        let submitted = other.submitted().to_string();
+        self.sources.extend(other.sources);
+        if let Some(ex) = other.examples {
+            self.examples = Some(match self.examples.take() {
+                Some(old) if old.contains(&ex) => old,
+                Some(old) => format!("{old}、{ex}"),
+                None => ex,
+            });
+        }
+        self.hidden &= other.hidden;
+        if self.status != Some(ItemStatus::Continued) && other.status.is_some() {
+            self.status = other.status;
+        }
+        let key = |t: &str| normalize::dedup_key(t);
+        let known: Vec<String> = self.submitted_texts().map(key).collect();
+        let theirs = std::iter::once(submitted).chain(other.merged_originals);
+        for text in theirs {
+            if !known.contains(&key(&text)) && !self.merged_originals.contains(&text) {
+                self.merged_originals.push(text);
+            }
+        }
+    }
 }
 
 /// An item of last month's handout; listed as 削除 when it is no longer submitted.
@@ -94,19 +151,6 @@ pub struct Rejection {
     pub text: String,
 }
 
-/// Items that were merged as duplicates.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Merge {
-    /// 分野.
-    pub field: String,
-    /// 区分.
-    pub column: ColumnKey,
-    /// The kept text.
-    pub text: String,
-    /// All sources of the merged item.
-    pub sources: Vec<Source>,
-}
-
 /// The counts of SPEC §5 plus what the reconciliation needs (SPEC §7.4):
 /// tallies taken at different places, so that a row or an item lost on
 /// the way shows as a mismatch. The same record in matrix.json and the
@@ -147,8 +191,18 @@ impl Counts {
     /// readers' row tally against the fates of the rows, and the items made
     /// from rows against the sources the matrix lists.
     pub fn reconciles(&self) -> bool {
+        self.rows_reconcile() && self.sources_reconcile()
+    }
+
+    /// Every input row became items, was skipped, rejected, or is a row
+    /// of the secretariat's corrections.
+    pub fn rows_reconcile(&self) -> bool {
         self.rows == self.rows_with_items + self.rows_skipped + self.rejected + self.correction_rows
-            && self.sources == self.sources_listed
+    }
+
+    /// Every item made from a row is listed as a source in the matrix.
+    pub fn sources_reconcile(&self) -> bool {
+        self.sources == self.sources_listed
     }
 }
 
@@ -262,29 +316,14 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         let cell = &mut fields[e.field].cells[e.column.index()];
         match seen.get(&key) {
             Some(&i) => {
-                let item = &mut cell[i];
-                item.sources.push(e.source);
-                if let Some(ex) = e.examples {
-                    item.examples = Some(match item.examples.take() {
-                        Some(old) if old.contains(&ex) => old,
-                        Some(old) => format!("{old}、{ex}"),
-                        None => ex,
-                    });
-                }
+                cell[i].absorb(Item::new(e.text, e.examples, e.source));
                 if merged_seen.insert(key.clone()) {
                     merged_keys.push(key);
                 }
             }
             None => {
                 seen.insert(key, cell.len());
-                cell.push(Item {
-                    text: e.text,
-                    examples: e.examples,
-                    sources: vec![e.source],
-                    status: None,
-                    original: None,
-                    hidden: false,
-                });
+                cell.push(Item::new(e.text, e.examples, e.source));
             }
         }
     }

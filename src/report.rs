@@ -103,8 +103,9 @@ fn editorial_section(o: &mut String, ed: &Editorial) {
             a.at
         );
     }
-    for (text, n) in &ed.merged {
-        let _ = writeln!(o, "  まとめた: [{text}] ← {n} 件");
+    if !ed.merged.is_empty() {
+        let _ = writeln!(o, "  同じ修正後の文で一つにまとめた項目:");
+        merge_lines(o, &ed.merged);
     }
     if !ed.unapplied.is_empty() {
         let _ = writeln!(
@@ -121,6 +122,22 @@ fn editorial_section(o: &mut String, ed: &Editorial) {
                 u.text,
                 u.at
             );
+        }
+    }
+}
+
+/// Merged items: the kept text with the place of every source.
+fn merge_lines(o: &mut String, merges: &[crate::matrix::Merge]) {
+    for mg in merges {
+        let _ = writeln!(
+            o,
+            "  [{}／{}] {}",
+            mg.field,
+            mg.column.short_label(),
+            mg.text
+        );
+        for s in &mg.sources {
+            let _ = writeln!(o, "      ← {}（{}）", s.at, s.department);
         }
     }
 }
@@ -235,34 +252,35 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         c.rows_with_items,
         c.rows_skipped,
         c.rejected,
-        verdict(c.rows == c.rows_with_items + c.rows_skipped + c.rejected + c.correction_rows)
+        verdict(c.rows_reconcile())
     );
     let _ = writeln!(
         o,
         "  行から作った項目 {} = 資料の項目に記録された出典 {}  … {}",
         c.sources,
         c.sources_listed,
-        verdict(c.sources == c.sources_listed)
+        verdict(c.sources_reconcile())
     );
+    let printed: Vec<[Vec<&crate::matrix::Item>; 4]> =
+        m.fields.iter().map(|f| f.printed()).collect();
+    let printed_items: usize = printed.iter().flatten().map(Vec::len).sum();
+    let hidden = match c.items - printed_items {
+        0 => String::new(),
+        n => format!("、事務局修正で載せない {n}"),
+    };
     let _ = writeln!(
         o,
-        "  資料の項目 {}（提出された項目 {} のうち重複統合 {}）",
-        c.items, c.sources_listed, c.duplicates_merged
+        "  資料の項目 {printed_items}（提出された項目 {} のうち重複統合 {}{hidden}）",
+        c.sources_listed, c.duplicates_merged
     );
     if let Some(n) = m.meeting_number {
         let _ = writeln!(o, "  審議会の回: 第{n}回（会議録またはテンプレートから）");
     }
-    for f in &m.fields {
+    for (f, items) in m.fields.iter().zip(&printed) {
         let counts: Vec<String> = m
             .columns
             .iter()
-            .map(|col| {
-                format!(
-                    "{} {}",
-                    col.key.short_label(),
-                    f.cells[col.key.index()].len()
-                )
-            })
+            .map(|col| format!("{} {}", col.key.short_label(), items[col.key.index()].len()))
             .collect();
         let _ = writeln!(o, "  {}: {}", f.name, counts.join(" / "));
     }
@@ -302,18 +320,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
         let _ = writeln!(o, "  {}: {how} →「{}」", f.at, f.value);
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
-    for mg in &m.merges {
-        let _ = writeln!(
-            o,
-            "  [{}／{}] {}",
-            mg.field,
-            mg.column.short_label(),
-            mg.text
-        );
-        for s in &mg.sources {
-            let _ = writeln!(o, "      ← {}（{}）", s.at, s.department);
-        }
-    }
+    merge_lines(&mut o, &m.merges);
     if !extras.problems.is_empty() {
         let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
         for p in &extras.problems {

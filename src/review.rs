@@ -4,7 +4,21 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::vocab::{ColumnKey, ItemStatus, Location};
+use crate::vocab::{ColumnKey, ItemStatus, Location, Source};
+
+/// Items merged into one: duplicates of one text, or items a correction
+/// gave the same text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The kept text.
+    pub text: String,
+    /// All sources of the merged item.
+    pub sources: Vec<Source>,
+}
 
 /// One correction that changed the matrix (SPEC §7.9), for the report.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +64,8 @@ pub struct PassRow {
     pub revised: Option<String>,
     /// 載せない.
     pub hidden: bool,
-    /// The item's sources: department and file!sheet!cell.
-    pub sources: Vec<String>,
+    /// The item's sources.
+    pub sources: Vec<Source>,
     /// 新規 or 継続 with a previous month.
     pub status: Option<ItemStatus>,
 }
@@ -65,8 +79,8 @@ pub struct Editorial {
     pub applied: Vec<AppliedCorrection>,
     /// Corrections that matched no item.
     pub unapplied: Vec<UnappliedCorrection>,
-    /// Items that the same 修正後の文 merged: the kept text and how many.
-    pub merged: Vec<(String, usize)>,
+    /// Items that the same 修正後の文 merged.
+    pub merged: Vec<Merge>,
     /// The rows of the next corrections sheet.
     pub sheet: Vec<PassRow>,
 }

@@ -104,6 +104,16 @@ impl ItemStatus {
     }
 }
 
+/// Where an item came from: `{"department", "file", "sheet", "cell"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Source {
+    /// Department (審議会 for the minutes).
+    pub department: String,
+    /// File, sheet (`None` for the minutes) and cell (`C5`, or `¶12`).
+    #[serde(flatten)]
+    pub at: Location,
+}
+
 /// Where something is in the input: a file, a sheet of it, a cell of that
 /// sheet (`¶12` for a paragraph of the minutes, which have no sheet).
 /// Shown as `総務課.xlsx!提出!B7`; names exactly as on disk (SPEC §7.1).

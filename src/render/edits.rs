@@ -73,7 +73,12 @@ pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> 
         } else {
             ws.write_blank(r, 4, &open)?;
         }
-        ws.write_string_with_format(r, 5, row.sources.join("\n"), &locked)?;
+        let sources: Vec<String> = row
+            .sources
+            .iter()
+            .map(|s| format!("{} {}", s.department, s.at))
+            .collect();
+        ws.write_string_with_format(r, 5, sources.join("\n"), &locked)?;
         ws.write_string_with_format(r, 6, row.status.map_or("", |s| s.label()), &locked)?;
     }
     let last = (first + m.editorial.sheet.len() as u32).max(first + 1) - 1;

@@ -73,14 +73,6 @@ pub fn text_file(text: &str) -> Vec<u8> {
     out
 }
 
-/// The text of an item as printed: text and `＜examples＞`.
-pub fn item_line(item: &crate::matrix::Item) -> String {
-    match &item.examples {
-        Some(ex) => format!("{}＜{}＞", item.text, ex),
-        None => item.text.clone(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,25 @@ fn fill_pass(first: &Run) -> Pass {
     }
 }
 
+/// `分野／区分` of the item with this text, as the report shows it.
+fn items_field(run: &Run, text: &str) -> String {
+    let j = run.json();
+    for f in j["fields"].as_array().unwrap() {
+        for (key, items) in f["cells"].as_object().unwrap() {
+            if items.as_array().unwrap().iter().any(|i| i["text"] == text) {
+                let short = match key.as_str() {
+                    "council" => "審議会意見",
+                    "issues" => "現状と課題",
+                    "solutions" => "解決案",
+                    _ => "取組済み",
+                };
+                return format!("{}／{short}", f["name"].as_str().unwrap());
+            }
+        }
+    }
+    panic!("no item {text}")
+}
+
 fn json_items(run: &Run) -> Vec<serde_json::Value> {
     run.json()["fields"]
         .as_array()
@@ -137,6 +156,9 @@ fn a_filled_pass_changes_the_handout_and_is_carried_forward() {
     // The pair is one item with both sources.
     let merged = find(&pass.pair_to).expect("the merged item");
     assert_eq!(merged["sources"].as_array().unwrap().len(), 2, "{merged}");
+    // Both submitted texts are kept, for the audit and the next month.
+    assert_eq!(merged["original"], pass.pair.0.as_str());
+    assert_eq!(merged["merged_originals"], serde_json::json!([pass.pair.1]));
     assert!(find(&pass.pair.0).is_none() && find(&pass.pair.1).is_none());
     assert_eq!(run.json()["counts"]["items"], 118, "two items became one");
 
@@ -159,8 +181,37 @@ fn a_filled_pass_changes_the_handout_and_is_carried_forward() {
         pass.revised
     )));
     assert!(report.contains(&format!("「{}」を資料に載せない", pass.hidden)));
-    assert!(report.contains("まとめた: [") && report.contains("二つを一つにまとめた文。] ← 2 件"));
+    let sources = merged["sources"].as_array().unwrap();
+    let at = |s: &serde_json::Value| {
+        format!(
+            "{}!{}!{}（{}）",
+            s["file"].as_str().unwrap(),
+            s["sheet"].as_str().unwrap(),
+            s["cell"].as_str().unwrap(),
+            s["department"].as_str().unwrap()
+        )
+    };
+    let field = items_field(&run, &pass.pair_to);
+    assert!(
+        report.contains(&format!(
+            "  同じ修正後の文で一つにまとめた項目:\n  [{field}] 二つを一つにまとめた文。\n      ← {}\n      ← {}\n",
+            at(&sources[0]),
+            at(&sources[1])
+        )),
+        "{report}"
+    );
     assert_eq!(report.matches("… 一致").count(), 2, "{report}");
+    // What the handout prints: 118 items less the one left out.
+    assert!(
+        report.contains("  資料の項目 117（提出された項目 120 のうち重複統合 2、事務局修正で載せない 1）"),
+        "{report}"
+    );
+    let summary = run.xlsx_sheet("集計");
+    let total = summary
+        .iter()
+        .find(|r| r[0] == "合計")
+        .expect("the totals row");
+    assert_eq!(total[5], "117", "{total:?}");
 
     // The manifest records the corrections file and its digest.
     let manifest: serde_json::Value =
@@ -202,6 +253,15 @@ fn a_filled_pass_changes_the_handout_and_is_carried_forward() {
             .any(|r| r[4] == "○" && r[2].starts_with(&pass.hidden))
     );
     assert_eq!(next.iter().filter(|r| r[3] == pass.pair_to).count(), 2);
+    // 明細 gives both submitted texts on the merged item's rows.
+    let both = format!("{}\n{}", pass.pair.0, pass.pair.1);
+    assert_eq!(
+        detail
+            .iter()
+            .filter(|r| r[2] == pass.pair_to && r.contains(&both))
+            .count(),
+        2
+    );
 
     // Same inputs and corrections: the same bytes.
     let again = common::build_at(input.path(), &[]);
@@ -380,4 +440,16 @@ fn with_a_previous_month_and_a_dropped_folder() {
         .find(|i| i["text"] == "事務局で短くした文。")
         .unwrap();
     assert_eq!(revised["status"], "継続", "compared by the submitted text");
+
+    // The month after, against the corrected month: every submitted text
+    // continues, both of the merged pair's included.
+    let corrected = out.to_str().unwrap();
+    let run = common::build_at(&common::sample_input(), &["--previous", corrected]);
+    let items = json_items(&run);
+    for text in [&pass.pair.0, &pass.pair.1, &pass.revised, &pass.hidden] {
+        let item = items.iter().find(|i| i["text"] == text.as_str()).unwrap();
+        assert_eq!(item["status"], "継続", "{text}");
+    }
+    assert!(items.iter().all(|i| i["status"] == "継続"));
+    assert_eq!(run.json()["removed"].as_array().unwrap().len(), 0);
 }

@@ -9,7 +9,6 @@ use super::model::{BoxPt, DocModel, Frame, PageModel, TextLine};
 use crate::date::Date;
 use crate::layout::{Measure, break_lines};
 use crate::matrix::{FieldRow, Matrix};
-use crate::render::item_line;
 use crate::template::Template;
 use crate::vocab::{BULLET, CONTINUED, ItemStatus, NEW_LEGEND, NEW_MARK};
 
@@ -416,7 +415,7 @@ fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
                     .map(|it| ItemLines {
                         starts: true,
                         new: it.status == Some(ItemStatus::New),
-                        lines: break_lines(&item_line(it), inner[i], &b.regular(size)),
+                        lines: break_lines(&it.line(), inner[i], &b.regular(size)),
                     })
                     .collect()
             })

@@ -16,7 +16,6 @@ pub mod model;
 use crate::date::Date;
 use crate::fonts::discover::discover;
 use crate::matrix::Matrix;
-use crate::render::item_line;
 use crate::template::Template;
 pub use error::PdfError;
 
@@ -73,9 +72,9 @@ pub struct MissingGlyph {
 pub fn missing_glyphs(matrix: &Matrix, has: &dyn Fn(char) -> bool) -> Vec<MissingGlyph> {
     let mut out: Vec<MissingGlyph> = Vec::new();
     for f in &matrix.fields {
-        for (col, items) in matrix.columns.iter().zip(&f.cells) {
-            for it in items.iter().filter(|i| !i.hidden) {
-                for ch in item_line(it).chars().filter(|c| !has(*c)) {
+        for (col, items) in matrix.columns.iter().zip(f.printed()) {
+            for it in items {
+                for ch in it.line().chars().filter(|c| !has(*c)) {
                     let src = it.sources.first();
                     let place = format!(
                         "{}／{}: {}（{}）",
@@ -113,20 +112,18 @@ mod tests {
             ..Default::default()
         };
         let mut m = crate::matrix::build(ing, template);
-        let item = |i: usize| Item {
-            text: format!(
-                "項目{i}：庁内の会議資料をペーパーレス化し、タブレット端末で閲覧できるようにする。"
-            ),
-            examples: i
-                .is_multiple_of(3)
-                .then(|| "宗像市、明石市など".to_string()),
-            sources: vec![Source {
-                department: "総務課".into(),
-                at: Location::cell("総務課.xlsx", Some("提出"), &format!("C{}", i + 2)),
-            }],
-            status: None,
-            original: None,
-            hidden: false,
+        let item = |i: usize| {
+            Item::new(
+                format!(
+                    "項目{i}：庁内の会議資料をペーパーレス化し、タブレット端末で閲覧できるようにする。"
+                ),
+                i.is_multiple_of(3)
+                    .then(|| "宗像市、明石市など".to_string()),
+                Source {
+                    department: "総務課".into(),
+                    at: Location::cell("総務課.xlsx", Some("提出"), &format!("C{}", i + 2)),
+                },
+            )
         };
         m.fields[1] = FieldRow {
             name: "DX推進".into(),

@@ -79,6 +79,10 @@ pub fn detail_sheet(
     for f in &m.fields {
         for col in &m.columns {
             for item in &f.cells[col.key.index()] {
+                let submitted = match edited {
+                    true => item.submitted_texts().collect::<Vec<_>>().join("\n"),
+                    false => String::new(),
+                };
                 for s in &item.sources {
                     let mut values = vec![
                         f.name.as_str(),
@@ -94,7 +98,7 @@ pub fn detail_sheet(
                         values.push(item.status.map(|s| s.label()).unwrap_or(""));
                     }
                     if edited {
-                        values.push(item.original.as_deref().unwrap_or(&item.text));
+                        values.push(&submitted);
                         values.push(if item.hidden { "○" } else { "" });
                     }
                     for (c, v) in values.iter().enumerate() {

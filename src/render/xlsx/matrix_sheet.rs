@@ -8,7 +8,6 @@ use super::style::{TextStyle, border};
 use crate::date::Date;
 use crate::layout::{CellUnits, break_ranges};
 use crate::matrix::{Item, Matrix};
-use crate::render::item_line;
 use crate::template::{PaperSize, Template};
 use crate::vocab::{BULLET, ItemStatus, NEW_LEGEND, NEW_MARK};
 
@@ -62,7 +61,7 @@ pub fn chunk_cell(
     for item in items {
         let is_new = item.status == Some(ItemStatus::New);
         let mark = if is_new { NEW_MARK } else { "" };
-        let line = format!("{mark}{BULLET}{}", item_line(item));
+        let line = format!("{mark}{BULLET}{}", item.line());
         let broken = break_ranges(&line, usable, units);
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
@@ -236,14 +235,14 @@ mod tests {
     use super::*;
 
     fn item(text: &str) -> Item {
-        Item {
-            text: text.into(),
-            examples: None,
-            sources: vec![],
-            status: None,
-            original: None,
-            hidden: false,
-        }
+        Item::new(
+            text.into(),
+            None,
+            crate::vocab::Source {
+                department: "総務課".into(),
+                at: crate::vocab::Location::file("総務課.xlsx"),
+            },
+        )
     }
 
     #[test]

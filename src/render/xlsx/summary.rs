@@ -43,16 +43,18 @@ pub fn summary_sheet(
     r += 1;
     let fields_from = r;
     let mut totals = [0usize; 4];
+    // The items the handout prints (not those left out by a correction).
     for f in &m.fields {
+        let printed = f.printed();
         ws.write_string_with_format(r, 0, &f.name, &cell)?;
-        for (i, items) in f.cells.iter().enumerate() {
+        for (i, items) in printed.iter().enumerate() {
             ws.write_number_with_format(r, i as u16 + 1, items.len() as f64, &cell)?;
             totals[i] += items.len();
         }
         ws.write_number_with_format(
             r,
             5,
-            f.cells.iter().map(Vec::len).sum::<usize>() as f64,
+            printed.iter().map(Vec::len).sum::<usize>() as f64,
             &total_fmt,
         )?;
         r += 1;
