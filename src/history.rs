@@ -32,7 +32,8 @@ pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
         path: path.display().to_string(),
         reason,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| err(crate::output::japanese_read_reason(&e)))?;
     let doc = ItemsDoc::parse(&text).map_err(|e| err(e.to_string()))?;
     let mut out = Vec::new();
     for f in &doc.fields {

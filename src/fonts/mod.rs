@@ -62,7 +62,8 @@ impl Font {
             path: spec.path.display().to_string(),
             reason,
         };
-        let bytes = std::fs::read(&spec.path).map_err(|e| unusable(e.to_string()))?;
+        let bytes = std::fs::read(&spec.path)
+            .map_err(|e| unusable(crate::output::japanese_read_reason(&e)))?;
         let face =
             ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
         let family = face

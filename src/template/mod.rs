@@ -47,8 +47,11 @@ impl Template {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| TemplateError {
             file: name.clone(),
-            line: 0,
-            message: format!("読み込めません（{e}）。"),
+            line: None,
+            message: format!(
+                "読み込めません（{}）。--template のファイル名と場所を確かめてください。",
+                crate::output::japanese_read_reason(&e)
+            ),
         })?;
         let mut t = Template::parse(&text, &name)?;
         // The name only: where it sits differs between machines and OSes,
@@ -202,11 +205,29 @@ mod tests {
     fn broken_template_names_the_line() {
         let xml = DEFAULT_XML.replacen("<title>", "<titel>", 1);
         let e = Template::parse(&xml, "t.xml").unwrap_err();
-        assert_eq!(e.line, 9, "{e}");
+        assert_eq!(e.line, Some(9), "{e}");
         let xml = DEFAULT_XML.replace("size=\"A3\"", "size=\"B5\"");
         let e = Template::parse(&xml, "t.xml").unwrap_err();
         assert!(e.message.contains("B5"), "{e}");
-        assert_eq!(e.line, 15);
+        assert_eq!(e.line, Some(15));
+    }
+
+    #[test]
+    fn a_bad_department_or_width_names_its_own_line() {
+        let xml = DEFAULT_XML.replace(
+            "<departments>",
+            "<departments>\n    <department name=\"総務課\"/>\n    <department name=\" \"/>",
+        );
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        let line = xml.lines().position(|l| l.contains("name=\" \"")).unwrap() + 1;
+        assert_eq!(e.line, Some(line), "{e}");
+        let xml = DEFAULT_XML.replace(
+            "<column key=\"solutions\" label=\"想定される解決案（他自治体の事例含む）\" width=\"23\">",
+            "<column key=\"solutions\" label=\"想定される解決案（他自治体の事例含む）\" width=\"0\">",
+        );
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        assert!(e.message.contains("列幅"), "{e}");
+        assert_eq!(e.line, Some(58), "{e}");
     }
 
     #[test]
@@ -214,6 +235,6 @@ mod tests {
         let xml = DEFAULT_XML.replace("</matrix>", "  <colour>red</colour>\n</matrix>");
         let e = Template::parse(&xml, "t.xml").unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
-        assert!(e.line > 60, "{e}");
+        assert!(e.line > Some(60), "{e}");
     }
 }

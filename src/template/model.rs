@@ -93,12 +93,13 @@ impl Default for Margins {
 
 /// A template that cannot be used, with the line it failed at.
 #[derive(Debug, thiserror::Error)]
-#[error("テンプレート {file} の {line} 行目: {message}")]
+#[error("テンプレート {file}{}: {message}", .line.map(|l| format!(" の {l} 行目")).unwrap_or_default())]
 pub struct TemplateError {
     /// The template file.
     pub file: String,
-    /// 1-based line number of the problem.
-    pub line: usize,
+    /// 1-based line number of the problem (none when the file cannot be
+    /// read at all).
+    pub line: Option<usize>,
     /// What is wrong, in Japanese.
     pub message: String,
 }

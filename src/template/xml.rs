@@ -119,7 +119,7 @@ struct XmlMargins {
 pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
     let err = |line: usize, message: String| TemplateError {
         file: file.to_string(),
-        line,
+        line: Some(line),
         message,
     };
     check_well_formed(xml).map_err(|(pos, msg)| err(line_of(xml, pos), msg))?;
@@ -187,7 +187,7 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
             "分野（field）が一つもありません。".into(),
         ));
     }
-    let mut columns = Vec::new();
+    let mut slots: [Option<ColumnDef>; 4] = Default::default();
     for c in raw.columns.columns {
         let key = ColumnKey::parse(c.key.trim()).ok_or_else(|| {
             err(
@@ -198,38 +198,44 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
                 ),
             )
         })?;
-        if columns.iter().any(|d: &ColumnDef| d.key == key) {
+        let slot = &mut slots[key.index()];
+        if slot.is_some() {
             return Err(err(
                 line_for(&format!("key=\"{}\"", c.key)),
                 format!("区分の key「{}」が二度書かれています。", c.key),
             ));
         }
-        columns.push(ColumnDef {
+        *slot = Some(ColumnDef {
             key,
             label: c.label,
             aliases: c.aliases,
             width: c.width,
         });
     }
-    for key in ColumnKey::ALL {
-        if !columns.iter().any(|c| c.key == key) {
-            return Err(err(
-                line_for("<columns"),
-                format!("区分 key=\"{}\" の column がありません。", key.as_str()),
-            ));
-        }
-    }
-    columns.sort_by_key(|c| c.key);
-    let Ok(columns) = <[ColumnDef; 4]>::try_from(columns) else {
-        return Err(err(
+    let missing = |key: ColumnKey| {
+        err(
             line_for("<columns"),
-            "区分（column）は 4 つです。".into(),
-        ));
+            format!("区分 key=\"{}\" の column がありません。", key.as_str()),
+        )
     };
-    let widths_ok = raw.fields.width > 0.0 && columns.iter().all(|c| c.width > 0.0);
-    if !widths_ok {
+    let [council, issues, solutions, ongoing] = slots;
+    let columns = [
+        council.ok_or_else(|| missing(ColumnKey::Council))?,
+        issues.ok_or_else(|| missing(ColumnKey::Issues))?,
+        solutions.ok_or_else(|| missing(ColumnKey::Solutions))?,
+        ongoing.ok_or_else(|| missing(ColumnKey::Ongoing))?,
+    ];
+    let bad_width = if raw.fields.width > 0.0 {
+        columns
+            .iter()
+            .find(|c| c.width <= 0.0 || c.width.is_nan())
+            .map(|c| line_for(&format!("key=\"{}\"", c.key.as_str())))
+    } else {
+        Some(line_for("<fields"))
+    };
+    if let Some(line) = bad_width {
         return Err(err(
-            line_for("width="),
+            line,
             "列幅（width）は正の数で指定してください。".into(),
         ));
     }
@@ -254,7 +260,30 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
         }
     };
     let mut departments = Vec::new();
-    for d in raw.departments.map(|d| d.departments).unwrap_or_default() {
+    // `<department` elements in order (not `<departments>`, not the
+    // examples in comments).
+    let comments: Vec<(usize, usize)> = xml
+        .match_indices("<!--")
+        .map(|(i, _)| (i, xml[i..].find("-->").map_or(xml.len(), |e| i + e)))
+        .collect();
+    let department_lines: Vec<usize> = xml
+        .match_indices("<department")
+        .filter(|(i, m)| {
+            let tag_ends = xml[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
+            tag_ends && !comments.iter().any(|(s, e)| (*s..*e).contains(i))
+        })
+        .map(|(i, _)| line_of(xml, i))
+        .collect();
+    for (i, d) in raw
+        .departments
+        .map(|d| d.departments)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         let name = d
             .name
             .or(d.text)
@@ -262,7 +291,7 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
             .unwrap_or_default();
         if name.is_empty() {
             return Err(err(
-                line_for("<department"),
+                department_lines.get(i).copied().unwrap_or(0),
                 "課（department）の名前が空です。name=\"総務課\" のように書いてください。".into(),
             ));
         }

@@ -346,5 +346,28 @@ fn broken_template_is_an_error_with_its_line() {
     .unwrap();
     let run = month.build(&["--template", t.to_str().unwrap()]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("行目"), "{}", run.stderr);
+    // The closing tag that does not match is on line 4.
+    assert!(
+        run.stderr.contains(&format!(
+            "テンプレート {} の 4 行目: XML として読めません",
+            t.display()
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // A template that is not there: no line number, what to check.
+    let gone = month.path().join("無い.xml");
+    let run = month.build(&["--template", gone.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "テンプレート {}: 読み込めません（ファイルがありません: ",
+            gone.display()
+        )) && run
+            .stderr
+            .contains("--template のファイル名と場所を確かめてください。"),
+        "{}",
+        run.stderr
+    );
 }

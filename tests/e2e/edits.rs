@@ -203,7 +203,9 @@ fn a_filled_pass_changes_the_handout_and_is_carried_forward() {
     assert_eq!(report.matches("… 一致").count(), 2, "{report}");
     // What the handout prints: 118 items less the one left out.
     assert!(
-        report.contains("  資料の項目 117（提出された項目 120 のうち重複統合 2、事務局修正で載せない 1）"),
+        report.contains(
+            "  資料の項目 117（提出された項目 120 のうち重複統合 2、事務局修正で載せない 1）"
+        ),
         "{report}"
     );
     let summary = run.xlsx_sheet("集計");
