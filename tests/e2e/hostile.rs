@@ -67,7 +67,11 @@ fn assert_failed(run: &Run, file: &str, needle: &str) {
         .unwrap_or_else(|| panic!("{file} not failed: {failed:?}\n{}", run.stdout));
     let reason = entry["reason"].as_str().unwrap();
     assert!(reason.contains(needle), "{file}: {reason}");
-    assert!(run.report().contains(file));
+    let report = run.report();
+    assert!(
+        report.contains(&format!("  失敗    {file}  {reason}")),
+        "{report}"
+    );
 }
 
 fn xlsx_bytes(rows: &[(u32, u16, &str)]) -> Vec<u8> {

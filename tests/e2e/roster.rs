@@ -238,13 +238,39 @@ fn every_link_in_the_detail_sheet_opens_an_existing_file() {
         );
         assert!(out.join(t).is_file(), "{t} does not resolve");
     }
-    // Workbook sources open at their sheet and cell.
+    // Each workbook source opens at its own sheet and cell: the links'
+    // locations are exactly those sources' (a CSV or the minutes open at
+    // their start).
+    let mut locations: Vec<String> = sheet
+        .split("location=\"")
+        .skip(1)
+        .map(|t| t.split('"').next().unwrap().replace("&apos;", "'"))
+        .collect();
+    let j = run.json();
+    let mut expected: Vec<String> = Vec::new();
+    for f in j["fields"].as_array().unwrap() {
+        for items in f["cells"].as_object().unwrap().values() {
+            for s in items
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|i| i["sources"].as_array().unwrap())
+            {
+                let file = s["file"].as_str().unwrap();
+                let workbook = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
+                    .iter()
+                    .any(|e| file.ends_with(e));
+                if let Some(sheet) = s["sheet"].as_str().filter(|_| workbook) {
+                    expected.push(format!("'{sheet}'!{}", s["cell"].as_str().unwrap()));
+                }
+            }
+        }
+    }
+    locations.sort();
+    expected.sort();
+    assert_eq!(locations, expected);
     assert!(
-        sheet.contains("location=\"'回答'!B5\"") || sheet.contains("location=\"'回答'!"),
-        "{sheet}"
-    );
-    assert!(
-        sheet.contains("location=\"'提出'!C3\""),
+        locations.contains(&"'提出'!C3".to_string()),
         "sheet and cell of 総務課.xlsx"
     );
 }
