@@ -3,9 +3,10 @@
 //! (the two cells to fill in), 出典, 状態 — with this month's applied
 //! corrections already filled in, so the next month starts from them.
 
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, FormatAlign, XlsxError};
 
 use crate::date::Date;
+use crate::render::xlsx::style;
 use crate::ingest::corrections::HEADERS;
 use crate::matrix::Matrix;
 use crate::vocab::CORRECTIONS_SHEET as SHEET;
@@ -15,28 +16,18 @@ const HEADER_ROW: u32 = 3;
 
 /// The workbook's bytes.
 pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let base = Format::new().set_font_name(font).set_font_charset(128);
-    wb.set_default_format(&base, 25, 64)?;
-    wb.set_properties(&super::xlsx::style::doc_properties(
-        SHEET,
-        &format!("{} {}", m.document_number, date.wareki_month()),
-        date,
-    )?);
+    let mut wb = style::workbook(font, SHEET, &m.document_number, date)?;
     // One row per item, written in order: streamed, not held (100,000
     // items make a large sheet).
     let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name(SHEET)?;
-    let locked = base
-        .clone()
-        .set_border(FormatBorder::Thin)
+    let locked = style::border(Format::new(), font)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
     let open = locked.clone().set_unlocked().set_background_color("FFF2CC");
-    let head = locked
-        .clone()
-        .set_bold()
-        .set_background_color("D9E1F2")
+    let head = style::head(font)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
         .set_align(FormatAlign::Center);
     ws.write_string_with_format(
         0,
@@ -46,7 +37,7 @@ pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> 
             m.document_number,
             date.wareki_month()
         ),
-        &base.clone().set_bold().set_font_size(14),
+        &style::title(font),
     )?;
     ws.write_string(
         1,

@@ -2,9 +2,10 @@
 //! rows or failed files, one workbook listing every problem — file, sheet,
 //! cell, content, reason, how to fix — to attach to an email.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, XlsxError};
 
 use crate::date::Date;
+use crate::render::xlsx::style;
 use crate::matrix::Matrix;
 
 /// The folder of the return sheets in the output folder.
@@ -102,32 +103,23 @@ pub fn render(
     font: &str,
     date: Date,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let base = Format::new().set_font_name(font).set_font_charset(128);
-    wb.set_default_format(&base, 25, 64)?;
-    wb.set_properties(&super::xlsx::style::doc_properties(
-        &format!("差し戻し：{}", sheet.department),
-        &format!("{} {}", m.document_number, date.wareki_month()),
-        date,
-    )?);
+    let title = format!("差し戻し：{}", sheet.department);
+    let mut wb = style::workbook(font, &title, &m.document_number, date)?;
     let ws = wb.add_worksheet();
     ws.set_name("差し戻し")?;
-    let title = base.clone().set_bold().set_font_size(14);
-    let bordered = base
-        .clone()
-        .set_border(FormatBorder::Thin)
+    let heading = style::title(font);
+    let bordered = style::border(Format::new(), font)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
-    let head = bordered
-        .clone()
-        .set_bold()
-        .set_background_color("D9E1F2")
+    let head = style::head(font)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
         .set_align(FormatAlign::Center);
     ws.write_string_with_format(
         0,
         0,
         format!("差し戻し：{}　{}", sheet.department, m.title),
-        &title,
+        &heading,
     )?;
     ws.write_string(
         1,

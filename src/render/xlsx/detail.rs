@@ -38,9 +38,7 @@ pub fn detail_sheet(
     links: Option<&str>,
 ) -> Result<(), XlsxError> {
     ws.set_name("明細")?;
-    let head = border(Format::new(), font)
-        .set_bold()
-        .set_background_color("D9E1F2");
+    let head = super::style::head(font);
     let cell = border(Format::new(), font)
         .set_text_wrap()
         .set_align(FormatAlign::Top);

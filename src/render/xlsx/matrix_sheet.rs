@@ -105,10 +105,8 @@ pub fn matrix_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name("資料")?;
     let font = style.font.as_str();
-    let header = border(Format::new(), font)
-        .set_bold()
+    let header = super::style::head(font)
         .set_font_size(style.size)
-        .set_background_color("D9E1F2")
         .set_text_wrap()
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);

@@ -8,7 +8,7 @@ pub mod status;
 pub mod style;
 pub mod summary;
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::XlsxError;
 
 use crate::date::Date;
 use crate::matrix::Matrix;
@@ -24,18 +24,8 @@ pub fn render(
     date: Date,
     links: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
     let style = TextStyle::of(template);
-    let default = Format::new()
-        .set_font_name(&style.font)
-        .set_font_size(11)
-        .set_font_charset(128);
-    wb.set_default_format(&default, 25, 64)?;
-    wb.set_properties(&style::doc_properties(
-        &m.title,
-        &format!("{} {}", m.document_number, date.wareki_month()),
-        date,
-    )?);
+    let mut wb = style::workbook(&style.font, &m.title, &m.document_number, date)?;
     matrix_sheet::matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
     // One row per source, written in order: stream it instead of holding it.
     detail::detail_sheet(

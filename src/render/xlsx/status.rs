@@ -26,9 +26,7 @@ pub fn status_sheet(
     date: Date,
 ) -> Result<(), XlsxError> {
     ws.set_name("提出状況")?;
-    let head = border(Format::new(), font)
-        .set_bold()
-        .set_background_color("D9E1F2")
+    let head = super::style::head(font)
         .set_align(FormatAlign::Center);
     let cell = border(Format::new(), font)
         .set_text_wrap()

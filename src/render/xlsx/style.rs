@@ -1,7 +1,7 @@
 //! What every sheet of the handout workbook shares: the font and sizes of
 //! the template, cell borders.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 
 use crate::date::Date;
 
@@ -66,9 +66,50 @@ pub fn border(f: Format, font: &str) -> Format {
         .set_font_charset(128)
 }
 
+/// A sheet's title line: bold, 14 pt.
+pub fn title(font: &str) -> Format {
+    Format::new()
+        .set_font_name(font)
+        .set_font_charset(128)
+        .set_bold()
+        .set_font_size(14)
+}
+
+/// The fill of every header cell.
+pub const HEAD_FILL: &str = "D9E1F2";
+
+/// A header cell: bordered, bold, filled.
+pub fn head(font: &str) -> Format {
+    border(Format::new(), font)
+        .set_bold()
+        .set_background_color(HEAD_FILL)
+}
+
+/// A workbook whose cells default to `font`, its properties dated as the
+/// handout (subject: 資料番号 and month), so that a month's bytes repeat.
+pub fn workbook(
+    font: &str,
+    title: &str,
+    document_number: &str,
+    date: Date,
+) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let default = Format::new()
+        .set_font_name(font)
+        .set_font_size(11)
+        .set_font_charset(128);
+    wb.set_default_format(&default, 25, 64)?;
+    wb.set_properties(&doc_properties(
+        title,
+        &format!("{document_number} {}", date.wareki_month()),
+        date,
+    )?);
+    Ok(wb)
+}
+
 /// The workbook's properties, created at midnight of the handout's date in
 /// Japan (recorded in UTC), so that the same month gives the same bytes.
-pub fn doc_properties(title: &str, subject: &str, date: Date) -> Result<DocProperties, XlsxError> {
+fn doc_properties(title: &str, subject: &str, date: Date) -> Result<DocProperties, XlsxError> {
     let (utc, hour) = date.japan_midnight_in_utc();
     let created = ExcelDateTime::from_ymd(utc.year as u16, utc.month as u8, utc.day as u8)?
         .and_hms(u16::from(hour), 0, 0)?;

@@ -19,9 +19,7 @@ pub fn summary_sheet(
     font: &str,
 ) -> Result<(), XlsxError> {
     ws.set_name(SHEET)?;
-    let head = border(Format::new(), font)
-        .set_bold()
-        .set_background_color("D9E1F2")
+    let head = super::style::head(font)
         .set_text_wrap();
     let cell = border(Format::new(), font);
     let total_fmt = border(Format::new(), font).set_bold();
