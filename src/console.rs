@@ -142,11 +142,6 @@ impl Session {
         }
     }
 
-    /// True when the window closes with the program (Explorer start).
-    pub fn is_own_window(&self) -> bool {
-        self.wait_at_end
-    }
-
     /// Ends the session: in a window of its own, waits for a key so the
     /// clerk can read the result.
     pub fn end(self) {

@@ -133,76 +133,87 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         ..Default::default()
     };
 
-    let mut written = Vec::new();
-    let write_outputs = opts.output.is_some() && !(opts.strict && problems);
-    if let (Some(out), true) = (&opts.output, write_outputs) {
-        // Held until the last file is in place: an output set is one run's.
-        let dir = output::OutputDir::open(out)?;
-        let links = output::relative_path(dir.path(), &opts.input);
-        // The PDF and the workbook are independent: draw them side by side.
-        let mut pdf_problems = Vec::new();
-        // The PDF on one core, every workbook and the JSON on the other.
-        let (pdf, books) = rayon::join(
-            || {
-                render::pdf::render(
-                    &m,
-                    &template,
-                    opts.date,
-                    opts.font.as_deref(),
-                    &mut pdf_problems,
-                )
-            },
-            || workbooks(&m, &template, opts.date, links.as_deref()),
-        );
-        let (handout, others) = books?;
-        extras.problems.extend(pdf_problems);
-        clock.lap("xlsx | pdf, json");
-        let mut targets: Vec<(String, Vec<u8>)> = handout;
-        match pdf {
-            Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
-            Err(e) => extras.problems.push(e.to_string()),
+    let (report, written) = match &opts.output {
+        Some(out) if !(opts.strict && problems) => {
+            write(out, opts, &m, &template, &files, &mut extras, &mut clock)?
         }
-        targets.extend(others);
-        extras.outputs = targets
-            .iter()
-            .map(|(name, _)| name.clone())
-            .chain([render::REPORT_NAME, render::MANIFEST_NAME].map(String::from))
-            .collect();
-        let text = report::render(&m, &files, opts.date, &extras);
-        targets.push((render::REPORT_NAME.into(), render::text_file(&text)));
-        let listed: Vec<(&str, &[u8])> = targets
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        let manifest = render::manifest::render(
-            &m,
-            &files,
-            &template,
-            opts.date,
-            extras.previous.as_deref(),
-            &listed,
-        );
-        targets.push((render::MANIFEST_NAME.into(), manifest));
-        let previous_outputs = dir.previous_outputs(render::MANIFEST_NAME);
-        written = dir.write(&targets, &previous_outputs, render::returns::FOLDER)?;
-        clock.lap("report+manifest+write");
-        clock.print();
-        return Ok(Outcome {
-            report: text,
-            status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
-            written,
-        });
-    }
-    if opts.output.is_some() {
-        extras
-            .problems
-            .push("--strict のため、却下・失敗があるので資料を書き出していません。".into());
-    }
+        Some(_) => {
+            extras
+                .problems
+                .push("--strict のため、却下・失敗があるので資料を書き出していません。".into());
+            (report::render(&m, &files, opts.date, &extras), Vec::new())
+        }
+        None => (report::render(&m, &files, opts.date, &extras), Vec::new()),
+    };
     Ok(Outcome {
-        report: report::render(&m, &files, opts.date, &extras),
+        report,
         status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
         written,
     })
+}
+
+/// Writes every output into `out` and returns the report and the files.
+fn write(
+    out: &Path,
+    opts: &BuildOptions,
+    m: &matrix::Matrix,
+    template: &Template,
+    files: &[ingest::FileRecord],
+    extras: &mut report::ReportExtras,
+    clock: &mut Stages,
+) -> Result<(String, Vec<PathBuf>), Error> {
+    // Held until the last file is in place: an output set is one run's.
+    let dir = output::OutputDir::open(out)?;
+    let links = output::relative_path(dir.path(), &opts.input);
+    // The PDF and the workbook are independent: draw them side by side.
+    let mut pdf_problems = Vec::new();
+    // The PDF on one core, every workbook and the JSON on the other.
+    let (pdf, books) = rayon::join(
+        || {
+            render::pdf::render(
+                m,
+                template,
+                opts.date,
+                opts.font.as_deref(),
+                &mut pdf_problems,
+            )
+        },
+        || workbooks(m, template, opts.date, links.as_deref()),
+    );
+    let (handout, others) = books?;
+    extras.problems.extend(pdf_problems);
+    clock.lap("xlsx | pdf, json");
+    let mut targets: Vec<(String, Vec<u8>)> = handout;
+    match pdf {
+        Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
+        Err(e) => extras.problems.push(e.to_string()),
+    }
+    targets.extend(others);
+    extras.outputs = targets
+        .iter()
+        .map(|(name, _)| name.clone())
+        .chain([render::REPORT_NAME, render::MANIFEST_NAME].map(String::from))
+        .collect();
+    let text = report::render(m, files, opts.date, extras);
+    targets.push((render::REPORT_NAME.into(), render::text_file(&text)));
+    let listed: Vec<(&str, &[u8])> = targets
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let manifest = render::manifest::render(
+        m,
+        files,
+        template,
+        opts.date,
+        extras.previous.as_deref(),
+        &listed,
+    );
+    targets.push((render::MANIFEST_NAME.into(), manifest));
+    let previous_outputs = dir.previous_outputs(render::MANIFEST_NAME);
+    let written = dir.write(&targets, &previous_outputs, render::returns::FOLDER)?;
+    clock.lap("report+manifest+write");
+    clock.print();
+    Ok((text, written))
 }
 
 /// Outputs written beside the PDF: the handout workbook and matrix.json

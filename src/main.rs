@@ -394,7 +394,7 @@ fn command(command: Command) -> ExitStatus {
             BuildOptions {
                 output: Some(output),
                 strict,
-                date: date.unwrap_or_else(Date::today),
+                date: date.unwrap_or(opts.date),
                 font,
                 previous,
                 edits,
@@ -410,7 +410,7 @@ fn build(opts: BuildOptions) -> ExitStatus {
     match shiryo::run(&opts) {
         Ok(outcome) => {
             console::out(&outcome.report);
-            if let Some(dir) = outcome.written.first().and_then(|p| p.parent()) {
+            if let Some(dir) = opts.output.as_ref().filter(|_| !outcome.written.is_empty()) {
                 console::out(&format!("  出力フォルダ: {}\n", dir.display()));
             }
             outcome.status

@@ -195,8 +195,8 @@ pub fn relative_path(from: &Path, to: &Path) -> Option<String> {
     let a: Vec<Component> = from.components().collect();
     let b: Vec<Component> = to.components().collect();
     let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    // Nothing shared, or only the root: no relative path worth the name.
-    if common == 0 || matches!(a.first(), Some(Component::Prefix(_))) && common < 2 {
+    // Nothing shared (another drive on Windows): no relative path.
+    if common == 0 {
         return None;
     }
     let mut parts: Vec<String> = a[common..].iter().map(|_| "..".to_string()).collect();

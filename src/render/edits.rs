@@ -6,9 +6,9 @@
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, XlsxError};
 
 use crate::date::Date;
-use crate::render::xlsx::style;
 use crate::ingest::corrections::HEADERS;
 use crate::matrix::Matrix;
+use crate::render::xlsx::style;
 use crate::vocab::CORRECTIONS_SHEET as SHEET;
 
 /// The row of the header (0-based).

@@ -57,8 +57,7 @@ fn base() -> Format {
         .set_font_charset(128)
 }
 
-/// Writes the form; `rows` pre-fills data rows (分野, 区分, 内容, 事例),
-/// used by tests to read a filled-in form back.
+/// Writes the form: how to fill it in, and the data sheet with drop-downs.
 pub fn render(template: &Template) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_default_format(&base(), 25, 64)?;

@@ -5,8 +5,8 @@
 use rust_xlsxwriter::{Format, FormatAlign, XlsxError};
 
 use crate::date::Date;
-use crate::render::xlsx::style;
 use crate::matrix::Matrix;
+use crate::render::xlsx::style;
 
 /// The folder of the return sheets in the output folder.
 pub const FOLDER: &str = "差し戻し";

@@ -26,8 +26,7 @@ pub fn status_sheet(
     date: Date,
 ) -> Result<(), XlsxError> {
     ws.set_name("提出状況")?;
-    let head = super::style::head(font)
-        .set_align(FormatAlign::Center);
+    let head = super::style::head(font).set_align(FormatAlign::Center);
     let cell = border(Format::new(), font)
         .set_text_wrap()
         .set_align(FormatAlign::Top);

@@ -19,8 +19,7 @@ pub fn summary_sheet(
     font: &str,
 ) -> Result<(), XlsxError> {
     ws.set_name(SHEET)?;
-    let head = super::style::head(font)
-        .set_text_wrap();
+    let head = super::style::head(font).set_text_wrap();
     let cell = border(Format::new(), font);
     let total_fmt = border(Format::new(), font).set_bold();
     ws.set_column_width(0, 20)?;
