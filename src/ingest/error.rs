@@ -110,6 +110,14 @@ pub enum FileError {
         /// The sheet.
         sheet: String,
     },
+    /// No visible worksheet has anything written in it.
+    #[error(
+        "記入された表のシートがありません（{sheets}）。非表示のシートやグラフのシートは読み込みません。"
+    )]
+    NoSheetToRead {
+        /// Each sheet and why it was not read.
+        sheets: String,
+    },
     /// No sheet has a header row: nothing could be read from the file.
     #[error(
         "見出し行が見つかりません。どのシートにも、上から 30 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
@@ -190,6 +198,9 @@ impl FileError {
         match self {
             FileError::Encrypted => {
                 "パスワード（読み取りパスワード・ブックの保護）を外して保存し直し、もう一度提出してください。"
+            }
+            FileError::NoSheetToRead { .. } => {
+                "回答様式の表を、表示されたシートに記入して保存し、もう一度提出してください（非表示にしたシートは再表示してください）。"
             }
             FileError::NoHeader => {
                 "配布した回答様式の見出し（分野・区分・内容）を消したり変えたりせずに記入し、もう一度提出してください。"

@@ -234,7 +234,7 @@ pub fn ingest_with(
         // A file given as corrections must be one.
         let not_corrections = match &taken {
             Ok(p) => p.result.corrections.is_empty(),
-            Err(e) => *e == FileError::NoHeader,
+            Err(e) => matches!(e, FileError::NoHeader | FileError::NoSheetToRead { .. }),
         };
         if e.edits && not_corrections {
             taken = Err(FileError::NotCorrections);

@@ -39,6 +39,7 @@ pub fn read(
     let file_department = normalize::department_from_stem(file_stem(name));
     let mut out = FileResult::default();
     let mut data_sheets = 0;
+    let mut written_sheets = 0;
     for (index, (meta, grid)) in sheets.iter().enumerate() {
         let skip = |reason: &str| {
             Skipped::new(
@@ -60,7 +61,8 @@ pub fn read(
                 out.skipped.push(skip(reason));
                 continue;
             }
-            SheetState::Data => {}
+            SheetState::Data if grid.is_empty() => {}
+            SheetState::Data => written_sheets += 1,
         }
         let src = SheetSource {
             file: name,
@@ -87,7 +89,21 @@ pub fn read(
         }
     }
     if data_sheets == 0 {
-        return Err(FileError::NoHeader);
+        // Something is written but without the header, or nothing is
+        // written where it is read: two different fixes.
+        if written_sheets > 0 {
+            return Err(FileError::NoHeader);
+        }
+        let sheets = out
+            .skipped
+            .iter()
+            .map(|s| {
+                let sheet = s.at.sheet.as_deref().unwrap_or_default();
+                format!("「{sheet}」{}", s.reason.trim_end_matches('。'))
+            })
+            .collect::<Vec<_>>()
+            .join("、");
+        return Err(FileError::NoSheetToRead { sheets });
     }
     Ok(out)
 }

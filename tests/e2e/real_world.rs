@@ -330,6 +330,28 @@ fn a_csv_or_workbook_without_a_header_fails_loudly() {
 }
 
 #[test]
+fn a_workbook_whose_table_is_on_a_hidden_sheet_says_so() {
+    let run = good(Month::new())
+        .workbook("隠した課.xlsx", |wb| {
+            wb.add_worksheet().set_name("表紙").unwrap();
+            let ws = wb.add_worksheet().set_name("回答").unwrap();
+            common::write_rows(
+                ws,
+                0,
+                &[&["分野", "区分", "内容"], &["経営", "課題", "隠れた行。"]],
+            );
+            ws.set_hidden(true);
+        })
+        .build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        failed_reason(&run, "隠した課.xlsx"),
+        "記入された表のシートがありません（「表紙」空のシートです、「回答」非表示のシートです（読み込みません））。非表示のシートやグラフのシートは読み込みません。"
+    );
+    assert!(run.items().iter().all(|i| i.text != "隠れた行。"));
+}
+
+#[test]
 fn a_workbook_with_an_excel_4_macro_sheet_keeps_its_other_sheets() {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
