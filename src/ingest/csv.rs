@@ -59,20 +59,54 @@ pub fn decodings(bytes: &[u8]) -> Vec<(String, &'static str)> {
         .collect()
 }
 
-fn parse_rows(text: &str) -> Result<Vec<Vec<String>>, FileError> {
-    let mut reader = ::csv::ReaderBuilder::new()
+/// The rows of a CSV text. The reader is lenient (rows of any length,
+/// text after a closing quote), so a decoded text always parses; an
+/// unclosed quote is found by [`unclosed_quote`].
+fn parse_rows(text: &str) -> Vec<Vec<String>> {
+    ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| FileError::CsvSyntax {
-            line: e.position().map_or(i + 1, |p| p.line() as usize),
-            detail: e.to_string(),
-        })?;
-        rows.push(record.iter().map(str::to_string).collect());
+        .from_reader(text.as_bytes())
+        .into_records()
+        .map_while(Result::ok)
+        .map(|record| record.iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The 1-based line where a quoted field starts that never closes: the
+/// reader would take the rest of the file into that one cell, and every
+/// row after it would be lost without a word.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut at_field_start = true;
+    let mut open_since = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if open_since.is_some() {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' => open_since = None,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => open_since = Some(line),
+            ',' | '\r' => at_field_start = true,
+            '\n' => {
+                line += 1;
+                at_field_start = true;
+            }
+            _ => at_field_start = false,
+        }
+        if c == '"' {
+            at_field_start = false;
+        }
     }
-    Ok(rows)
+    open_since
 }
 
 /// Reads a CSV file as one sheet named after the file.
@@ -90,22 +124,17 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
         sheet_index: 0,
         file_department: &department,
     };
-    let mut first_error = None;
     for (text, encoding) in candidates {
-        let rows = match parse_rows(&text) {
-            Ok(rows) => rows,
-            Err(e) => {
-                first_error.get_or_insert(e);
-                continue;
-            }
-        };
-        let grid = Grid::from_rows((0, 0), rows).map_err(|e| e.in_sheet(stem))?;
+        let grid = Grid::from_rows((0, 0), parse_rows(&text)).map_err(|e| e.in_sheet(stem))?;
         if let Some(mut out) = read_grid(&grid, &src, template)? {
+            if let Some(line) = unclosed_quote(&text) {
+                return Err(FileError::UnclosedQuote { line });
+            }
             out.note = Some(format!("文字コード {encoding}"));
             return Ok(out);
         }
     }
-    Err(first_error.unwrap_or(FileError::NoHeader))
+    Err(FileError::NoHeader)
 }
 
 #[cfg(test)]
@@ -114,6 +143,15 @@ mod tests {
 
     fn names(bytes: &[u8]) -> Vec<&'static str> {
         decodings(bytes).into_iter().map(|(_, n)| n).collect()
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_with_its_line() {
+        assert_eq!(unclosed_quote("a,b\n\"x\ny\",c\n"), None);
+        assert_eq!(unclosed_quote("a,\"say \"\"hi\"\"\"\n5\",inch\n"), None);
+        assert_eq!(unclosed_quote("a,b\r\nc,\"open\r\nd,e\r\n"), Some(2));
+        assert_eq!(unclosed_quote("a\"b,c\n"), None, "a quote inside a field");
+        assert_eq!(unclosed_quote("\"ok\"x,\"\n"), Some(1));
     }
 
     #[test]

@@ -128,13 +128,14 @@ pub enum FileError {
         "文字コードを判別できません。Excel で開き「CSV UTF-8（コンマ区切り）」で保存し直してください。"
     )]
     Encoding,
-    /// A CSV that breaks the format (an unclosed quote…).
-    #[error("{line} 行目付近を CSV として読めません（{detail}）。")]
-    CsvSyntax {
-        /// 1-based line.
+    /// A CSV with a quoted field that never closes: everything after it
+    /// would be one cell.
+    #[error(
+        "{line} 行目で「\"」から始まる欄が閉じられていません（「\"」が一つ足りません）。このままでは {line} 行目から後を読み取れません。"
+    )]
+    UnclosedQuote {
+        /// 1-based line where the field starts.
         line: usize,
-        /// The parser's words.
-        detail: String,
     },
     /// A number too large to mean anything (a meeting number).
     #[error("{place} の「{text}」は数として大きすぎます。正しい数に直してください。")]
@@ -205,7 +206,7 @@ impl FileError {
             FileError::NoHeader => {
                 "配布した回答様式の見出し（分野・区分・内容）を消したり変えたりせずに記入し、もう一度提出してください。"
             }
-            FileError::Encoding | FileError::CsvSyntax { .. } => {
+            FileError::Encoding | FileError::UnclosedQuote { .. } => {
                 "Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」か「CSV UTF-8（コンマ区切り）」を選んで保存し直し、もう一度提出してください。"
             }
             FileError::NumberTooLarge { .. } => {

@@ -330,6 +330,19 @@ fn a_csv_or_workbook_without_a_header_fails_loudly() {
 }
 
 #[test]
+fn a_csv_with_an_unclosed_quote_fails_at_its_line() {
+    let csv = "分野,区分,内容\n経営,課題,\"閉じ忘れの欄。\n経営,課題,消えてしまう行。\n";
+    let run = good(Month::new())
+        .file("引用符課.csv", csv.as_bytes())
+        .build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        failed_reason(&run, "引用符課.csv"),
+        "2 行目で「\"」から始まる欄が閉じられていません（「\"」が一つ足りません）。このままでは 2 行目から後を読み取れません。"
+    );
+}
+
+#[test]
 fn a_workbook_whose_table_is_on_a_hidden_sheet_says_so() {
     let run = good(Month::new())
         .workbook("隠した課.xlsx", |wb| {
