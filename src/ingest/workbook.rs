@@ -205,43 +205,45 @@ fn each_data_sheet(
 /// (`xlMacrosheet`, `xlIntlMacrosheet`…) turned into a dialog sheet.
 fn unknown_sheets_as_dialogs(bytes: &[u8]) -> Result<Vec<u8>, FileError> {
     use std::io::Write;
-    const RELS: &str = "xl/_rels/workbook.xml.rels";
     const DIALOG: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(unreadable)?;
-        let name = entry.name().map_err(unreadable)?.to_string();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).map_err(unreadable)?;
-        if name == RELS {
-            let text = String::from_utf8_lossy(&data);
-            let mut patched = String::with_capacity(text.len());
-            let mut rest = text.as_ref();
-            while let Some(at) = rest.find("Type=\"") {
-                let (before, after) = rest.split_at(at + 6);
-                patched.push_str(before);
-                let end = after.find('"').unwrap_or(after.len());
-                let typ = &after[..end];
-                let known = ["worksheet", "chartsheet", "dialogsheet"]
-                    .iter()
-                    .any(|k| typ.ends_with(&format!("/{k}")));
-                patched.push_str(
-                    if typ.to_ascii_lowercase().ends_with("macrosheet") && !known {
-                        DIALOG
-                    } else {
-                        typ
-                    },
-                );
-                rest = &after[end..];
-            }
-            patched.push_str(rest);
-            data = patched.into_bytes();
+        let name = match zip.name_for_index(i) {
+            Some(n) => n.map_err(unreadable)?.into_owned(),
+            None => continue,
+        };
+        // The workbook's relationships, wherever the package keeps the
+        // workbook (`xl/`, `wtf/`, written with `\` or in capitals).
+        let part = name.replace('\\', "/").to_ascii_lowercase();
+        if !part.ends_with("_rels/workbook.xml.rels") {
+            // Every other part is copied as it is stored, not inflated.
+            let entry = zip.by_index_raw(i).map_err(unreadable)?;
+            out.raw_copy_file(entry).map_err(unreadable)?;
+            continue;
         }
+        let mut data = Vec::new();
+        zip.by_index(i)
+            .map_err(unreadable)?
+            .read_to_end(&mut data)
+            .map_err(unreadable)?;
+        let text = String::from_utf8_lossy(&data);
+        let mut patched = String::with_capacity(text.len());
+        let mut rest = text.as_ref();
+        while let Some(at) = rest.find("Type=\"") {
+            let (before, after) = rest.split_at(at + 6);
+            patched.push_str(before);
+            let end = after.find('"').unwrap_or(after.len());
+            let typ = &after[..end];
+            let macro_sheet = typ.to_ascii_lowercase().ends_with("macrosheet");
+            patched.push_str(if macro_sheet { DIALOG } else { typ });
+            rest = &after[end..];
+        }
+        patched.push_str(rest);
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .map_err(unreadable)?;
-        out.write_all(&data).map_err(unreadable)?;
+        out.write_all(patched.as_bytes()).map_err(unreadable)?;
     }
     Ok(out.finish().map_err(unreadable)?.into_inner())
 }
