@@ -151,9 +151,11 @@ fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
     let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
+    let document = super::sniff::main_entry(&mut zip)
+        .ok_or_else(|| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;
     let mut entry = zip
-        .by_name("word/document.xml")
-        .map_err(|_| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;
+        .by_name(&document)
+        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
     if entry.size() > MAX_DOCUMENT_XML {
         return Err(FileError::MinutesBroken(
             "本文が大きすぎます（64MB を超えています）".into(),

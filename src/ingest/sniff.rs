@@ -132,6 +132,35 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
+/// A part name as compared: without case and with `\` as `/` (some
+/// writers store `xl\workbook.xml`).
+fn part(name: &str) -> String {
+    name.replace('\\', "/")
+        .trim_start_matches('/')
+        .to_lowercase()
+}
+
+/// The stored name of a package's main document: where `_rels/.rels`
+/// points, else `word/document.xml`, in whatever case or separator the
+/// package writes them.
+pub(crate) fn main_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    let stored = |wanted: &str| names.iter().find(|n| part(n) == part(wanted)).cloned();
+    let mut relationships = String::new();
+    if let Some(rels) = stored("_rels/.rels")
+        && let Ok(entry) = zip.by_name(&rels)
+    {
+        let _ = entry.take(1024 * 1024).read_to_string(&mut relationships);
+    }
+    main_part(&relationships)
+        .and_then(|p| stored(&p))
+        .or_else(|| stored("word/document.xml"))
+}
+
 /// Checks a zip package (sizes, ratios, CRCs) and tells what it holds.
 fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
     let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
@@ -141,9 +170,6 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
         .filter_map(Result::ok)
         .map(|n| n.into_owned())
         .collect();
-    // Part names compare without case and with `\` as `/` (some writers
-    // store `xl\workbook.xml`).
-    let part = |n: &str| n.replace('\\', "/").trim_start_matches('/').to_lowercase();
     let has_entry = |n: &str| names.iter().any(|x| part(x) == part(n));
     // A broken package that holds a Word document gets Word's advice.
     let word = word || has_entry("word/document.xml");

@@ -343,6 +343,42 @@ fn a_csv_with_an_unclosed_quote_fails_at_its_line() {
 }
 
 #[test]
+fn minutes_whose_document_part_has_another_name_are_read() {
+    // What some writers do: the main document elsewhere, found through
+    // `_rels/.rels`, its name in capitals with `\`.
+    let plain = docx(&["会議録", "経営", "・別の場所の本文。"]);
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(plain)).unwrap();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).unwrap();
+        let name = e.name().unwrap().to_string();
+        let data = String::from_utf8(data)
+            .unwrap()
+            .replace("word/document.xml", "Word/Main.xml")
+            .into_bytes();
+        let name = if name == "word/document.xml" {
+            "Word\\Main.xml".to_string()
+        } else {
+            name
+        };
+        entries.push((name, data));
+    }
+    let moved: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let run = good(Month::new())
+        .file("会議録.docx", &common::zip_package(&moved))
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let item = run.item("別の場所の本文。");
+    assert_eq!(item.column, "council");
+    assert_eq!(item.field, "経営");
+}
+
+#[test]
 fn a_workbook_whose_table_is_on_a_hidden_sheet_says_so() {
     let run = good(Month::new())
         .workbook("隠した課.xlsx", |wb| {
