@@ -13,6 +13,8 @@ pub const NEW_MARK: &str = "新";
 pub const NEW_LEGEND: &str = "新＝前回の資料にない項目";
 /// Suffix of the 分野 label on a continuation page.
 pub const CONTINUED: &str = "（続き）";
+/// How many rows from the top of a sheet are searched for the header row.
+pub const HEADER_SEARCH_ROWS: u32 = 30;
 /// The department of the secretariat's own files (its corrections): it is
 /// never on the roster and is never sent a return sheet.
 pub const SECRETARIAT: &str = "事務局";

@@ -111,7 +111,7 @@ fn unclosed_quote(text: &str) -> Option<usize> {
 
 /// Reads a CSV file as one sheet named after the file.
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
     let candidates = decodings(&bytes);
     if candidates.is_empty() {
         return Err(FileError::Encoding);

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::vocab::HEADER_SEARCH_ROWS;
+
 /// What the user should do with a file of this kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Remedy {
@@ -14,6 +16,11 @@ pub enum Remedy {
 }
 
 impl Remedy {
+    /// Word's remedy for a Word document, else Excel's.
+    pub fn of(word: bool) -> Remedy {
+        if word { Remedy::Word } else { Remedy::Excel }
+    }
+
     fn text(self) -> &'static str {
         match self {
             Remedy::Excel => {
@@ -31,7 +38,9 @@ impl Remedy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum FileError {
     /// The system refused to open or read it.
-    #[error("ファイルを開けません（{0}）。")]
+    #[error(
+        "ファイルを開けません（{0}）。ほかのプログラムで開いていないか確かめて、もう一度実行してください。"
+    )]
     Open(String),
     /// Zero bytes.
     #[error(
@@ -51,13 +60,15 @@ pub enum FileError {
     },
     /// A zip package that would expand to an absurd size.
     #[error(
-        "展開すると異常に大きくなるファイルです（{entry} の展開後 {megabytes} MB）。壊れているか、不正なファイルの可能性があります。{remedy}", remedy = Remedy::Excel.text()
+        "展開すると異常に大きくなるファイルです（{entry} の展開後 {megabytes} MB）。壊れているか、不正なファイルの可能性があります。{}", .remedy.text()
     )]
     Bomb {
         /// The part that expands too far.
         entry: String,
         /// Its declared size.
         megabytes: u64,
+        /// Excel's or Word's way to save it again.
+        remedy: Remedy,
     },
     /// Protected by a password (encrypted package, or an .xls with a
     /// FILEPASS record: RC4 or the old XOR obfuscation).
@@ -66,9 +77,7 @@ pub enum FileError {
     )]
     Encrypted,
     /// Excel 4.0 or earlier (BIFF2–4), which no current reader opens.
-    #[error(
-        "Excel 4.0 以前の古い形式（{0}）のブックです。Excel で開き「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してから提出してもらってください。"
-    )]
+    #[error("Excel 4.0 以前の古い形式（{0}）のブックです。{remedy}", remedy = Remedy::Excel.text())]
     OldExcel(String),
     /// A Word 97–2003 document.
     #[error("古い Word 形式（.doc）です。{remedy}", remedy = Remedy::Word.text())]
@@ -85,11 +94,13 @@ pub enum FileError {
     #[error("XML ファイルで、Excel ブックではありません。{remedy}", remedy = Remedy::Excel.text())]
     Xml,
     /// A zip that is no office document.
-    #[error("ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。")]
+    #[error(
+        "ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。{remedy}", remedy = Remedy::Excel.text()
+    )]
     NotOffice,
     /// Binary data of no known kind.
     #[error(
-        "対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。"
+        "対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。{remedy}", remedy = Remedy::Excel.text()
     )]
     Unknown,
     /// More written cells in one sheet than a submission can have.
@@ -120,7 +131,7 @@ pub enum FileError {
     },
     /// No sheet has a header row: nothing could be read from the file.
     #[error(
-        "見出し行が見つかりません。どのシートにも、上から 30 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
+        "見出し行が見つかりません。どのシートにも、上から {HEADER_SEARCH_ROWS} 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
     )]
     NoHeader,
     /// A CSV whose text encoding is none of those accepted.
@@ -184,6 +195,11 @@ pub enum FileError {
 }
 
 impl FileError {
+    /// The system could not open or read the file.
+    pub fn open(e: &std::io::Error) -> FileError {
+        FileError::Open(crate::output::japanese_read_reason(e))
+    }
+
     /// What is wrong, without the advice: the message's first sentence.
     pub fn problem(&self) -> String {
         let text = self.to_string();
@@ -229,7 +245,7 @@ impl FileError {
 
     /// A damaged package, with the remedy for its kind.
     pub fn corrupt_for(word: bool) -> FileError {
-        FileError::Corrupt(if word { Remedy::Word } else { Remedy::Excel })
+        FileError::Corrupt(Remedy::of(word))
     }
 
     /// True for a bug of shiryo's own: the test suites fail on it.

@@ -56,21 +56,11 @@ pub fn paragraphs(xml: &str) -> Result<Vec<String>, FileError> {
                 push(&mut out, &stack, &t.xml10_content());
             }
             Event::GeneralRef(r) if in_text => {
-                let name = r.clone().into_inner();
-                let s = match name.as_ref() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
-                    _ => r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map(String::from)
-                        .unwrap_or_default(),
-                };
-                push(&mut out, &stack, &s);
+                push(
+                    &mut out,
+                    &stack,
+                    &super::raw::entity_text(&r).unwrap_or_default(),
+                );
             }
             Event::Eof => break,
             _ => {}
@@ -149,7 +139,7 @@ fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
 /// Reads the council items of a minutes file; a Word file that is not
 /// minutes is not a submission (`not_used`).
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
     let document = super::sniff::main_entry(&mut zip)
         .ok_or_else(|| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;

@@ -185,16 +185,7 @@ fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, 
             }
             Event::GeneralRef(r) if in_p > 0 => {
                 if let Some(c) = cell.as_mut() {
-                    let name = r.clone().into_inner();
-                    let s = match name.as_ref() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => r.resolve_char_ref().ok().flatten(),
-                    };
-                    c.text.extend(s);
+                    c.text.extend(super::raw::entity_text(&r));
                 }
             }
             Event::End(e) => match e.name().as_ref() {

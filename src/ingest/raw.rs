@@ -165,6 +165,15 @@ impl FileResult {
     }
 }
 
+/// The text of an XML entity reference in a document's text (`&amp;`,
+/// `&#x3042;`); an unknown entity gives nothing.
+pub fn entity_text(r: &quick_xml::events::BytesRef<'_>) -> Option<String> {
+    let name = r.clone().into_inner();
+    quick_xml::escape::resolve_predefined_entity(name.as_ref())
+        .map(String::from)
+        .or_else(|| r.resolve_char_ref().ok().flatten().map(String::from))
+}
+
 /// A number as Excel shows it without a format: integers without `.0`.
 pub fn number_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {

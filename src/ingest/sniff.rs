@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::error::FileError;
+use super::error::{FileError, Remedy};
 
 /// What a file really is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -68,7 +68,7 @@ const MAX_RATIO: u64 = 200;
 /// Decides the format of a file from its bytes, checking zip packages.
 /// `promised` (from the name) only chooses the advice for a broken file.
 pub fn sniff(path: &Path, promised: Format) -> Result<Format, FileError> {
-    let open = |e: std::io::Error| FileError::Open(e.to_string());
+    let open = |e: std::io::Error| FileError::open(&e);
     let mut head = [0u8; 4096];
     let n = {
         let mut f = std::fs::File::open(path).map_err(open)?;
@@ -163,7 +163,7 @@ pub(crate) fn main_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) 
 
 /// Checks a zip package (sizes, ratios, CRCs) and tells what it holds.
 fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(word))?;
     let names: Vec<String> = zip
         .file_names()
@@ -188,6 +188,7 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
             return Err(FileError::Bomb {
                 entry: entry.name().unwrap_or_default().to_string(),
                 megabytes: size / (1024 * 1024),
+                remedy: Remedy::of(word),
             });
         }
     }
@@ -331,12 +332,12 @@ fn main_part(relationships: &str) -> Option<String> {
 /// An OLE compound file, by its root streams: an .xls, an Office file
 /// protected by a password, or an old Word document.
 fn check_ole(path: &Path) -> Result<Format, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
     let Ok(cf) = cfb::CompoundFile::open(file) else {
         // A directory the strict reader refuses may still hold an encrypted
         // package (Excel's agile encryption without a DataSpaces storage):
         // say so rather than call it broken.
-        let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+        let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
         let utf16 = |s: &str| {
             s.encode_utf16()
                 .flat_map(u16::to_le_bytes)

@@ -10,8 +10,7 @@ use crate::normalize::{self, header_key};
 use crate::template::Template;
 use crate::vocab::{ColumnKey, Location};
 
-/// How many rows from the top are searched for the header row.
-pub const HEADER_SEARCH_ROWS: u32 = 30;
+pub use crate::vocab::HEADER_SEARCH_ROWS;
 
 const CONTENT_HEADERS: &[&str] = &["内容", "意見", "意見・内容", "記載内容", "主な意見"];
 const EXAMPLE_HEADERS: &[&str] = &[

@@ -28,7 +28,7 @@ pub fn read(
     let open = || {
         std::fs::File::open(path)
             .map(BufReader::new)
-            .map_err(|e| FileError::Open(e.to_string()))
+            .map_err(|e| FileError::open(&e))
     };
     let sheets = match format {
         Format::Xls => super::xls::read(open()?)?,
@@ -125,13 +125,13 @@ fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
 /// read again with those sheets marked as dialog sheets, which it lists
 /// and we skip, so the other sheets are still read.
 fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::Open(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
     match Xlsx::new(BufReader::new(file)) {
         Ok(book) => xlsx_cells(book),
         Err(calamine::XlsxError::Unrecognized {
             typ: "sheet:type", ..
         }) => {
-            let bytes = std::fs::read(path).map_err(|e| FileError::Open(e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
             let patched = unknown_sheets_as_dialogs(&bytes)?;
             xlsx_cells(Xlsx::new(Cursor::new(patched)).map_err(unreadable)?)
         }
