@@ -61,5 +61,37 @@ fn stages(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+/// A long sheet whose 分野 cell is merged over two columns on every row
+/// (20,000 rows, 200,000 cells): reading it looks up merges per cell.
+fn merged_sheet(c: &mut Criterion) {
+    use shiryo::ingest::table::{Grid, SheetSource, read_grid};
+    let mut grid = Grid::default();
+    for (col, head) in ["分野", "", "区分", "内容"].iter().enumerate() {
+        grid.set(0, col as u32, head.to_string()).expect("cell");
+    }
+    for r in 1..20_000u32 {
+        grid.set(r, 0, "経営".into()).expect("cell");
+        grid.add_merge((r, 0), (r, 1));
+        grid.set(r, 2, "課題".into()).expect("cell");
+        grid.set(r, 3, format!("項目{r}")).expect("cell");
+        for col in 4..10 {
+            grid.set(r, col, "x".into()).expect("cell");
+        }
+    }
+    let template = Template::default();
+    let src = SheetSource {
+        file: "a.xlsx",
+        sheet: "s",
+        sheet_index: 0,
+        file_department: "総務課",
+    };
+    let mut g = c.benchmark_group("grid");
+    g.sample_size(10);
+    g.bench_function("20000 rows with merges", |b| {
+        b.iter(|| read_grid(&grid, &src, &template).expect("read"));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, merged_sheet);
 criterion_main!(benches);

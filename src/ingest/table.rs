@@ -34,8 +34,14 @@ pub const MAX_MERGES: usize = 20_000;
 pub struct Grid {
     rows: BTreeMap<u32, BTreeMap<u32, String>>,
     cells: usize,
-    /// Merged ranges (inclusive start and end) larger than one cell.
-    merges: Vec<((u32, u32), (u32, u32))>,
+    /// Merged ranges larger than one cell by their first row: (first
+    /// column, last row, last column), in the order they were read.
+    merges: BTreeMap<u32, Vec<(u32, u32, u32)>>,
+    /// How many merged ranges there are.
+    merge_count: usize,
+    /// The most rows one merged range spans beyond its first: a cell's
+    /// range starts at most this far above it.
+    merge_reach: u32,
 }
 
 /// A sheet as a workbook lists it.
@@ -122,8 +128,13 @@ impl Grid {
     pub fn add_merge(&mut self, start: (u32, u32), end: (u32, u32)) {
         let end = (end.0.min(MAX_ROWS - 1), end.1.min(MAX_COLS - 1));
         let inside = start.0 <= end.0 && start.1 <= end.1;
-        if inside && start != end && self.merges.len() < MAX_MERGES {
-            self.merges.push((start, end));
+        if inside && start != end && self.merge_count < MAX_MERGES {
+            self.merges
+                .entry(start.0)
+                .or_default()
+                .push((start.1, end.0, end.1));
+            self.merge_count += 1;
+            self.merge_reach = self.merge_reach.max(end.0 - start.0);
         }
     }
 
@@ -137,11 +148,15 @@ impl Grid {
         self.merge_origin(r, c)
     }
 
+    /// Looks only at the ranges that start in the rows a range can reach
+    /// down from: a sheet of many one-row merges costs one row's worth per
+    /// cell, not every merge of the sheet.
     fn merge_origin(&self, r: u32, c: u32) -> Option<(u32, u32)> {
         self.merges
-            .iter()
-            .find(|(s, e)| (s.0..=e.0).contains(&r) && (s.1..=e.1).contains(&c) && *s != (r, c))
-            .map(|(s, _)| *s)
+            .range(r.saturating_sub(self.merge_reach)..=r)
+            .flat_map(|(&sr, ranges)| ranges.iter().map(move |m| (sr, *m)))
+            .find(|&(sr, (sc, er, ec))| r <= er && (sc..=ec).contains(&c) && (sr, sc) != (r, c))
+            .map(|(sr, (sc, _, _))| (sr, sc))
     }
 
     /// The text written in this very cell (empty when covered by a merge).
@@ -607,6 +622,21 @@ mod tests {
             "the stray value is reported, not silently dropped"
         );
         assert_eq!(r.skipped[0].at.cell.as_deref(), Some("XFD1048576"));
+    }
+
+    #[test]
+    fn merges_are_found_however_far_they_reach() {
+        let mut g = Grid::default();
+        g.add_merge((0, 0), (100, 0));
+        for r in 1..50 {
+            g.add_merge((r, 2), (r, 3));
+        }
+        assert_eq!(g.merge_origin_of(100, 0), Some((0, 0)));
+        assert_eq!(g.merge_origin_of(0, 0), None, "the origin is not covered");
+        assert_eq!(g.merge_origin_of(101, 0), None);
+        assert_eq!(g.merge_origin_of(30, 3), Some((30, 2)));
+        assert_eq!(g.merge_origin_of(30, 2), None);
+        assert_eq!(g.merge_origin_of(30, 4), None);
     }
 
     #[test]
