@@ -5,6 +5,7 @@
 //! face lacks.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::{Font, FontError, FontPair, FontSpec};
 
@@ -107,15 +108,24 @@ struct Styled {
     /// OS/2 weight class: 400 regular, 700 bold.
     weight: u16,
     italic: bool,
+    /// The file, read once: the chosen faces are made from it.
+    bytes: Rc<Vec<u8>>,
+}
+
+impl Styled {
+    /// The font of this face, without reading its file again.
+    fn load(self) -> Result<Font, FontError> {
+        Font::from_bytes(self.spec, Rc::unwrap_or_clone(self.bytes), true)
+    }
 }
 
 /// The faces in `bytes` (a .ttf or every face of a .ttc) of `family`.
-fn faces_of_family(path: &Path, bytes: &[u8], family: &str) -> Vec<Styled> {
+fn faces_of_family(path: &Path, bytes: Rc<Vec<u8>>, family: &str) -> Vec<Styled> {
     let key = family_key(family);
-    let n = ttf_parser::fonts_in_collection(bytes).unwrap_or(1);
+    let n = ttf_parser::fonts_in_collection(&bytes).unwrap_or(1);
     (0..n)
         .filter_map(|index| {
-            let face = ttf_parser::Face::parse(bytes, index).ok()?;
+            let face = ttf_parser::Face::parse(&bytes, index).ok()?;
             let matches = family_names(&face)
                 .iter()
                 .any(|name| *name == key || name.starts_with(&key));
@@ -126,6 +136,7 @@ fn faces_of_family(path: &Path, bytes: &[u8], family: &str) -> Vec<Styled> {
                 },
                 weight: face.weight().to_number(),
                 italic: face.is_italic(),
+                bytes: Rc::clone(&bytes),
             })
         })
         .collect()
@@ -134,14 +145,14 @@ fn faces_of_family(path: &Path, bytes: &[u8], family: &str) -> Vec<Styled> {
 /// The regular and bold faces among `faces`, by weight and style — never
 /// by file name: upright and nearest 400 for the body, upright and at
 /// least 600 (nearest 700) for headers.
-fn regular_and_bold(faces: &[Styled]) -> Option<(FontSpec, Option<FontSpec>)> {
+fn regular_and_bold(faces: Vec<Styled>) -> Option<(Styled, Option<Styled>)> {
     let distance = |f: &Styled, to: u16| (f.italic, f.weight.abs_diff(to));
-    let regular = faces.iter().min_by_key(|f| distance(f, 400))?;
+    let regular = faces.iter().min_by_key(|f| distance(f, 400))?.clone();
     let bold = faces
-        .iter()
+        .into_iter()
         .filter(|f| !f.italic && f.weight >= 600 && f.spec != regular.spec)
         .min_by_key(|f| distance(f, 700));
-    Some((regular.spec.clone(), bold.map(|b| b.spec.clone())))
+    Some((regular, bold))
 }
 
 /// Largest font file looked at as a fallback.
@@ -222,7 +233,7 @@ fn faces_in(files: Vec<PathBuf>, family: &str) -> Vec<Styled> {
         .into_iter()
         .filter_map(|p| {
             let bytes = std::fs::read(&p).ok()?;
-            Some(faces_of_family(&p, &bytes, family))
+            Some(faces_of_family(&p, Rc::new(bytes), family))
         })
         .flatten()
         .collect()
@@ -251,8 +262,14 @@ fn scan_for_family(family: &str) -> Vec<Styled> {
 }
 
 /// Font files (.ttf .otf .ttc) under the system's font folders, sorted
-/// within each folder, at most [`MAX_FALLBACK_FILES`].
+/// within each folder, at most [`MAX_FALLBACK_FILES`]; the folders are
+/// walked once per run.
 fn font_files() -> Vec<PathBuf> {
+    static FILES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
+    FILES.get_or_init(walk_font_dirs).clone()
+}
+
+fn walk_font_dirs() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in font_dirs() {
         let mut stack = vec![dir];
@@ -302,15 +319,15 @@ pub fn discover(font_arg: Option<&str>, families: &[String]) -> Result<FontPair,
         if faces.is_empty() {
             faces = scan_for_family(family);
         }
-        let Some((regular, bold)) = regular_and_bold(&faces) else {
+        let Some((regular, bold)) = regular_and_bold(faces) else {
             continue;
         };
-        let Ok(regular) = Font::load(regular) else {
+        let Ok(regular) = regular.load() else {
             continue;
         };
         return Ok(FontPair {
             regular,
-            bold: bold.and_then(|b| Font::load(b).ok()),
+            bold: bold.and_then(|b| b.load().ok()),
             fallbacks: Vec::new(),
         });
     }
@@ -347,6 +364,7 @@ mod tests {
             },
             weight,
             italic,
+            bytes: Rc::new(Vec::new()),
         }
     }
 
@@ -358,12 +376,15 @@ mod tests {
             styled("BIZUDPGothic-Regular.ttf", 400, false),
             styled("X-Italic.ttf", 400, true),
         ];
-        let (regular, bold) = regular_and_bold(&faces).unwrap();
-        assert_eq!(regular.path, PathBuf::from("BIZUDPGothic-Regular.ttf"));
-        assert_eq!(bold.unwrap().path, PathBuf::from("BIZUDPGothic-Bold.ttf"));
-        let only_regular = [styled("a.ttf", 400, false)];
-        assert_eq!(regular_and_bold(&only_regular).unwrap().1, None);
-        assert_eq!(regular_and_bold(&[]), None);
+        let (regular, bold) = regular_and_bold(faces.to_vec()).unwrap();
+        assert_eq!(regular.spec.path, PathBuf::from("BIZUDPGothic-Regular.ttf"));
+        assert_eq!(
+            bold.unwrap().spec.path,
+            PathBuf::from("BIZUDPGothic-Bold.ttf")
+        );
+        let only_regular = vec![styled("a.ttf", 400, false)];
+        assert_eq!(regular_and_bold(only_regular).unwrap().1, None);
+        assert_eq!(regular_and_bold(Vec::new()), None);
     }
 
     #[test]

@@ -64,6 +64,15 @@ impl Font {
         };
         let bytes = std::fs::read(&spec.path)
             .map_err(|e| unusable(crate::output::japanese_read_reason(&e)))?;
+        Font::from_bytes(spec, bytes, japanese)
+    }
+
+    /// A face of a file already read.
+    pub fn from_bytes(spec: FontSpec, bytes: Vec<u8>, japanese: bool) -> Result<Font, FontError> {
+        let unusable = |reason: String| FontError::Unusable {
+            path: spec.path.display().to_string(),
+            reason,
+        };
         let face =
             ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
         let family = face
