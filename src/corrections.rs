@@ -70,7 +70,10 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             rejected.push(reject(
                 &row.field.cell,
                 format!("分野「{field_value}」は登録されていません。"),
-                "shiryo が書き出した分野のまま変えないでください。",
+                &format!(
+                    "候補: {} のどれかに直してください（shiryo が書き出した分野のままにしてください）。",
+                    crate::matrix::suggestion(&field_value, &template.field_candidates())
+                ),
             ));
             continue;
         };
@@ -79,7 +82,10 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             rejected.push(reject(
                 &row.kind.cell,
                 format!("区分「{kind_value}」は登録されていません。"),
-                "shiryo が書き出した区分のまま変えないでください。",
+                &format!(
+                    "候補: {} のどれかに直してください（shiryo が書き出した区分のままにしてください）。",
+                    crate::matrix::suggestion(&kind_value, &template.column_candidates())
+                ),
             ));
             continue;
         };

@@ -388,7 +388,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
 
 /// Up to three candidates that look like `value`; every candidate when none
 /// is close (short Japanese words make edit distance a weak guide).
-fn suggestion(value: &str, candidates: &[&str]) -> String {
+pub(crate) fn suggestion(value: &str, candidates: &[&str]) -> String {
     let key = normalize::value_key(value);
     let mut scored: Vec<(f64, &str)> = candidates
         .iter()

@@ -110,7 +110,7 @@ fn editorial_section(o: &mut String, ed: &Editorial) {
     if !ed.unapplied.is_empty() {
         let _ = writeln!(
             o,
-            "\n■ 適用されなかった修正 {} 件（この文は今月提出されていないか、提出された文が変わりました。資料には提出されたとおり載せます）",
+            "\n■ 適用されなかった修正 {} 件（この文は今月提出されていないか、提出された文が変わりました。資料には提出されたとおり載せます。直すときは、今回の 事務局修正.xlsx で新しい文の行に記入してください）",
             ed.unapplied.len()
         );
         for u in &ed.unapplied {
@@ -122,6 +122,16 @@ fn editorial_section(o: &mut String, ed: &Editorial) {
                 u.text,
                 u.at
             );
+        }
+    }
+}
+
+/// Rejected rows: the cell, what is wrong, what to do, the row's text.
+fn rejection_lines(o: &mut String, rows: &[&crate::matrix::Rejection]) {
+    for r in rows {
+        let _ = writeln!(o, "  {}: {}{}", r.at, r.reason, r.fix);
+        if !r.text.is_empty() {
+            let _ = writeln!(o, "      内容: {}", r.text);
         }
     }
 }
@@ -289,16 +299,25 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
     editorial_section(&mut o, &m.editorial);
 
+    // The departments' rows go back to them; the secretariat's own
+    // corrections rows are its to fix.
+    let (own, submitted): (Vec<&crate::matrix::Rejection>, Vec<_>) = m
+        .rejected
+        .iter()
+        .partition(|r| r.department == crate::vocab::SECRETARIAT);
     let _ = writeln!(
         o,
         "\n■ 却下した行（提出元で直してください） {} 件",
-        m.rejected.len()
+        submitted.len()
     );
-    for r in &m.rejected {
-        let _ = writeln!(o, "  {}: {}{}", r.at, r.reason, r.fix);
-        if !r.text.is_empty() {
-            let _ = writeln!(o, "      内容: {}", r.text);
-        }
+    rejection_lines(&mut o, &submitted);
+    if !own.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n■ 事務局修正で使えなかった行（事務局修正のファイルを直してください） {} 件",
+            own.len()
+        );
+        rejection_lines(&mut o, &own);
     }
     if !m.failed.is_empty() {
         let _ = writeln!(o, "\n■ 読み取れなかったファイル {} 件", m.failed.len());

@@ -357,7 +357,20 @@ fn unreadable_rows_are_rejected_and_edits_must_be_a_corrections_file() {
     assert_eq!(row["cell"], format!("E{}", rows[3].0));
     assert_eq!(row["reason"], "載せない「はい」は使えません。");
     assert_eq!(row["department"], "事務局");
-    assert_eq!(run.report().matches("… 一致").count(), 2);
+    let report = run.report();
+    assert_eq!(report.matches("… 一致").count(), 2);
+    // Listed for the secretariat to fix, apart from the departments' rows.
+    assert!(
+        report.contains("■ 却下した行（提出元で直してください） 1 件\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "■ 事務局修正で使えなかった行（事務局修正のファイルを直してください） 1 件\n  直し.xlsx!事務局修正!E{}: 載せない「はい」は使えません。載せない項目には ○ を選び、載せる項目は空欄にしてください。\n",
+            rows[3].0
+        )),
+        "{report}"
+    );
     // Only the sample's own rejected row goes back; the secretariat's
     // rows are not sent to anyone.
     assert_eq!(returned(&run), ["広報広聴課.xlsx"]);
