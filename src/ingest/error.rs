@@ -203,8 +203,20 @@ impl FileError {
     /// What is wrong, without the advice: the message's first sentence.
     pub fn problem(&self) -> String {
         let text = self.to_string();
-        match text.find('。') {
-            Some(i) => text[..i + '。'.len_utf8()].to_string(),
+        // The first 。 outside 「…」 and （…）: a sheet name or a quoted
+        // text may hold one.
+        let mut depth = 0i32;
+        let end = text.char_indices().find_map(|(i, c)| {
+            match c {
+                '「' | '（' | '(' => depth += 1,
+                '」' | '）' | ')' => depth -= 1,
+                '。' if depth <= 0 => return Some(i + c.len_utf8()),
+                _ => {}
+            }
+            None
+        });
+        match end {
+            Some(i) => text[..i].to_string(),
             None => text,
         }
     }
@@ -251,5 +263,26 @@ impl FileError {
     /// True for a bug of shiryo's own: the test suites fail on it.
     pub fn is_internal(&self) -> bool {
         matches!(self, FileError::Internal { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_problem_is_the_first_sentence_whatever_a_sheet_is_called() {
+        let e = FileError::TooManyCells {
+            sheet: "回答。その2".into(),
+            limit: 10,
+        };
+        assert_eq!(
+            e.problem(),
+            "シート「回答。その2」に記入されたセルが多すぎます（10 セルを超えています）。"
+        );
+        assert_eq!(
+            FileError::Encrypted.problem(),
+            "パスワードで保護されているため読み取れません。"
+        );
     }
 }
