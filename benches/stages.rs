@@ -46,10 +46,11 @@ fn stages(c: &mut Criterion) {
             regular: &regular,
             bold: &bold,
         };
+        let printed = shiryo::handout::Handout::of(&m, date);
         g.bench_function("pdf layout", |b| {
-            b.iter(|| render::pdf::layout::paginate(&m, &template, date, &measures));
+            b.iter(|| render::pdf::layout::paginate(&printed, &template, &measures));
         });
-        let model = render::pdf::layout::paginate(&m, &template, date, &measures);
+        let model = render::pdf::layout::paginate(&printed, &template, &measures);
         g.bench_function("pdf draw+finish", |b| {
             b.iter(|| {
                 let (doc, id) =

@@ -10,6 +10,7 @@ pub mod corrections;
 pub mod date;
 pub mod digest;
 pub mod fonts;
+pub mod handout;
 pub mod history;
 pub mod ingest;
 pub mod layout;
@@ -167,11 +168,13 @@ fn write(
     let links = output::relative_path(dir.path(), &opts.input);
     // The PDF and the workbook are independent: draw them side by side.
     let mut pdf_problems = Vec::new();
+    let printed = handout::Handout::of(m, opts.date);
     // The PDF on one core, every workbook and the JSON on the other.
     let (pdf, books) = rayon::join(
         || {
             render::pdf::render(
                 m,
+                &printed,
                 template,
                 opts.date,
                 opts.font.as_deref(),

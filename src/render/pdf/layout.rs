@@ -6,11 +6,10 @@
 //! No font is needed: [`Measures`] gives advances in em.
 
 use super::model::{BoxPt, DocModel, Frame, PageModel, TextLine};
-use crate::date::Date;
+use crate::handout::{Handout, HandoutRow};
 use crate::layout::{Measure, break_lines};
-use crate::matrix::{FieldRow, Matrix};
 use crate::template::Template;
-use crate::vocab::{BULLET, CONTINUED, ItemStatus, NEW_LEGEND, NEW_MARK};
+use crate::vocab::{BULLET, CONTINUED, NEW_MARK};
 
 /// Measures for the two faces.
 pub struct Measures<'a> {
@@ -125,7 +124,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(matrix: &Matrix, template: &Template, m: &'a Measures<'a>) -> Builder<'a> {
+    fn new(handout: &Handout, template: &Template, m: &'a Measures<'a>) -> Builder<'a> {
         let style = Style::new(template);
         let (width, height) = template.paper.size_pt();
         let table_w = width - style.left - style.right;
@@ -148,8 +147,8 @@ impl<'a> Builder<'a> {
             style,
             m,
             cols,
-            header_labels: std::iter::once(matrix.field_label.clone())
-                .chain(matrix.columns.iter().map(|c| c.label.clone()))
+            header_labels: std::iter::once(handout.field_label.clone())
+                .chain(handout.columns.iter().map(|c| c.label.clone()))
                 .collect(),
             pages: Vec::new(),
             indent: 0.0,
@@ -160,7 +159,7 @@ impl<'a> Builder<'a> {
             title_size,
         };
         b.indent = b.regular(style.size).width(BULLET)
-            + if matrix.removed.is_some() {
+            + if handout.compares() {
                 b.bold(style.size).width(NEW_MARK)
             } else {
                 0.0
@@ -395,7 +394,7 @@ impl<'a> Builder<'a> {
 
 /// Phase 1: the item lines of every 分野 row with items, broken to the
 /// width of their column.
-fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
+fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
     let size = b.style.size;
     let inner: Vec<f64> = b
         .cols
@@ -403,10 +402,10 @@ fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
         .skip(1)
         .map(|(_, w)| w - 2.0 * b.style.pad - b.indent)
         .collect();
-    let row = |field: &FieldRow| RowLines {
+    let row = |field: &HandoutRow| RowLines {
         name: field.name.clone(),
         columns: field
-            .printed()
+            .cells
             .iter()
             .enumerate()
             .map(|(i, items)| {
@@ -414,23 +413,18 @@ fn collect(matrix: &Matrix, b: &Builder) -> Vec<RowLines> {
                     .iter()
                     .map(|it| ItemLines {
                         starts: true,
-                        new: it.status == Some(ItemStatus::New),
+                        new: it.new,
                         lines: break_lines(&it.line(), inner[i], &b.regular(size)),
                     })
                     .collect()
             })
             .collect(),
     };
-    matrix
-        .fields
-        .iter()
-        .filter(|f| f.has_printed())
-        .map(row)
-        .collect()
+    handout.rows.iter().map(row).collect()
 }
 
 /// Phase 3: title, 資料番号, date, legend and page numbers on every page.
-fn finalize(mut b: Builder, matrix: &Matrix, template: &Template, date: Date) -> DocModel {
+fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel {
     let style = b.style;
     let (width, height) = template.paper.size_pt();
     let n = b.pages.len();
@@ -443,20 +437,19 @@ fn finalize(mut b: Builder, matrix: &Matrix, template: &Template, date: Date) ->
     let title_size = b.title_size;
     let title_base = height - style.top - title_size;
     let number_size = (style.size * 1.4).max(11.0);
-    let date_text = date.wareki_month();
     for i in 0..n {
         b.cur = i;
-        let tw = b.bold(title_size).width(&matrix.title);
+        let tw = b.bold(title_size).width(&handout.title);
         b.text(
             (width - tw) / 2.0,
             title_base,
             title_size,
             true,
-            &matrix.title,
+            &handout.title,
             page_box,
         );
-        if !matrix.document_number.is_empty() {
-            let nw = b.bold(number_size).width(&matrix.document_number);
+        if !handout.document_number.is_empty() {
+            let nw = b.bold(number_size).width(&handout.document_number);
             let pad = number_size * 0.4;
             let bx = BoxPt {
                 x: width - style.right - nw - 2.0 * pad,
@@ -470,16 +463,16 @@ fn finalize(mut b: Builder, matrix: &Matrix, template: &Template, date: Date) ->
                 title_base,
                 number_size,
                 true,
-                &matrix.document_number,
+                &handout.document_number,
                 bx,
             );
         }
         b.text(
-            style.left, title_base, style.size, false, &date_text, page_box,
+            style.left, title_base, style.size, false, &handout.date, page_box,
         );
-        if matrix.removed.is_some() {
+        if let Some(legend) = handout.legend {
             let y = title_base - style.line;
-            b.text(style.left, y, style.size, false, NEW_LEGEND, page_box);
+            b.text(style.left, y, style.size, false, legend, page_box);
         }
         let footer = format!("- {} / {} -", i + 1, n);
         let fw = b.regular(style.size).width(&footer);
@@ -500,16 +493,16 @@ fn finalize(mut b: Builder, matrix: &Matrix, template: &Template, date: Date) ->
     }
 }
 
-/// Lays out the matrix on pages (no font needed: `m` gives advances in em).
-pub fn paginate(matrix: &Matrix, template: &Template, date: Date, m: &Measures) -> DocModel {
-    let mut b = Builder::new(matrix, template, m);
+/// Lays out the handout on pages (no font needed: `m` gives advances in em).
+pub fn paginate(handout: &Handout, template: &Template, m: &Measures) -> DocModel {
+    let mut b = Builder::new(handout, template, m);
     b.new_page();
-    let rows = collect(matrix, &b);
+    let rows = collect(handout, &b);
     let full_capacity = b
         .body_capacity_lines(b.table_top - b.header_height() - b.footer_limit)
         .max(1);
     for row in rows {
         b.run_row(row, full_capacity);
     }
-    finalize(b, matrix, template, date)
+    finalize(b, handout, template)
 }

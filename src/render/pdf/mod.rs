@@ -15,6 +15,7 @@ pub mod model;
 
 use crate::date::Date;
 use crate::fonts::discover::discover;
+use crate::handout::Handout;
 use crate::matrix::Matrix;
 use crate::template::Template;
 pub use error::PdfError;
@@ -24,6 +25,7 @@ pub use error::PdfError;
 /// `problems` (with their cell); no font at all is an error.
 pub fn render(
     m: &Matrix,
+    handout: &Handout,
     template: &Template,
     date: Date,
     font_arg: Option<&str>,
@@ -54,8 +56,8 @@ pub fn render(
         regular: &regular,
         bold: &bold,
     };
-    let model = layout::paginate(m, template, date, &measures);
-    let (doc, id) = draw::draw(model, &fonts, &m.title, date)?;
+    let model = layout::paginate(handout, template, &measures);
+    let (doc, id) = draw::draw(model, &fonts, &handout.title, date)?;
     finish::finish(doc, id, date)
 }
 
@@ -140,7 +142,8 @@ mod tests {
             regular: &em,
             bold: &em,
         };
-        paginate(&m, &t, Date::parse("2026-11-24").unwrap(), &measures)
+        let date = Date::parse("2026-11-24").unwrap();
+        paginate(&Handout::of(&m, date), &t, &measures)
     }
 
     #[test]
@@ -212,7 +215,8 @@ mod tests {
             regular: &em,
             bold: &em,
         };
-        let doc = paginate(&m, &t, Date::parse("2026-11-24").unwrap(), &measures);
+        let date = Date::parse("2026-11-24").unwrap();
+        let doc = paginate(&Handout::of(&m, date), &t, &measures);
         assert!(!doc.pages.is_empty());
         let all: String = doc
             .pages
