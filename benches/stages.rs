@@ -53,9 +53,9 @@ fn stages(c: &mut Criterion) {
         let model = render::pdf::layout::paginate(&printed, &template, &measures);
         g.bench_function("pdf draw+finish", |b| {
             b.iter(|| {
-                let (doc, id) =
+                let drawn =
                     render::pdf::draw::draw(model.clone(), &f, &m.title, date).expect("pdf");
-                render::pdf::finish::finish(doc, id, date).expect("pdf")
+                render::pdf::finish::finish(drawn, &model.table, &m.title, date).expect("pdf")
             });
         });
     }

@@ -1,25 +1,36 @@
 //! Drawing the page model with printpdf: frames, text in runs per face (a
 //! fallback font draws what the main face lacks), fonts embedded as
-//! subsets with a ToUnicode map, the document's metadata.
+//! subsets with a ToUnicode map, the document's metadata. Every glyph and
+//! every rule is drawn inside one marked-content sequence: an `Artifact`,
+//! or tagged with the structure type of its line's [`Role`] and an MCID
+//! that the structure tree maps back (SPEC §8.1).
 
 use std::collections::BTreeMap;
 
 use super::error::PdfError;
 use super::finish;
-use super::model::DocModel;
+use super::model::{DocModel, Role};
 use crate::date::Date;
 use crate::fonts::{Face, FontPair};
 
-/// Draws the model and returns the unfinished document and its ID.
-pub fn draw(
-    model: DocModel,
-    fonts: &FontPair,
-    title: &str,
-    date: Date,
-) -> Result<(lopdf::Document, Vec<u8>), PdfError> {
+/// The drawn, unfinished document.
+pub struct Drawn {
+    /// The document as printpdf made it.
+    pub doc: lopdf::Document,
+    /// Its ID, from the content.
+    pub id: Vec<u8>,
+    /// For every page, the role of each MCID drawn on it (index = MCID).
+    pub marks: Vec<Vec<Role>>,
+}
+
+/// Draws the model and returns the unfinished document.
+pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Result<Drawn, PdfError> {
     use printpdf::{
-        Codepoint, Color, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-        PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+        Codepoint, Color, DictItem, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+        PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+    };
+    let artifact = || Op::BeginMarkedContent {
+        tag: "Artifact".into(),
     };
 
     let mut doc = PdfDocument::new(title);
@@ -45,11 +56,13 @@ pub fn draw(
     // The document ID hashes the text, so take it before the pages are used up.
     let id = finish::document_id(&model, title, date);
     let (width, height) = (model.width, model.height);
+    let mut marks = Vec::with_capacity(model.pages.len());
     for page in model.pages {
         let mut ops = vec![
             Op::SaveGraphicsState,
             Op::SetOutlineThickness { pt: Pt(0.6) },
             Op::SetOutlineColor { col: grey(0.0) },
+            artifact(),
         ];
         for f in &page.frames {
             let r = f.rect;
@@ -71,10 +84,25 @@ pub fn draw(
                 },
             });
         }
+        ops.push(Op::EndMarkedContent);
         ops.push(Op::SetFillColor { col: grey(0.0) });
         ops.push(Op::StartTextSection);
         let mut current: Option<(Face, u64)> = None;
+        let mut page_marks = Vec::new();
         for t in &page.texts {
+            ops.push(match t.role.structure_type() {
+                None => artifact(),
+                Some(tag) => {
+                    let mcid = page_marks.len() as i64;
+                    page_marks.push(t.role);
+                    Op::BeginMarkedContentWithProperties {
+                        tag: tag.into(),
+                        properties: DictItem::Dict {
+                            map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
+                        },
+                    }
+                }
+            });
             // Runs of characters drawn by the same font (a fallback font
             // draws what the main one lacks), each placed at its own x.
             let mut x = t.x;
@@ -120,7 +148,9 @@ pub fn draw(
                 });
                 start = end;
             }
+            ops.push(Op::EndMarkedContent);
         }
+        marks.push(page_marks);
         ops.push(Op::EndTextSection);
         ops.push(Op::RestoreGraphicsState);
         let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
@@ -138,6 +168,7 @@ pub fn draw(
     // of glyphs instead costs gigabytes on a 100,000-item month.
     if let Some(last) = pages.last_mut() {
         let mut ops = vec![
+            artifact(),
             Op::StartTextSection,
             Op::SetTextRenderingMode {
                 mode: printpdf::TextRenderingMode::Invisible,
@@ -165,6 +196,7 @@ pub fn draw(
             });
         }
         ops.push(Op::EndTextSection);
+        ops.push(Op::EndMarkedContent);
         last.ops.extend(ops);
     }
     doc.with_pages(pages);
@@ -182,6 +214,6 @@ pub fn draw(
         ..PdfSaveOptions::default()
     };
     let mut warnings = Vec::new();
-    let lo = doc.to_lopdf_document(&opts, &mut warnings);
-    Ok((lo, id))
+    let doc = doc.to_lopdf_document(&opts, &mut warnings);
+    Ok(Drawn { doc, id, marks })
 }

@@ -1,12 +1,29 @@
-//! Finishing the document: the /ID from the content, dates in Japan time,
-//! streams compressed in parallel, the bytes.
+//! Finishing the document: the structure tree, the PDF/A and PDF/UA
+//! metadata, the /ID from the content, dates in Japan time, streams
+//! compressed in parallel, the bytes.
 
+use super::archival::make_archival;
+use super::draw::Drawn;
 use super::error::PdfError;
-use super::model::DocModel;
+use super::model::{DocModel, TableShape};
+use super::structure::add_structure;
 use crate::date::Date;
 
-/// Sets the ID and dates, compresses and serialises the document.
-pub fn finish(mut lo: lopdf::Document, id: Vec<u8>, date: Date) -> Result<Vec<u8>, PdfError> {
+/// Tags, sets the ID and dates, compresses and serialises the document.
+pub fn finish(
+    drawn: Drawn,
+    table: &TableShape,
+    title: &str,
+    date: Date,
+) -> Result<Vec<u8>, PdfError> {
+    let Drawn {
+        doc: mut lo,
+        id,
+        marks,
+    } = drawn;
+    let root = add_structure(&mut lo, table, &marks)
+        .map_err(|u| PdfError::Untagged { page: u.page + 1 })?;
+    make_archival(&mut lo, root, title, &date.wareki_month(), date);
     lo.trailer.set(
         "ID",
         lopdf::Object::Array(vec![

@@ -5,7 +5,7 @@
 //! **finalize** every page with its title, 資料番号, date and page number.
 //! No font is needed: [`Measures`] gives advances in em.
 
-use super::model::{BoxPt, DocModel, Frame, PageModel, TextLine};
+use super::model::{BoxPt, DocModel, Frame, ItemRef, PageModel, Role, TableShape, TextLine};
 use crate::handout::{Handout, HandoutRow};
 use crate::layout::{Measure, break_lines};
 use crate::template::Template;
@@ -72,6 +72,8 @@ pub struct ItemLines {
     pub new: bool,
     /// The broken lines.
     pub lines: Vec<String>,
+    /// Which item of the handout this is.
+    pub at: ItemRef,
 }
 
 impl ItemLines {
@@ -82,6 +84,7 @@ impl ItemLines {
             starts: self.starts,
             new: self.new,
             lines: std::mem::replace(&mut self.lines, rest),
+            at: self.at,
         };
         self.starts = false;
         self.new = false;
@@ -91,6 +94,7 @@ impl ItemLines {
 
 /// A 分野 row as collected: its name and the item lines of each column.
 struct RowLines {
+    index: usize,
     name: String,
     columns: Vec<std::collections::VecDeque<ItemLines>>,
 }
@@ -181,7 +185,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn text(&mut self, x: f64, y: f64, size: f64, bold: bool, text: &str, within: BoxPt) {
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        x: f64,
+        y: f64,
+        size: f64,
+        bold: bool,
+        text: &str,
+        within: BoxPt,
+        role: Role,
+    ) {
         let width = if bold {
             self.bold(size).width(text)
         } else {
@@ -195,6 +209,7 @@ impl<'a> Builder<'a> {
             text: text.to_string(),
             within,
             width,
+            role,
         });
     }
 
@@ -233,10 +248,12 @@ impl<'a> Builder<'a> {
         top - s.pad - s.line + (s.line - s.size) / 2.0 + 0.12 * s.size
     }
 
-    /// A new page with the header row.
+    /// A new page with the header row (tagged on the first page, an
+    /// artifact where it repeats).
     fn new_page(&mut self) {
         self.pages.push(PageModel::default());
         self.cur = self.pages.len() - 1;
+        let first = self.cur == 0;
         let h = self.header_height();
         let top = self.table_top;
         for i in 0..self.cols.len() {
@@ -256,7 +273,20 @@ impl<'a> Builder<'a> {
                 + 0.12 * self.style.size;
             for l in lines {
                 let lw = self.bold(self.style.size).width(&l);
-                self.text(x + (w - lw) / 2.0, base, self.style.size, true, &l, rect);
+                let role = if first {
+                    Role::ColumnHeader(i)
+                } else {
+                    Role::Artifact
+                };
+                self.text(
+                    x + (w - lw) / 2.0,
+                    base,
+                    self.style.size,
+                    true,
+                    &l,
+                    rect,
+                    role,
+                );
                 base -= self.style.line;
             }
         }
@@ -276,8 +306,9 @@ impl<'a> Builder<'a> {
             .is_some_and(|p| p.frames.len() == self.cols.len())
     }
 
-    /// Places one part of a 分野 row of `lines` lines at the cursor.
-    fn place_row(&mut self, label: &str, parts: &[Vec<ItemLines>], lines: usize) {
+    /// Places one part of a 分野 row of `lines` lines at the cursor; the
+    /// label of a continued part is an artifact.
+    fn place_row(&mut self, label: &str, head: Role, parts: &[Vec<ItemLines>], lines: usize) {
         let s = self.style;
         let label_lines = self.label_lines(label, self.cols[0].1, true);
         let rows = lines.max(label_lines.len());
@@ -295,7 +326,7 @@ impl<'a> Builder<'a> {
         let mut base = self.first_baseline(top);
         for l in label_lines {
             let lw = self.bold(s.size).width(&l);
-            self.text(x0 + (w0 - lw) / 2.0, base, s.size, true, &l, rect);
+            self.text(x0 + (w0 - lw) / 2.0, base, s.size, true, &l, rect, head);
             base -= s.line;
         }
         // Item cells.
@@ -312,15 +343,17 @@ impl<'a> Builder<'a> {
             self.frame(rect, None);
             let mut base = self.first_baseline(top);
             for item in items {
+                let body = Role::Body(item.at);
                 if item.starts {
                     if item.new {
-                        self.text(x + s.pad, base, s.size, true, NEW_MARK, rect);
+                        self.text(x + s.pad, base, s.size, true, NEW_MARK, rect, body);
                     }
                     let bx = x + s.pad + indent - bullet_w;
-                    self.text(bx, base, s.size, false, BULLET, rect);
+                    let bullet = Role::Bullet(item.at);
+                    self.text(bx, base, s.size, false, BULLET, rect, bullet);
                 }
                 for line in &item.lines {
-                    self.text(x + s.pad + indent, base, s.size, false, line, rect);
+                    self.text(x + s.pad + indent, base, s.size, false, line, rect, body);
                     base -= s.line;
                 }
             }
@@ -333,10 +366,10 @@ impl<'a> Builder<'a> {
         let mut first = true;
         loop {
             let remaining = row.remaining();
-            let label = if first {
-                row.name.clone()
+            let (label, head) = if first {
+                (row.name.clone(), Role::RowHeader(row.index))
             } else {
-                format!("{}\n{CONTINUED}", row.name)
+                (format!("{}\n{CONTINUED}", row.name), Role::Artifact)
             };
             let fresh = self.page_is_fresh();
             let space = self.y - self.footer_limit;
@@ -349,7 +382,7 @@ impl<'a> Builder<'a> {
                     .iter_mut()
                     .map(|q| q.drain(..).collect())
                     .collect();
-                self.place_row(&label, &parts, remaining.max(1));
+                self.place_row(&label, head, &parts, remaining.max(1));
                 return;
             }
             // Move a row that fits on a fresh page rather than split it
@@ -385,7 +418,7 @@ impl<'a> Builder<'a> {
                 self.new_page();
                 continue;
             }
-            self.place_row(&label, &parts, used_max);
+            self.place_row(&label, head, &parts, used_max);
             first = false;
             self.new_page();
         }
@@ -402,25 +435,28 @@ fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
         .skip(1)
         .map(|(_, w)| w - 2.0 * b.style.pad - b.indent)
         .collect();
-    let row = |field: &HandoutRow| RowLines {
+    let row = |(r, field): (usize, &HandoutRow)| RowLines {
+        index: r,
         name: field.name.clone(),
         columns: field
             .cells
             .iter()
             .enumerate()
-            .map(|(i, items)| {
+            .map(|(col, items)| {
                 items
                     .iter()
-                    .map(|it| ItemLines {
+                    .enumerate()
+                    .map(|(item, it)| ItemLines {
                         starts: true,
                         new: it.new,
-                        lines: break_lines(&it.line(), inner[i], &b.regular(size)),
+                        lines: break_lines(&it.line(), inner[col], &b.regular(size)),
+                        at: ItemRef { row: r, col, item },
                     })
                     .collect()
             })
             .collect(),
     };
-    handout.rows.iter().map(row).collect()
+    handout.rows.iter().enumerate().map(row).collect()
 }
 
 /// Phase 3: title, 資料番号, date, legend and page numbers on every page.
@@ -439,6 +475,12 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
     let number_size = (style.size * 1.4).max(11.0);
     for i in 0..n {
         b.cur = i;
+        // The title block is read once, on the first page.
+        let (title, lead) = if i == 0 {
+            (Role::Title, Role::Lead)
+        } else {
+            (Role::Artifact, Role::Artifact)
+        };
         let tw = b.bold(title_size).width(&handout.title);
         b.text(
             (width - tw) / 2.0,
@@ -447,6 +489,16 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
             true,
             &handout.title,
             page_box,
+            title,
+        );
+        b.text(
+            style.left,
+            title_base,
+            style.size,
+            false,
+            &handout.date,
+            page_box,
+            lead,
         );
         if !handout.document_number.is_empty() {
             let nw = b.bold(number_size).width(&handout.document_number);
@@ -465,14 +517,20 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
                 true,
                 &handout.document_number,
                 bx,
+                lead,
             );
         }
-        b.text(
-            style.left, title_base, style.size, false, &handout.date, page_box,
-        );
         if let Some(legend) = handout.legend {
             let y = title_base - style.line;
-            b.text(style.left, y, style.size, false, legend, page_box);
+            b.text(
+                style.left,
+                y,
+                style.size,
+                false,
+                legend,
+                page_box,
+                Role::Artifact,
+            );
         }
         let footer = format!("- {} / {} -", i + 1, n);
         let fw = b.regular(style.size).width(&footer);
@@ -483,6 +541,7 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
             false,
             &footer,
             page_box,
+            Role::Artifact,
         );
     }
     DocModel {
@@ -490,6 +549,14 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
         height,
         footer_limit: b.footer_limit,
         pages: b.pages,
+        table: TableShape {
+            columns: handout.columns.len(),
+            items: handout
+                .rows
+                .iter()
+                .map(|r| r.cells.iter().map(Vec::len).collect())
+                .collect(),
+        },
     }
 }
 

@@ -3,15 +3,20 @@
 //! hanging indent, 禁則 line breaking, 「（続き）」 for a 分野 split across
 //! pages, page numbers, subset-embedded fonts.
 //!
-//! Three steps, each in its own module: [`layout`] turns the matrix into a
-//! page model ([`model`]) without any font file, [`draw`] draws the model
-//! with printpdf, [`finish`] makes the bytes reproducible and small.
+//! Three steps, each in its own module: [`layout`] turns the handout into
+//! a page model ([`model`]) without any font file, deciding what every
+//! line is in the document's structure; [`draw`] draws the model with
+//! printpdf as marked content; [`finish`] adds the [`structure`] tree and
+//! the [`archival`] metadata (PDF/UA-1, PDF/A-2a) and makes the bytes
+//! reproducible and small.
 
+pub mod archival;
 pub mod draw;
 pub mod error;
 pub mod finish;
 pub mod layout;
 pub mod model;
+pub mod structure;
 
 use crate::date::Date;
 use crate::fonts::discover::discover;
@@ -57,8 +62,9 @@ pub fn render(
         bold: &bold,
     };
     let model = layout::paginate(handout, template, &measures);
-    let (doc, id) = draw::draw(model, &fonts, &handout.title, date)?;
-    finish::finish(doc, id, date)
+    let table = model.table.clone();
+    let drawn = draw::draw(model, &fonts, &handout.title, date)?;
+    finish::finish(drawn, &table, &handout.title, date)
 }
 
 /// A character the font cannot draw, with where it occurs.

@@ -1,0 +1,341 @@
+//! The structure tree of the tagged PDF (SPEC §8.1, PDF/UA-1 §7): built
+//! from the table's shape and the roles of the marked content the drawing
+//! emitted, in reading order:
+//!
+//! ```text
+//! Document › H1 (title) › P (date, 資料番号) › Table
+//!   Table › THead › TR › TH /Scope /Column (one per column)
+//!         › TBody › TR (one per 分野, however many pages it runs over)
+//!                   › TH /Scope /Row (the 分野) + TD (one per 区分)
+//!                       › L › LI › Lbl (the bullet) + LBody (the item)
+//! ```
+//!
+//! Every MCID of every page is referenced by exactly one element, and the
+//! ParentTree maps it back (page `/StructParents` = page index).
+
+use lopdf::{Dictionary, Object, ObjectId};
+
+use super::model::{ItemRef, Role, TableShape};
+
+/// A child of a structure element: another element, or marked content on a
+/// page (page index, MCID).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kid {
+    Elem(usize),
+    Content { page: usize, mcid: usize },
+}
+
+/// A TH's scope attribute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scope {
+    Column,
+    Row,
+}
+
+#[derive(Debug)]
+struct Elem {
+    s: &'static str,
+    parent: Option<usize>,
+    kids: Vec<Kid>,
+    scope: Option<Scope>,
+}
+
+/// The tree as an arena, with the element each role's content belongs to.
+#[derive(Debug, Default)]
+struct Tree {
+    elems: Vec<Elem>,
+    title: usize,
+    lead: usize,
+    column_headers: Vec<usize>,
+    row_headers: Vec<usize>,
+    /// Per row, per column, per item: (Lbl, LBody).
+    items: Vec<Vec<Vec<(usize, usize)>>>,
+}
+
+impl Tree {
+    fn add(&mut self, s: &'static str, parent: Option<usize>) -> usize {
+        let i = self.elems.len();
+        self.elems.push(Elem {
+            s,
+            parent,
+            kids: Vec::new(),
+            scope: None,
+        });
+        if let Some(p) = parent {
+            self.elems[p].kids.push(Kid::Elem(i));
+        }
+        i
+    }
+
+    /// The skeleton for a table of this shape, before any content.
+    fn skeleton(shape: &TableShape) -> Tree {
+        let mut t = Tree::default();
+        let document = t.add("Document", None);
+        t.title = t.add("H1", Some(document));
+        t.lead = t.add("P", Some(document));
+        let table = t.add("Table", Some(document));
+        let head = t.add("THead", Some(table));
+        let head_row = t.add("TR", Some(head));
+        for _ in 0..=shape.columns {
+            let th = t.add("TH", Some(head_row));
+            t.elems[th].scope = Some(Scope::Column);
+            t.column_headers.push(th);
+        }
+        let body = t.add("TBody", Some(table));
+        for row in &shape.items {
+            let tr = t.add("TR", Some(body));
+            let th = t.add("TH", Some(tr));
+            t.elems[th].scope = Some(Scope::Row);
+            t.row_headers.push(th);
+            let mut cells = Vec::with_capacity(shape.columns);
+            for c in 0..shape.columns {
+                let td = t.add("TD", Some(tr));
+                let n = row.get(c).copied().unwrap_or(0);
+                let mut items = Vec::with_capacity(n);
+                if n > 0 {
+                    let list = t.add("L", Some(td));
+                    for _ in 0..n {
+                        let li = t.add("LI", Some(list));
+                        items.push((t.add("Lbl", Some(li)), t.add("LBody", Some(li))));
+                    }
+                }
+                cells.push(items);
+            }
+            t.items.push(cells);
+        }
+        t
+    }
+
+    /// The element that owns content of this role.
+    fn owner(&self, role: Role) -> Option<usize> {
+        let item = |at: ItemRef| {
+            self.items
+                .get(at.row)
+                .and_then(|r| r.get(at.col))
+                .and_then(|c| c.get(at.item))
+        };
+        match role {
+            Role::Artifact => None,
+            Role::Title => Some(self.title),
+            Role::Lead => Some(self.lead),
+            Role::ColumnHeader(c) => self.column_headers.get(c).copied(),
+            Role::RowHeader(r) => self.row_headers.get(r).copied(),
+            Role::Bullet(at) => item(at).map(|(lbl, _)| *lbl),
+            Role::Body(at) => item(at).map(|(_, body)| *body),
+        }
+    }
+}
+
+/// Where the structure tree went wrong: a role outside the table's shape
+/// (a layout bug, never the input's fault).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Untagged {
+    /// Page index.
+    pub page: usize,
+    /// The role.
+    pub role: Role,
+}
+
+/// Adds the structure tree for `marks` (per page, the role of each MCID)
+/// to the document: the elements, the ParentTree, `/StructParents` on
+/// every page and the catalog's `/StructTreeRoot`. Returns the root's id.
+pub fn add_structure(
+    doc: &mut lopdf::Document,
+    shape: &TableShape,
+    marks: &[Vec<Role>],
+) -> Result<ObjectId, Untagged> {
+    let mut tree = Tree::skeleton(shape);
+    // The owner of every MCID, per page, for the ParentTree.
+    let mut owners: Vec<Vec<usize>> = Vec::with_capacity(marks.len());
+    for (page, roles) in marks.iter().enumerate() {
+        let mut on_page = Vec::with_capacity(roles.len());
+        for (mcid, role) in roles.iter().enumerate() {
+            let e = tree.owner(*role).ok_or(Untagged { page, role: *role })?;
+            tree.elems[e].kids.push(Kid::Content { page, mcid });
+            on_page.push(e);
+        }
+        owners.push(on_page);
+    }
+
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let root_id = doc.new_object_id();
+    let ids: Vec<ObjectId> = (0..tree.elems.len()).map(|_| doc.new_object_id()).collect();
+    for (i, e) in tree.elems.iter().enumerate() {
+        // The page of the element's first content, so that content on that
+        // page is referenced by its bare MCID.
+        let home = e.kids.iter().find_map(|k| match k {
+            Kid::Content { page, .. } => Some(*page),
+            Kid::Elem(_) => None,
+        });
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"StructElem".to_vec()));
+        d.set("S", Object::Name(e.s.as_bytes().to_vec()));
+        d.set("P", Object::Reference(e.parent.map_or(root_id, |p| ids[p])));
+        if let Some(page) = home.and_then(|p| pages.get(p)) {
+            d.set("Pg", Object::Reference(*page));
+        }
+        if let Some(scope) = e.scope {
+            let scope: &[u8] = match scope {
+                Scope::Column => b"Column",
+                Scope::Row => b"Row",
+            };
+            let mut a = Dictionary::new();
+            a.set("O", Object::Name(b"Table".to_vec()));
+            a.set("Scope", Object::Name(scope.to_vec()));
+            d.set("A", Object::Dictionary(a));
+        }
+        let kids = e
+            .kids
+            .iter()
+            .filter_map(|k| match *k {
+                Kid::Elem(c) => Some(Object::Reference(ids[c])),
+                Kid::Content { page, mcid } if Some(page) == home => {
+                    Some(Object::Integer(mcid as i64))
+                }
+                Kid::Content { page, mcid } => pages.get(page).map(|pg| {
+                    let mut r = Dictionary::new();
+                    r.set("Type", Object::Name(b"MCR".to_vec()));
+                    r.set("Pg", Object::Reference(*pg));
+                    r.set("MCID", Object::Integer(mcid as i64));
+                    Object::Dictionary(r)
+                }),
+            })
+            .collect();
+        d.set("K", Object::Array(kids));
+        doc.objects.insert(ids[i], Object::Dictionary(d));
+    }
+
+    let mut nums = Vec::with_capacity(2 * owners.len());
+    for (i, (page, on_page)) in pages.iter().zip(&owners).enumerate() {
+        nums.push(Object::Integer(i as i64));
+        nums.push(Object::Array(
+            on_page.iter().map(|e| Object::Reference(ids[*e])).collect(),
+        ));
+        if let Ok(Object::Dictionary(p)) = doc.get_object_mut(*page) {
+            p.set("StructParents", Object::Integer(i as i64));
+        }
+    }
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", Object::Array(nums));
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    root.set("K", Object::Array(vec![Object::Reference(ids[0])]));
+    root.set("ParentTree", Object::Dictionary(parent_tree));
+    root.set("ParentTreeNextKey", Object::Integer(pages.len() as i64));
+    doc.objects.insert(root_id, Object::Dictionary(root));
+    Ok(root_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(row: usize, col: usize, item: usize) -> ItemRef {
+        ItemRef { row, col, item }
+    }
+
+    #[test]
+    fn an_item_split_over_two_pages_stays_one_list_item() {
+        let shape = TableShape {
+            columns: 2,
+            items: vec![vec![0, 1]],
+        };
+        let mut t = Tree::skeleton(&shape);
+        let body = t.owner(Role::Body(at(0, 1, 0))).unwrap();
+        assert_eq!(t.elems[body].s, "LBody");
+        let li = t.elems[body].parent.unwrap();
+        assert_eq!(t.elems[li].s, "LI");
+        let td = t.elems[t.elems[li].parent.unwrap()].parent.unwrap();
+        assert_eq!(t.elems[td].s, "TD");
+        // The empty cell is a TD without a list.
+        let tr = t.elems[td].parent.unwrap();
+        let kinds: Vec<&str> = t.elems[tr]
+            .kids
+            .iter()
+            .map(|k| match k {
+                Kid::Elem(e) => t.elems[*e].s,
+                Kid::Content { .. } => "content",
+            })
+            .collect();
+        assert_eq!(kinds, ["TH", "TD", "TD"]);
+        t.elems[body].kids.push(Kid::Content { page: 0, mcid: 3 });
+        t.elems[body].kids.push(Kid::Content { page: 1, mcid: 0 });
+        assert_eq!(t.owner(Role::Body(at(0, 1, 0))), Some(body));
+        assert_eq!(t.owner(Role::Body(at(0, 0, 0))), None);
+        assert_eq!(t.owner(Role::Artifact), None);
+    }
+
+    #[test]
+    fn every_mcid_is_in_the_parent_tree_and_pages_know_their_key() {
+        let mut doc = lopdf::Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let kids: Vec<Object> = (0..2)
+            .map(|_| {
+                let mut p = Dictionary::new();
+                p.set("Type", Object::Name(b"Page".to_vec()));
+                p.set("Parent", Object::Reference(pages_id));
+                Object::Reference(doc.add_object(p))
+            })
+            .collect();
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Count", Object::Integer(2));
+        pages.set("Kids", Object::Array(kids));
+        doc.objects.insert(pages_id, Object::Dictionary(pages));
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference(pages_id));
+        let cat = doc.add_object(catalog);
+        doc.trailer.set("Root", Object::Reference(cat));
+
+        let shape = TableShape {
+            columns: 1,
+            items: vec![vec![1]],
+        };
+        let marks = vec![
+            vec![
+                Role::ColumnHeader(0),
+                Role::ColumnHeader(1),
+                Role::RowHeader(0),
+                Role::Bullet(at(0, 0, 0)),
+                Role::Body(at(0, 0, 0)),
+                Role::Title,
+                Role::Lead,
+            ],
+            vec![Role::Body(at(0, 0, 0))],
+        ];
+        let root = add_structure(&mut doc, &shape, &marks).unwrap();
+        let root = doc.get_dictionary(root).unwrap();
+        let nums = root
+            .get(b"ParentTree")
+            .unwrap()
+            .as_dict()
+            .unwrap()
+            .get(b"Nums")
+            .unwrap()
+            .as_array()
+            .unwrap();
+        assert_eq!(nums.len(), 4);
+        assert_eq!(nums[1].as_array().unwrap().len(), 7);
+        let second = nums[3].as_array().unwrap();
+        assert_eq!(second.len(), 1);
+        // The body's second piece, on page 2, is an MCR with its page.
+        let body = doc
+            .get_dictionary(second[0].as_reference().unwrap())
+            .unwrap();
+        assert_eq!(body.get(b"S").unwrap().as_name().unwrap(), b"LBody");
+        let k = body.get(b"K").unwrap().as_array().unwrap();
+        assert_eq!(k[0], Object::Integer(4));
+        assert_eq!(
+            k[1].as_dict().unwrap().get(b"MCID").unwrap(),
+            &Object::Integer(0)
+        );
+        for (i, page) in doc.get_pages().values().enumerate() {
+            let p = doc.get_dictionary(*page).unwrap();
+            assert_eq!(p.get(b"StructParents").unwrap(), &Object::Integer(i as i64));
+        }
+        // A role outside the shape is a layout bug, reported, not tagged.
+        let bad = vec![vec![Role::Body(at(3, 0, 0))]];
+        assert!(add_structure(&mut doc, &shape, &bad).is_err());
+    }
+}
