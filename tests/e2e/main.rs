@@ -19,4 +19,5 @@ mod pdf;
 mod real_world;
 mod roster;
 mod sample_month;
+mod tagged_pdf;
 mod template;

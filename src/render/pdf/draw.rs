@@ -89,20 +89,30 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
         ops.push(Op::StartTextSection);
         let mut current: Option<(Face, u64)> = None;
         let mut page_marks = Vec::new();
+        // Consecutive lines of one role (the lines of an item, the page
+        // furniture) share one marked-content sequence: fewer MCIDs make a
+        // smaller file that screen readers and checkers read faster.
+        let mut open: Option<Role> = None;
         for t in &page.texts {
-            ops.push(match t.role.structure_type() {
-                None => artifact(),
-                Some(tag) => {
-                    let mcid = page_marks.len() as i64;
-                    page_marks.push(t.role);
-                    Op::BeginMarkedContentWithProperties {
-                        tag: tag.into(),
-                        properties: DictItem::Dict {
-                            map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
-                        },
-                    }
+            if open != Some(t.role) {
+                if open.is_some() {
+                    ops.push(Op::EndMarkedContent);
                 }
-            });
+                open = Some(t.role);
+                ops.push(match t.role.structure_type() {
+                    None => artifact(),
+                    Some(tag) => {
+                        let mcid = page_marks.len() as i64;
+                        page_marks.push(t.role);
+                        Op::BeginMarkedContentWithProperties {
+                            tag: tag.into(),
+                            properties: DictItem::Dict {
+                                map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
+                            },
+                        }
+                    }
+                });
+            }
             // Runs of characters drawn by the same font (a fallback font
             // draws what the main one lacks), each placed at its own x.
             let mut x = t.x;
@@ -148,6 +158,8 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
                 });
                 start = end;
             }
+        }
+        if open.is_some() {
             ops.push(Op::EndMarkedContent);
         }
         marks.push(page_marks);
