@@ -21,7 +21,8 @@ const LANG: &str = "ja-JP";
 const TOOL: &str = "shiryo";
 
 /// Turns the drawn, tagged document into a PDF/A-2a + PDF/UA-1 file:
-/// catalog entries, XMP, output intent, PDF 1.7 header. `title` and
+/// catalog entries, XMP, output intent, the information dictionary's
+/// dates, PDF 1.7 header. `title` and
 /// `subject` are those printpdf wrote into the information dictionary.
 pub fn make_archival(
     doc: &mut lopdf::Document,
@@ -74,9 +75,19 @@ pub fn make_archival(
             Object::Array(vec![Object::Dictionary(intent)]),
         );
     }
-    // The information dictionary says only what the XMP says as well
-    // (PDF/A-2 §6.6.2.3): printpdf's empty author and keywords, its PDF/X
-    // version and its identifier go.
+    information(doc, date);
+}
+
+/// The information dictionary says only what the XMP says as well
+/// (PDF/A-2 §6.6.2.3): the dates at midnight in Japan with the +09'00'
+/// offset that printpdf does not write (it writes every date as UTC);
+/// printpdf's empty author and keywords, its PDF/X version and its
+/// identifier go.
+fn information(doc: &mut lopdf::Document, date: Date) {
+    let stamp = format!(
+        "D:{:04}{:02}{:02}000000+09'00'",
+        date.year, date.month, date.day
+    );
     let info = doc
         .trailer
         .get(b"Info")
@@ -85,6 +96,12 @@ pub fn make_archival(
     if let Some(id) = info
         && let Ok(Object::Dictionary(d)) = doc.get_object_mut(id)
     {
+        for key in [&b"CreationDate"[..], b"ModDate"] {
+            d.set(
+                key,
+                Object::String(stamp.clone().into_bytes(), lopdf::StringFormat::Literal),
+            );
+        }
         for key in [
             &b"Author"[..],
             b"Keywords",

@@ -31,36 +31,11 @@ pub fn finish(
             lopdf::Object::String(id, lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    japan_dates(&mut lo, date);
     compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
     Ok(bytes)
-}
-
-/// The document's dates as midnight in Japan, with the +09'00' offset that
-/// printpdf does not write (it writes every date as UTC).
-pub(super) fn japan_dates(doc: &mut lopdf::Document, date: Date) {
-    let stamp = format!(
-        "D:{:04}{:02}{:02}000000+09'00'",
-        date.year, date.month, date.day
-    );
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|o| o.as_reference().ok());
-    if let Some(id) = info
-        && let Ok(lopdf::Object::Dictionary(d)) = doc.get_object_mut(id)
-    {
-        for key in [&b"CreationDate"[..], b"ModDate"] {
-            d.set(
-                key,
-                lopdf::Object::String(stamp.clone().into_bytes(), lopdf::StringFormat::Literal),
-            );
-        }
-    }
 }
 
 /// Deflates every stream in parallel at the default level (lopdf's own
