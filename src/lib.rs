@@ -191,6 +191,11 @@ fn write(
         Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
         Err(e) => extras.problems.push(e.to_string()),
     }
+    // The web page needs no font: it is written even when the PDF is not.
+    targets.push((
+        render::HTML_NAME.into(),
+        render::html::render(&printed, template),
+    ));
     targets.extend(others);
     extras.outputs = targets
         .iter()

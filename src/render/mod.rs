@@ -1,8 +1,10 @@
-//! Renderers: each takes `&Matrix` + `&Template` and produces one file's
-//! bytes; the output module puts them in place.
+//! Renderers: each takes what it draws (the [`Handout`](crate::handout::Handout)
+//! or the `&Matrix`) and the `&Template`, and produces one file's bytes;
+//! the output module puts them in place.
 
 pub mod edits;
 pub mod form;
+pub mod html;
 pub mod manifest;
 pub mod pdf;
 pub mod returns;
@@ -12,6 +14,8 @@ pub mod xlsx;
 pub const XLSX_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.xlsx";
 /// File name of the PDF handout.
 pub const PDF_NAME: &str = "資料_各分野の現状と課題及び想定される解決策.pdf";
+/// File name of the web page of the handout.
+pub const HTML_NAME: &str = "資料.html";
 /// File name of the run record.
 pub const MANIFEST_NAME: &str = "manifest.json";
 /// File name of the run report.

@@ -43,6 +43,7 @@ fn a_dropped_folder_is_built_into_its_sibling_folder() {
     for f in [
         "資料_各分野の現状と課題及び想定される解決策.pdf",
         "資料_各分野の現状と課題及び想定される解決策.xlsx",
+        "資料.html",
         "matrix.json",
         "report.txt",
         "manifest.json",

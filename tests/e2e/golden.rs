@@ -1,6 +1,6 @@
 //! Whole outputs of the sample month, compared byte for byte with files
 //! kept in `tests/e2e/golden/`: report.txt (with the input folder written
-//! as `input`) and matrix.json. A deliberate change of either is made by
+//! as `input`), matrix.json and 資料.html. A deliberate change of either is made by
 //! regenerating them — `SHIRYO_UPDATE_GOLDEN=1 cargo test golden` — and
 //! reading the diff before committing it.
 
@@ -42,7 +42,7 @@ fn compare(name: &str, actual: &[u8]) {
 }
 
 #[test]
-fn sample_month_report_and_matrix_are_the_golden_ones() {
+fn sample_month_report_matrix_and_page_are_the_golden_ones() {
     let input = common::sample_input();
     let run = common::build_at(&input, &[]);
     assert_eq!(run.code, 1, "the sample has one rejected row");
@@ -54,5 +54,9 @@ fn sample_month_report_and_matrix_are_the_golden_ones() {
     compare(
         "sample_matrix.json",
         &std::fs::read(run.out.join("matrix.json")).unwrap(),
+    );
+    compare(
+        "sample_handout.html",
+        &std::fs::read(run.out.join("資料.html")).unwrap(),
     );
 }

@@ -14,6 +14,7 @@ mod form;
 mod golden;
 mod history;
 mod hostile;
+mod html;
 mod mutation;
 mod pdf;
 mod real_world;

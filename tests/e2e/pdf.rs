@@ -135,17 +135,23 @@ fn same_input_and_date_give_byte_identical_outputs() {
     let month = hard_month();
     let a = month.build(&[]);
     let b = month.build(&[]);
+    // Every file of the output folder, whatever outputs are added later.
+    let (x, y) = (all_files(&a.out), all_files(&b.out));
+    let names: Vec<&String> = x.keys().collect();
+    assert_eq!(names, y.keys().collect::<Vec<_>>());
     for name in [
         PDF,
         XLSX,
+        "資料.html",
         "matrix.json",
         "report.txt",
         "manifest.json",
         "事務局修正.xlsx",
     ] {
-        let x = std::fs::read(a.out.join(name)).unwrap();
-        let y = std::fs::read(b.out.join(name)).unwrap();
-        assert!(x == y, "{name} differs between two runs");
+        assert!(x.contains_key(name), "{name} missing: {names:?}");
+    }
+    for (name, bytes) in &x {
+        assert!(*bytes == y[name], "{name} differs between two runs");
     }
     let c = month.build(&["--date", "2026-12-01"]);
     assert_eq!(c.code, 0, "{}{}", c.stdout, c.stderr);
@@ -218,4 +224,28 @@ fn characters_the_main_font_lacks_are_drawn_with_another_installed_font() {
         fonts.lines().count() >= 5,
         "a fallback font is embedded too: {fonts}"
     );
+}
+
+/// The files under `dir` (sub-folders included) by their relative path
+/// with `/`, and their bytes.
+fn all_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap();
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
 }

@@ -188,6 +188,7 @@ fn manifest_records_every_input_and_output() {
             "資料_各分野の現状と課題及び想定される解決策.xlsx",
             "matrix.json",
             "資料_各分野の現状と課題及び想定される解決策.pdf",
+            "資料.html",
             "事務局修正.xlsx",
             "差し戻し/広報広聴課.xlsx",
             "report.txt",
