@@ -4,6 +4,7 @@
 
 pub mod detail;
 pub mod matrix_sheet;
+pub mod metrics;
 pub mod status;
 pub mod style;
 pub mod summary;
