@@ -9,7 +9,7 @@ use super::style::{TextStyle, border};
 use crate::date::Date;
 use crate::layout::{Measure, break_cell_ranges};
 use crate::matrix::{Item, Matrix};
-use crate::template::{PaperSize, Template};
+use crate::template::Template;
 use crate::vocab::{BULLET, ItemStatus, NEW_LEGEND, NEW_MARK};
 
 /// Excel's largest row height, 409 pt, in whole 96 dpi pixels (Excel keeps
@@ -265,10 +265,7 @@ pub fn matrix_sheet(
         row = last + 1;
     }
 
-    ws.set_paper_size(match template.paper.size {
-        PaperSize::A3 => 8,
-        PaperSize::A4 => 9,
-    });
+    ws.set_paper_size(super::style::paper_code(template.paper.size));
     if template.paper.landscape {
         ws.set_landscape();
     } else {
@@ -319,6 +316,7 @@ fn escape_header(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::PaperSize;
 
     fn item(text: &str) -> Item {
         Item::new(

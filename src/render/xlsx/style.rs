@@ -6,7 +6,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbo
 use crate::date::Date;
 
 use super::metrics::{self, CellFont, Columns, FaceMetrics};
-use crate::template::Template;
+use crate::template::{PaperSize, Template};
 
 /// Font of every sheet when the template names none (ships with Windows
 /// 10+; Debian: fonts-morisawa-bizud-gothic).
@@ -70,6 +70,16 @@ pub fn title(font: &str) -> Format {
         .set_font_charset(128)
         .set_bold()
         .set_font_size(14)
+}
+
+/// Excel's code for a paper size (`pageSetup/@paperSize`): 8 is A3, 9 A4.
+/// Every sheet states its paper: without one, LibreOffice and Excel print
+/// on their locale's default (US Letter on an English system).
+pub fn paper_code(size: PaperSize) -> u8 {
+    match size {
+        PaperSize::A3 => 8,
+        PaperSize::A4 => 9,
+    }
 }
 
 /// The fill of every header cell.
