@@ -18,5 +18,6 @@ mod mutation;
 mod pdf;
 mod real_world;
 mod roster;
+mod row_heights;
 mod sample_month;
 mod template;
