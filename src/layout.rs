@@ -194,6 +194,41 @@ pub fn break_ranges(
     max: f64,
     m: &(impl Measure + ?Sized),
 ) -> Vec<std::ops::Range<usize>> {
+    break_ranges_by(text, max, m, |_, _| true)
+}
+
+/// Like [`break_ranges`], for the text of a spreadsheet cell: a closing
+/// bracket, comma or full stop also keeps the Latin letter or digit that
+/// follows it on its line (LibreOffice Calc does not break 「、ICT」 or
+/// 「し、AI・RPA」 after the comma; Excel's row heights are computed with
+/// these stricter rules so that they never fall short of Calc's).
+pub fn break_cell_ranges(
+    text: &str,
+    max: f64,
+    m: &(impl Measure + ?Sized),
+) -> Vec<std::ops::Range<usize>> {
+    break_ranges_by(text, max, m, |prev, next| {
+        !(closes(prev) && (next.is_alphanumeric() && is_word_char(next)))
+    })
+}
+
+/// Closing brackets, ideographic and full-width commas and full stops
+/// (UAX #14 class CL).
+fn closes(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '】' | '〕' | '〉' | '》' | '］' | '｝'
+    )
+}
+
+/// [`break_ranges`] with one more condition on every break opportunity
+/// between two characters.
+fn break_ranges_by(
+    text: &str,
+    max: f64,
+    m: &(impl Measure + ?Sized),
+    allowed: impl Fn(char, char) -> bool,
+) -> Vec<std::ops::Range<usize>> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
     // UAX #14 opportunities (a break before this byte is allowed), to which
@@ -218,6 +253,7 @@ pub fn break_ranges(
             if end < chars.len()
                 && uax.contains(&byte(end))
                 && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1))
+                && allowed(ch(end - 1), ch(end))
             {
                 last_break = Some(end);
             }
@@ -377,6 +413,25 @@ mod tests {
             lines.iter().any(|l| l.contains("Re-engineering")),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn a_cell_keeps_a_latin_word_after_closing_punctuation() {
+        // 12 units: 漢字漢字、 is 10 wide, ICT 3 more.
+        let text = "漢字漢字、ICTの活用";
+        let print: Vec<&str> = break_ranges(text, 12.0, &UNITS)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(print, ["漢字漢字、", "ICTの活用"]);
+        let cell: Vec<&str> = break_cell_ranges(text, 12.0, &UNITS)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(cell, ["漢字漢", "字、ICTの活", "用"]);
+        // Kana or a kanji before the word: a break as usual.
+        let text = "漢字漢字しICTの活用";
+        assert_eq!(break_cell_ranges(text, 12.0, &UNITS).len(), 2);
     }
 
     #[test]

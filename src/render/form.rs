@@ -60,7 +60,9 @@ fn base() -> Format {
 /// Writes the form: how to fill it in, and the data sheet with drop-downs.
 pub fn render(template: &Template) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_default_format(&base(), 25, 64)?;
+    // Widths in the digits of the form's font (see xlsx::style::columns).
+    let digits = super::xlsx::style::columns(FONT).writer_default_px();
+    wb.set_default_format(&base(), 25, digits)?;
     howto_sheet(wb.add_worksheet(), template)?;
     data_sheet(wb.add_worksheet(), template)?;
     wb.save_to_buffer().map(super::same_on_every_os)

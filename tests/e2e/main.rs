@@ -19,6 +19,7 @@ mod mutation;
 mod pdf;
 mod real_world;
 mod roster;
+mod row_heights;
 mod sample_month;
 mod tagged_pdf;
 mod template;

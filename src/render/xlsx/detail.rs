@@ -5,6 +5,7 @@ use rust_xlsxwriter::{Format, FormatAlign, Url, Worksheet, XlsxError};
 
 use super::style::border;
 use crate::matrix::{Matrix, Source};
+use crate::template::PaperSize;
 
 /// Excel's limit of hyperlinks in one worksheet.
 const MAX_LINKS: u32 = 65_530;
@@ -30,11 +31,12 @@ fn is_workbook(file: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Writes the 明細 sheet.
+/// Writes the 明細 sheet, printed landscape on the handout's paper.
 pub fn detail_sheet(
     ws: &mut Worksheet,
     m: &Matrix,
     font: &str,
+    paper: PaperSize,
     links: Option<&str>,
 ) -> Result<(), XlsxError> {
     ws.set_name("明細")?;
@@ -123,6 +125,7 @@ pub fn detail_sheet(
     }
     ws.autofilter(0, 0, r.saturating_sub(1).max(1), heads.len() as u16 - 1)?;
     ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(super::style::paper_code(paper));
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;

@@ -4,6 +4,7 @@
 
 pub mod detail;
 pub mod matrix_sheet;
+pub mod metrics;
 pub mod status;
 pub mod style;
 pub mod summary;
@@ -32,6 +33,7 @@ pub fn render(
         wb.add_worksheet_with_constant_memory()?,
         m,
         &style.font,
+        template.paper.size,
         links,
     )?;
     summary::summary_sheet(wb.add_worksheet(), m, template, &style.font)?;

@@ -5,46 +5,43 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbo
 
 use crate::date::Date;
 
-use crate::layout::CellUnits;
-use crate::template::Template;
+use super::metrics::{self, CellFont, Columns, FaceMetrics};
+use crate::template::{PaperSize, Template};
 
 /// Font of every sheet when the template names none (ships with Windows
 /// 10+; Debian: fonts-morisawa-bizud-gothic).
 pub const FONT: &str = "BIZ UDPゴシック";
-/// The matrix sheet's text: the template's font family and size (SPEC §6),
-/// with line height and character widths measured for BIZ UD fonts.
+/// The 資料 sheet's text: the template's font family and size (SPEC §6),
+/// measured with the face's shipped advances ([`metrics`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextStyle {
     /// Font name as Excel shows it (Japanese names for the fonts we know).
     pub font: String,
     /// Body size in points.
     pub size: f64,
-    /// Height of one text line: BIZ UD fonts have a line pitch of 1.0 em
-    /// (LibreOffice); Excel spaces lines a little wider, so 1.25 em.
-    pub line_height: f64,
-    /// Width of characters in Excel column units.
-    pub units: CellUnits,
+    /// Advances and line pitch of the face ([`metrics::GENERIC`] for a face
+    /// shiryo has no table for).
+    pub face: &'static FaceMetrics,
 }
 
 impl TextStyle {
     /// The style of a template.
     pub fn of(template: &Template) -> TextStyle {
-        let size = template.font_size;
-        let scale = size / 10.0;
+        let font = template
+            .font_families
+            .first()
+            .map_or(FONT, |f| excel_font_name(f))
+            .to_string();
         TextStyle {
-            font: template
-                .font_families
-                .first()
-                .map_or(FONT, |f| excel_font_name(f))
-                .to_string(),
-            size,
-            line_height: 1.25 * size,
-            // Measured at 10 pt: a full-width character is 2.0 units wide.
-            units: CellUnits {
-                wide: 2.0 * scale,
-                narrow: 1.15 * scale,
-            },
+            face: metrics::face(&font),
+            font,
+            size: template.font_size,
         }
+    }
+
+    /// The body text's font (regular or bold) at the template's size.
+    pub fn cell_font(&self, bold: bool) -> CellFont {
+        CellFont::new(self.face, self.size, bold)
     }
 }
 
@@ -75,6 +72,16 @@ pub fn title(font: &str) -> Format {
         .set_font_size(14)
 }
 
+/// Excel's code for a paper size (`pageSetup/@paperSize`): 8 is A3, 9 A4.
+/// Every sheet states its paper: without one, LibreOffice and Excel print
+/// on their locale's default (US Letter on an English system).
+pub fn paper_code(size: PaperSize) -> u8 {
+    match size {
+        PaperSize::A3 => 8,
+        PaperSize::A4 => 9,
+    }
+}
+
 /// The fill of every header cell.
 pub const HEAD_FILL: &str = "D9E1F2";
 
@@ -85,8 +92,20 @@ pub fn head(font: &str) -> Format {
         .set_background_color(HEAD_FILL)
 }
 
+/// The size of the Normal style's font in points (every workbook's default).
+pub const NORMAL_SIZE: f64 = 11.0;
+
+/// How the Normal style (`font` at [`NORMAL_SIZE`]) sizes the columns of
+/// every workbook shiryo writes.
+pub fn columns(font: &str) -> Columns {
+    Columns::of(metrics::face(font), NORMAL_SIZE)
+}
+
 /// A workbook whose cells default to `font`, its properties dated as the
 /// handout (subject: 資料番号 and month), so that a month's bytes repeat.
+/// Column widths are written in the digits of that font (11 px for BIZ
+/// UDPゴシック, not Calibri's 7 px), so a width in characters is what Excel
+/// shows.
 pub fn workbook(
     font: &str,
     title: &str,
@@ -96,9 +115,9 @@ pub fn workbook(
     let mut wb = Workbook::new();
     let default = Format::new()
         .set_font_name(font)
-        .set_font_size(11)
+        .set_font_size(NORMAL_SIZE)
         .set_font_charset(128);
-    wb.set_default_format(&default, 25, 64)?;
+    wb.set_default_format(&default, 25, columns(font).writer_default_px())?;
     wb.set_properties(&doc_properties(
         title,
         &format!("{document_number} {}", date.wareki_month()),

@@ -11,7 +11,7 @@ use crate::vocab::ItemStatus;
 const SHEET: &str = "集計";
 use crate::template::Template;
 
-/// Writes the 集計 sheet.
+/// Writes the 集計 sheet, printed landscape on the handout's paper.
 pub fn summary_sheet(
     ws: &mut Worksheet,
     m: &Matrix,
@@ -141,6 +141,7 @@ pub fn summary_sheet(
         }
         ws.insert_chart(22, 7, &chart)?;
     }
+    ws.set_paper_size(super::style::paper_code(template.paper.size));
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
