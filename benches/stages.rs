@@ -28,7 +28,10 @@ fn stages(c: &mut Criterion) {
     });
     let m = matrix::build(ingested, &template);
     g.bench_function("xlsx", |b| {
-        b.iter(|| render::xlsx::render(&m, &template, date, Some("../input")).expect("xlsx"));
+        let printed = shiryo::handout::Handout::of(&m, date);
+        b.iter(|| {
+            render::xlsx::render(&m, &printed, &template, date, Some("../input")).expect("xlsx")
+        });
     });
     g.bench_function("json", |b| {
         b.iter(|| shiryo::schema::MatrixDoc::of(&m).to_json());

@@ -181,7 +181,7 @@ fn write(
                 &mut pdf_problems,
             )
         },
-        || workbooks(m, template, opts.date, links.as_deref()),
+        || workbooks(m, &printed, template, opts.date, links.as_deref()),
     );
     let (handout, others) = books?;
     extras.problems.extend(pdf_problems);
@@ -231,6 +231,7 @@ type Outputs = Vec<(String, Vec<u8>)>;
 
 fn workbooks(
     m: &matrix::Matrix,
+    printed: &handout::Handout,
     template: &Template,
     date: Date,
     links: Option<&str>,
@@ -239,7 +240,7 @@ fn workbooks(
     let handout = vec![
         (
             render::XLSX_NAME.to_string(),
-            render::xlsx::render(m, template, date, links).map_err(xlsx_error)?,
+            render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error)?,
         ),
         (
             schema::FILE_NAME.to_string(),

@@ -6,11 +6,10 @@ use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::metrics::{CellFont, written_width};
 use super::style::{TextStyle, border};
-use crate::date::Date;
+use crate::handout::{Handout, HandoutItem};
 use crate::layout::{Measure, break_cell_ranges};
-use crate::matrix::{Item, Matrix};
 use crate::template::Template;
-use crate::vocab::{BULLET, ItemStatus, NEW_LEGEND, NEW_MARK};
+use crate::vocab::{BULLET, NEW_MARK};
 
 /// Excel's largest row height, 409 pt, in whole 96 dpi pixels (Excel keeps
 /// row heights in pixels: 545 px = 408.75 pt).
@@ -136,7 +135,7 @@ pub fn column_px(template: &Template) -> Vec<u32> {
 /// lines (an item longer than that is split at a line boundary and
 /// continues in the next chunk).
 pub fn chunk_cell(
-    items: &[&Item],
+    items: &[HandoutItem],
     text_px: f64,
     max_lines: usize,
     font: &impl Measure,
@@ -147,7 +146,7 @@ pub fn chunk_cell(
     let mut lines = 0usize;
     let mut marks = Vec::new();
     for item in items {
-        let is_new = item.status == Some(ItemStatus::New);
+        let is_new = item.new;
         let mark = if is_new { NEW_MARK } else { "" };
         let line = format!("{mark}{BULLET}{}", item.line());
         let broken = break_cell_ranges(&line, text_px, font);
@@ -183,13 +182,12 @@ pub fn chunk_cell(
     chunks
 }
 
-/// Writes the 資料 sheet.
+/// Writes the 資料 sheet: the handout as printed.
 pub fn matrix_sheet(
     ws: &mut Worksheet,
-    m: &Matrix,
+    m: &Handout,
     template: &Template,
     style: &TextStyle,
-    date: Date,
 ) -> Result<(), XlsxError> {
     ws.set_name("資料")?;
     let font = style.font.as_str();
@@ -236,9 +234,9 @@ pub fn matrix_sheet(
 
     let max_lines = max_lines(&regular);
     let mut row = 1u32;
-    for f in m.fields.iter().filter(|f| f.has_printed()) {
+    for f in &m.rows {
         let chunks: Vec<Vec<CellChunk>> = f
-            .printed()
+            .cells
             .iter()
             .enumerate()
             .map(|(i, items)| chunk_cell(items, text_px_of(i + 1), max_lines, &regular))
@@ -315,14 +313,13 @@ pub fn matrix_sheet(
     );
     ws.set_header(format!(
         "&L&\"{font}\"&10{}&C&\"{font},Bold\"&14{}&R&\"{font}\"&12{}",
-        escape_header(&date.wareki_month()),
+        escape_header(&m.date),
         escape_header(&m.title),
         escape_header(&m.document_number)
     ));
-    let legend = if m.removed.is_some() {
-        format!("&L&\"{font}\"&9{NEW_LEGEND}")
-    } else {
-        String::new()
+    let legend = match m.legend {
+        Some(legend) => format!("&L&\"{font}\"&9{legend}"),
+        None => String::new(),
     };
     ws.set_footer(format!("{legend}&C&\"{font}\"&10- &P / &N -"));
     ws.set_freeze_panes(1, 0)?;
@@ -347,15 +344,12 @@ mod tests {
     use super::*;
     use crate::template::PaperSize;
 
-    fn item(text: &str) -> Item {
-        Item::new(
-            text.into(),
-            None,
-            crate::vocab::Source {
-                department: "総務課".into(),
-                at: crate::vocab::Location::file("総務課.xlsx"),
-            },
-        )
+    fn item(text: &str) -> HandoutItem {
+        HandoutItem {
+            text: text.into(),
+            examples: None,
+            new: false,
+        }
     }
 
     fn body_font() -> CellFont {
@@ -364,11 +358,10 @@ mod tests {
 
     #[test]
     fn chunks_respect_max_lines_and_keep_all_text() {
-        let items: Vec<Item> = (0..50)
+        let items: Vec<HandoutItem> = (0..50)
             .map(|i| item(&format!("項目{i}の内容を記入する。")))
             .collect();
-        let refs: Vec<&Item> = items.iter().collect();
-        let chunks = chunk_cell(&refs, 120.0, 10, &body_font());
+        let chunks = chunk_cell(&items, 120.0, 10, &body_font());
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.lines <= 10));
         let all: String = chunks.iter().map(|c| c.text.replace('\n', "")).collect();
@@ -381,7 +374,7 @@ mod tests {
     fn a_huge_item_is_split_not_truncated() {
         let long = "あ".repeat(40_000);
         let font = body_font();
-        let chunks = chunk_cell(&[&item(&long)], 340.0, max_lines(&font), &font);
+        let chunks = chunk_cell(&[item(&long)], 340.0, max_lines(&font), &font);
         assert!(
             chunks
                 .iter()

@@ -12,22 +12,25 @@ pub mod summary;
 use rust_xlsxwriter::XlsxError;
 
 use crate::date::Date;
+use crate::handout::Handout;
 use crate::matrix::Matrix;
 use crate::template::Template;
 pub use style::{FONT, TextStyle};
 
-/// Renders the workbook to bytes. `links` is the input folder as seen from
+/// Renders the workbook to bytes: 資料 from the handout as printed, the
+/// other sheets from the matrix. `links` is the input folder as seen from
 /// the output folder (`../提出`): with it, 明細 links every source to its
 /// file and cell.
 pub fn render(
     m: &Matrix,
+    handout: &Handout,
     template: &Template,
     date: Date,
     links: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let style = TextStyle::of(template);
     let mut wb = style::workbook(&style.font, &m.title, &m.document_number, date)?;
-    matrix_sheet::matrix_sheet(wb.add_worksheet(), m, template, &style, date)?;
+    matrix_sheet::matrix_sheet(wb.add_worksheet(), handout, template, &style)?;
     // One row per source, written in order: stream it instead of holding it.
     detail::detail_sheet(
         wb.add_worksheet_with_constant_memory()?,
