@@ -9,7 +9,12 @@ use std::collections::BTreeMap;
 
 use super::error::PdfError;
 use super::finish;
-use super::model::{DocModel, Role};
+use printpdf::{
+    Codepoint, Color, DictItem, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+};
+
+use super::model::{DocModel, Frame, Role, TextLine};
 use crate::date::Date;
 use crate::fonts::{Face, FontPair};
 
@@ -25,18 +30,9 @@ pub struct Drawn {
 
 /// Draws the model and returns the unfinished document.
 pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Result<Drawn, PdfError> {
-    use printpdf::{
-        Codepoint, Color, DictItem, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-        PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
-    };
-    let artifact = || Op::BeginMarkedContent {
-        tag: "Artifact".into(),
-    };
-
     let mut doc = PdfDocument::new(title);
     let mut font_warnings = Vec::new();
-    // The PDF font of every face, added in face order, and the glyphs each
-    // drew (for its ToUnicode map).
+    // The PDF font of every face, added in face order.
     let mut ids: BTreeMap<Face, printpdf::FontId> = BTreeMap::new();
     for face in fonts.faces() {
         let f = fonts.font(face);
@@ -44,56 +40,118 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
             .ok_or_else(|| PdfError::Embed(f.spec.path.display().to_string()))?;
         ids.insert(face, doc.add_font(&parsed));
     }
-    let mut used: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
-    let grey = |p: f32| {
-        Color::Greyscale(Greyscale {
-            percent: p,
-            icc_profile: None,
-        })
+    let mut text = TextDrawer {
+        fonts,
+        ids: &ids,
+        used: BTreeMap::new(),
     };
 
-    let mut pages: Vec<PdfPage> = Vec::new();
     // The document ID hashes the text, so take it before the pages are used up.
     let id = finish::document_id(&model, title, date);
     let (width, height) = (model.width, model.height);
+    let mut pages: Vec<PdfPage> = Vec::with_capacity(model.pages.len());
     let mut marks = Vec::with_capacity(model.pages.len());
     for page in model.pages {
-        let mut ops = vec![
-            Op::SaveGraphicsState,
-            Op::SetOutlineThickness { pt: Pt(0.6) },
-            Op::SetOutlineColor { col: grey(0.0) },
-            artifact(),
-        ];
-        for f in &page.frames {
-            let r = f.rect;
-            ops.push(Op::SetFillColor {
-                col: grey(f.fill.unwrap_or(1.0)),
-            });
-            ops.push(Op::DrawRectangle {
-                rectangle: Rect {
-                    x: Pt(r.x as f32),
-                    y: Pt(r.y as f32),
-                    width: Pt(r.w as f32),
-                    height: Pt(r.h as f32),
-                    mode: Some(if f.fill.is_some() {
-                        PaintMode::FillStroke
-                    } else {
-                        PaintMode::Stroke
-                    }),
-                    winding_order: None,
-                },
-            });
-        }
-        ops.push(Op::EndMarkedContent);
+        let mut ops = frame_ops(&page.frames);
         ops.push(Op::SetFillColor { col: grey(0.0) });
         ops.push(Op::StartTextSection);
-        let mut current: Option<(Face, u64)> = None;
+        marks.push(text.page(&page.texts, &mut ops));
+        ops.push(Op::EndTextSection);
+        ops.push(Op::RestoreGraphicsState);
+        let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
+        // Set the boxes in points directly: a round trip through mm loses the
+        // last digit of A3's 841.89 pt.
+        let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
+        p.media_box = media.clone();
+        p.trim_box = media.clone();
+        p.crop_box = media;
+        pages.push(p);
+    }
+    if let Some(last) = pages.last_mut() {
+        last.ops.extend(text.register_characters());
+    }
+    doc.with_pages(pages);
+    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
+        .map_err(|e| PdfError::Write(e.to_string()))?;
+    doc.metadata.info.creation_date = stamp;
+    doc.metadata.info.modification_date = stamp;
+    doc.metadata.info.metadata_date = stamp;
+    doc.metadata.info.creator = "shiryo".into();
+    doc.metadata.info.producer = "shiryo".into();
+    doc.metadata.info.subject = date.wareki_month();
+
+    let opts = PdfSaveOptions {
+        subset_fonts: true,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let doc = doc.to_lopdf_document(&opts, &mut warnings);
+    Ok(Drawn { doc, id, marks })
+}
+
+fn grey(p: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: p,
+        icc_profile: None,
+    })
+}
+
+fn artifact() -> Op {
+    Op::BeginMarkedContent {
+        tag: "Artifact".into(),
+    }
+}
+
+/// The rules and fills of a page: one artifact.
+fn frame_ops(frames: &[Frame]) -> Vec<Op> {
+    let mut ops = vec![
+        Op::SaveGraphicsState,
+        Op::SetOutlineThickness { pt: Pt(0.6) },
+        Op::SetOutlineColor { col: grey(0.0) },
+        artifact(),
+    ];
+    for f in frames {
+        let r = f.rect;
+        ops.push(Op::SetFillColor {
+            col: grey(f.fill.unwrap_or(1.0)),
+        });
+        ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(r.x as f32),
+                y: Pt(r.y as f32),
+                width: Pt(r.w as f32),
+                height: Pt(r.h as f32),
+                mode: Some(if f.fill.is_some() {
+                    PaintMode::FillStroke
+                } else {
+                    PaintMode::Stroke
+                }),
+                winding_order: None,
+            },
+        });
+    }
+    ops.push(Op::EndMarkedContent);
+    ops
+}
+
+/// Draws text with the embedded fonts and remembers the glyphs each face
+/// drew, for its ToUnicode map.
+struct TextDrawer<'a> {
+    fonts: &'a FontPair,
+    ids: &'a BTreeMap<Face, printpdf::FontId>,
+    used: BTreeMap<Face, BTreeMap<u16, char>>,
+}
+
+impl TextDrawer<'_> {
+    /// The text of one page as marked content; returns the role of each
+    /// MCID. Consecutive lines of one role (the lines of an item, the page
+    /// furniture) share one marked-content sequence: fewer MCIDs make a
+    /// smaller file that screen readers and checkers read faster.
+    fn page(&mut self, texts: &[TextLine], ops: &mut Vec<Op>) -> Vec<Role> {
         let mut page_marks = Vec::new();
-        // Consecutive lines of one role (the lines of an item, the page
-        // furniture) share one marked-content sequence: fewer MCIDs make a
-        // smaller file that screen readers and checkers read faster.
+        let mut current: Option<(Face, u64)> = None;
         let mut open: Option<Role> = None;
-        for t in &page.texts {
+        for t in texts {
             if open != Some(t.role) {
                 if open.is_some() {
                     ops.push(Op::EndMarkedContent);
@@ -113,72 +171,68 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
                     }
                 });
             }
-            // Runs of characters drawn by the same font (a fallback font
-            // draws what the main one lacks), each placed at its own x.
-            let mut x = t.x;
-            let chars: Vec<char> = t.text.chars().filter(|c| !c.is_control()).collect();
-            let mut start = 0;
-            while start < chars.len() {
-                let k = fonts.face_for(chars[start], t.bold);
-                let end = (start..chars.len())
-                    .find(|&i| fonts.face_for(chars[i], t.bold) != k)
-                    .unwrap_or(chars.len());
-                let key = (k, t.size.to_bits());
-                if current != Some(key) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(ids[&k].clone()),
-                        size: Pt(t.size as f32),
-                    });
-                    current = Some(key);
-                }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(Pt(x as f32), Pt(t.y as f32)),
-                });
-                // Glyph ids from our own (cached) lookup: printpdf's
-                // per-character cmap search dominated the run time. The
-                // characters for the ToUnicode map are registered once per
-                // glyph at the end.
-                let font = fonts.font(k);
-                let drawn = used.entry(k).or_default();
-                let glyphs = chars[start..end]
-                    .iter()
-                    .map(|&c| {
-                        let (gid, advance) = font.glyph(c).unwrap_or((0, 1.0));
-                        drawn.entry(gid).or_insert(c);
-                        x += advance * t.size;
-                        Codepoint {
-                            gid,
-                            offset: 0.0,
-                            cid: None,
-                        }
-                    })
-                    .collect();
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(glyphs)],
-                });
-                start = end;
-            }
+            self.line(t, &mut current, ops);
         }
         if open.is_some() {
             ops.push(Op::EndMarkedContent);
         }
-        marks.push(page_marks);
-        ops.push(Op::EndTextSection);
-        ops.push(Op::RestoreGraphicsState);
-        let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
-        // Set the boxes in points directly: a round trip through mm loses the
-        // last digit of A3's 841.89 pt.
-        let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
-        p.media_box = media.clone();
-        p.trim_box = media.clone();
-        p.crop_box = media;
-        pages.push(p);
+        page_marks
     }
-    // printpdf records a glyph's character from the last time it is shown:
-    // show every glyph once more, with its character, invisibly and off the
-    // page, after all other text. Carrying the character on each of millions
-    // of glyphs instead costs gigabytes on a 100,000-item month.
-    if let Some(last) = pages.last_mut() {
+
+    /// One line in runs of characters drawn by the same font (a fallback
+    /// font draws what the main one lacks), each placed at its own x.
+    fn line(&mut self, t: &TextLine, current: &mut Option<(Face, u64)>, ops: &mut Vec<Op>) {
+        let mut x = t.x;
+        let chars: Vec<char> = t.text.chars().filter(|c| !c.is_control()).collect();
+        let mut start = 0;
+        while start < chars.len() {
+            let k = self.fonts.face_for(chars[start], t.bold);
+            let end = (start..chars.len())
+                .find(|&i| self.fonts.face_for(chars[i], t.bold) != k)
+                .unwrap_or(chars.len());
+            let key = (k, t.size.to_bits());
+            if *current != Some(key) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(self.ids[&k].clone()),
+                    size: Pt(t.size as f32),
+                });
+                *current = Some(key);
+            }
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x as f32), Pt(t.y as f32)),
+            });
+            // Glyph ids from our own (cached) lookup: printpdf's
+            // per-character cmap search dominated the run time. The
+            // characters for the ToUnicode map are registered once per
+            // glyph at the end.
+            let font = self.fonts.font(k);
+            let drawn = self.used.entry(k).or_default();
+            let glyphs = chars[start..end]
+                .iter()
+                .map(|&c| {
+                    let (gid, advance) = font.glyph(c).unwrap_or((0, 1.0));
+                    drawn.entry(gid).or_insert(c);
+                    x += advance * t.size;
+                    Codepoint {
+                        gid,
+                        offset: 0.0,
+                        cid: None,
+                    }
+                })
+                .collect();
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(glyphs)],
+            });
+            start = end;
+        }
+    }
+
+    /// printpdf records a glyph's character from the last time it is shown:
+    /// every glyph is shown once more, with its character, invisibly and
+    /// off the page, after all other text (an artifact). Carrying the
+    /// character on each of millions of glyphs instead costs gigabytes on
+    /// a 100,000-item month.
+    fn register_characters(&self) -> Vec<Op> {
         let mut ops = vec![
             artifact(),
             Op::StartTextSection,
@@ -186,10 +240,9 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
                 mode: printpdf::TextRenderingMode::Invisible,
             },
         ];
-        for (face, used) in &used {
-            let font_id = &ids[face];
+        for (face, used) in &self.used {
             ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id.clone()),
+                font: PdfFontHandle::External(self.ids[face].clone()),
                 size: Pt(1.0),
             });
             ops.push(Op::SetTextMatrix {
@@ -209,23 +262,6 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
         }
         ops.push(Op::EndTextSection);
         ops.push(Op::EndMarkedContent);
-        last.ops.extend(ops);
+        ops
     }
-    doc.with_pages(pages);
-    let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
-        .map_err(|e| PdfError::Write(e.to_string()))?;
-    doc.metadata.info.creation_date = stamp;
-    doc.metadata.info.modification_date = stamp;
-    doc.metadata.info.metadata_date = stamp;
-    doc.metadata.info.creator = "shiryo".into();
-    doc.metadata.info.producer = "shiryo".into();
-    doc.metadata.info.subject = date.wareki_month();
-
-    let opts = PdfSaveOptions {
-        subset_fonts: true,
-        ..PdfSaveOptions::default()
-    };
-    let mut warnings = Vec::new();
-    let doc = doc.to_lopdf_document(&opts, &mut warnings);
-    Ok(Drawn { doc, id, marks })
 }

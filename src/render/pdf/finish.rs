@@ -65,25 +65,17 @@ pub(super) fn compress_streams(doc: &mut lopdf::Document) {
     });
 }
 
-/// A stable 16-byte document ID from the content (FNV-1a, two seeds).
+/// A stable 16-byte document ID from the content (the first half of its
+/// SHA-256).
 pub(super) fn document_id(model: &DocModel, title: &str, date: Date) -> Vec<u8> {
-    let mut out = Vec::with_capacity(16);
-    for seed in [0xcbf2_9ce4_8422_2325u64, 0x6c62_272e_07bb_0142] {
-        let mut h = seed;
-        let mut eat = |bytes: &[u8]| {
-            for b in bytes {
-                h ^= u64::from(*b);
-                h = h.wrapping_mul(0x0100_0000_01b3);
-            }
-        };
-        eat(title.as_bytes());
-        eat(date.to_string().as_bytes());
-        for p in &model.pages {
-            for t in &p.texts {
-                eat(t.text.as_bytes());
-            }
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(title.as_bytes());
+    h.update(date.to_string().as_bytes());
+    for p in &model.pages {
+        for t in &p.texts {
+            h.update(t.text.as_bytes());
         }
-        out.extend_from_slice(&h.to_be_bytes());
     }
-    out
+    h.finalize()[..16].to_vec()
 }
