@@ -60,3 +60,33 @@ fn sample_month_report_matrix_and_page_are_the_golden_ones() {
         &std::fs::read(run.out.join("資料.html")).unwrap(),
     );
 }
+
+/// The handout workbook's own XML (its sheets, strings and styles) — the
+/// 資料 sheet's row heights and column widths, the 明細 rows, the 集計
+/// counts and the 提出状況 table — compared part by part. The links'
+/// relationship files are left out: they hold the path from the output
+/// folder to the input folder, which differs between runs of the tests.
+#[test]
+fn sample_month_workbook_parts_are_the_golden_ones() {
+    let run = common::build_at(&common::sample_input(), &[]);
+    let xlsx = run.out.join(common::XLSX);
+    let names: Vec<String> = {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .filter(|n| {
+                n.starts_with("xl/worksheets/sheet")
+                    || n == "xl/sharedStrings.xml"
+                    || n == "xl/styles.xml"
+                    || n == "xl/workbook.xml"
+            })
+            .collect()
+    };
+    assert!(names.len() >= 6, "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort();
+    for name in sorted {
+        let golden_name = format!("sample_xlsx/{}", name.replace('/', "_"));
+        compare(&golden_name, common::unzip_text(&xlsx, &name).as_bytes());
+    }
+}
