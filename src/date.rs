@@ -1,5 +1,6 @@
-//! Calendar dates without a date crate: parsing `--date`, today's date,
-//! Excel serial numbers and the Japanese era (和暦) of the handout.
+//! Calendar dates: parsing `--date`, today's date in Japan, Excel serial
+//! numbers (calendar arithmetic by the `time` crate) and the Japanese era
+//! (和暦) of the handout, which no crate does.
 
 use std::fmt;
 
@@ -20,28 +21,24 @@ impl fmt::Display for Date {
     }
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y } as i64;
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+/// The date as the calendar crate sees it (`None` for a date that does not
+/// exist, which [`Date::parse`] never makes).
+fn calendar(d: Date) -> Option<time::Date> {
+    let month = time::Month::try_from(u8::try_from(d.month).ok()?).ok()?;
+    time::Date::from_calendar_date(d.year, month, u8::try_from(d.day).ok()?).ok()
 }
 
-fn civil_from_days(z: i64) -> Date {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    Date { year, month, day }
+fn from_calendar(d: time::Date) -> Date {
+    Date {
+        year: d.year(),
+        month: u32::from(u8::from(d.month())),
+        day: u32::from(d.day()),
+    }
+}
+
+/// Japan's offset from UTC.
+fn jst() -> time::UtcOffset {
+    time::UtcOffset::from_whole_seconds(JST_OFFSET_SECS as i32).unwrap_or(time::UtcOffset::UTC)
 }
 
 /// Japan Standard Time: UTC+09:00 all year (SPEC §7.5).
@@ -57,9 +54,12 @@ impl Date {
         Date::japan_date_at(secs)
     }
 
-    /// The date in Japan at a Unix time.
+    /// The date in Japan at a Unix time (1970-01-01 for a time outside
+    /// the years 1–9999).
     pub fn japan_date_at(unix_seconds: i64) -> Date {
-        civil_from_days((unix_seconds + JST_OFFSET_SECS).div_euclid(86_400))
+        let utc = time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        from_calendar(utc.to_offset(jst()).date())
     }
 
     /// Parses `YYYY-MM-DD`, checking that the day exists.
@@ -76,30 +76,32 @@ impl Date {
             return None;
         }
         let d = Date { year, month, day };
-        (civil_from_days(days_from_civil(year, month, day)) == d).then_some(d)
+        calendar(d).map(|_| d)
     }
 
     /// The date of an Excel serial number (1900 date system), for the
     /// serials Excel shows as dates: 0 to 2,958,465 (9999-12-31).
     pub fn from_excel_serial(serial: f64) -> Option<Date> {
-        (0.0..2_958_466.0)
-            .contains(&serial)
-            .then(|| civil_from_days(days_from_civil(1899, 12, 30) + serial.floor() as i64))
+        if !(0.0..2_958_466.0).contains(&serial) {
+            return None;
+        }
+        let epoch = time::Date::from_calendar_date(1899, time::Month::December, 30).ok()?;
+        epoch
+            .checked_add(time::Duration::days(serial.floor() as i64))
+            .map(from_calendar)
     }
 
     /// Seconds since the Unix epoch at midnight of this date in Japan.
     pub fn unix_seconds(&self) -> i64 {
-        days_from_civil(self.year, self.month, self.day) * 86_400 - JST_OFFSET_SECS
+        calendar(*self).map_or(0, |d| d.midnight().assume_offset(jst()).unix_timestamp())
     }
 
     /// Midnight of this date in Japan as UTC: the date and hour in UTC
     /// (the day before, 15 o'clock), for formats that only write UTC.
     pub fn japan_midnight_in_utc(&self) -> (Date, u8) {
-        let t = self.unix_seconds();
-        (
-            civil_from_days(t.div_euclid(86_400)),
-            (t.rem_euclid(86_400) / 3600) as u8,
-        )
+        let utc = time::OffsetDateTime::from_unix_timestamp(self.unix_seconds())
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        (from_calendar(utc.date()), utc.hour())
     }
 
     /// The era name and year: (令和, 8). Year 1 is printed as 元年 by

@@ -83,7 +83,7 @@ fn sample_month_workbook_parts_are_the_golden_ones() {
             .collect()
     };
     assert!(names.len() >= 6, "{names:?}");
-    let mut sorted = names.clone();
+    let mut sorted = names;
     sorted.sort();
     for name in sorted {
         let golden_name = format!("sample_xlsx/{}", name.replace('/', "_"));

@@ -398,10 +398,16 @@ mod tests {
         let font = body_font();
         let one = item("漢字漢字漢");
         // ・漢字漢字漢 = 6 + 5 × 12 = 66 px.
-        assert_eq!(chunk_cell(&[&one], 66.0, 45, &font)[0].lines, 1);
-        assert_eq!(chunk_cell(&[&one], 65.0, 45, &font)[0].lines, 2);
+        assert_eq!(
+            chunk_cell(std::slice::from_ref(&one), 66.0, 45, &font)[0].lines,
+            1
+        );
+        assert_eq!(
+            chunk_cell(std::slice::from_ref(&one), 65.0, 45, &font)[0].lines,
+            2
+        );
         let two = item("漢字の文。漢字の文。");
-        let chunks = chunk_cell(&[&one, &two], 66.0, 45, &font);
+        let chunks = chunk_cell(&[one, two], 66.0, 45, &font);
         assert_eq!(chunks.len(), 1);
         assert_eq!(chunks[0].lines, 3, "{:?}", chunks[0]);
     }
