@@ -6,6 +6,7 @@
 
 pub mod corrections;
 pub mod csv;
+pub mod docx;
 pub mod error;
 pub mod minutes;
 pub mod ods;
