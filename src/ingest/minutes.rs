@@ -85,6 +85,30 @@ fn is_agenda_heading(p: &str) -> bool {
     !digits.is_empty() && p[digits.len()..].starts_with([' ', '\u{3000}'])
 }
 
+/// A short numbered heading such as `３．閉会`, `(2) 報告事項` or
+/// `第３ その他の議題`: like an agenda heading, it ends a 分野 section
+/// (a numbered opinion is a sentence, longer or ending in 。).
+fn is_numbered_heading(p: &str) -> bool {
+    const LONGEST: usize = 20;
+    let rest = if let Some(r) = p.strip_prefix('第') {
+        let n = r.chars().take_while(char::is_ascii_digit).count();
+        (n > 0).then(|| &r[n..])
+    } else {
+        let digits = p.chars().take_while(char::is_ascii_digit).count();
+        let parenthesised =
+            p.starts_with(['(', '（']) && p.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+        if (digits > 0 && p[digits..].starts_with(['.', '．', ')', '）'])) || parenthesised {
+            normalize::strip_marker(p)
+        } else {
+            None
+        }
+    };
+    rest.is_some_and(|r| {
+        let r = r.trim();
+        !r.is_empty() && r.chars().count() <= LONGEST && !r.ends_with(['。', '.', '？', '?'])
+    })
+}
+
 /// The 分野 a paragraph names when its whole text is a 分野 or alias
 /// (brackets such as 【DX推進】 and list markers allowed around it).
 fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
@@ -129,7 +153,7 @@ pub fn rows_from_paragraphs(
             });
             continue;
         }
-        if is_agenda_heading(&line) {
+        if is_agenda_heading(&line) || is_numbered_heading(&line) {
             current = None;
             continue;
         }
@@ -223,6 +247,40 @@ mod tests {
             })
             .collect();
         assert_eq!(items, vec![("意見。", 3, "p1"), ("続きの意見。", 5, "p2")]);
+    }
+
+    #[test]
+    fn a_short_numbered_heading_ends_the_section() {
+        let paras = p(&[
+            "議事録",
+            "（２）その他",
+            "３．閉 会",
+            "経営",
+            "1. 施設の使用に関し、減免措置を見直してはどうか。",
+            "(2) 他の自治体でできることについては、飯塚市も頑張ってほしい",
+            "第３ 報告事項",
+            "報告の本文。",
+        ]);
+        let r = rows_from_paragraphs(&paras, "m.pdf", &Template::default()).unwrap();
+        let items: Vec<(&str, &str)> = r
+            .rows
+            .iter()
+            .map(|r| (r.field.value.as_str(), r.entries[0].content.value.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            vec![
+                ("経営", "1. 施設の使用に関し、減免措置を見直してはどうか。"),
+                (
+                    "経営",
+                    "(2) 他の自治体でできることについては、飯塚市も頑張ってほしい"
+                ),
+            ]
+        );
+        assert!(is_numbered_heading("3.閉会"));
+        assert!(is_numbered_heading("(3)報告"));
+        assert!(!is_numbered_heading("3.5倍にする。"));
+        assert!(!is_numbered_heading("①公用車の不足"));
     }
 
     #[test]

@@ -19,8 +19,12 @@ const COLUMN_GAP: f32 = 2.0;
 /// How far short of the right edge (ems) a line may end and still be
 /// wrapped rather than ended.
 const FULL_LINE: f32 = 2.0;
-/// Most distance between two baselines of one paragraph, in ems.
+/// Most distance between two baselines of one paragraph, in ems, when the
+/// document's own line pitch cannot be told.
 const LINE_PITCH: f32 = 2.2;
+/// Most distance between two baselines of one paragraph, as a multiple of
+/// the document's usual line pitch.
+const PITCH_SLACK: f32 = 1.35;
 /// How far apart (ems) two lines may start and still be one column.
 const ALIGN: f32 = 0.6;
 /// Share of the page height at the top and at the bottom where running
@@ -383,6 +387,31 @@ fn right_edge(ends: &mut [(f32, f32)]) -> Option<f32> {
     ends.first().map(|e| e.0)
 }
 
+/// The document's usual distance between the baselines of two lines that
+/// follow each other (the most common one), if it has enough lines to say.
+fn line_pitch(laid: &[(f32, Vec<Line>)], marks: &[Vec<bool>]) -> Option<f32> {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for ((_, lines), marks) in laid.iter().zip(marks) {
+        let body: Vec<&Line> = lines
+            .iter()
+            .zip(marks)
+            .filter(|(_, f)| !**f)
+            .map(|(l, _)| l)
+            .collect();
+        for pair in body.windows(2) {
+            let d = pair[0].y - pair[1].y;
+            let em = pair[0].size.max(pair[1].size);
+            if d >= 0.8 * em && d <= 4.0 * em {
+                *counts.entry((d * 2.0).round() as i64).or_default() += 1;
+            }
+        }
+    }
+    let (half_points, n) = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    (n >= 3).then_some(half_points as f32 / 2.0)
+}
+
 /// Whether a text ends a sentence.
 fn ends_sentence(text: &str) -> bool {
     text.trim_end()
@@ -433,6 +462,8 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
         .filter_map(|(w, mut e)| right_edge(&mut e).map(|x| (w, x)))
         .collect();
 
+    let pitch = line_pitch(&laid, &marks);
+
     let mut out: Vec<Paragraph> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
     for (p, ((_, lines), marks)) in laid.iter().zip(&marks).enumerate() {
@@ -459,11 +490,10 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
             for (k, s) in l.segments.iter().enumerate() {
                 let ends_line = k + 1 == l.segments.len();
                 let continues = |o: &Open| {
-                    let adjacent = (o.page == p
-                        && o.line + 1 == body
-                        && o.y - l.y > 0.0
-                        && o.y - l.y <= LINE_PITCH * o.size.max(l.size))
-                        || (o.page + 1 == p && o.ends_page && body == 0);
+                    let most = pitch.map_or(LINE_PITCH * o.size.max(l.size), |p| PITCH_SLACK * p);
+                    let adjacent =
+                        (o.page == p && o.line + 1 == body && o.y - l.y > 0.0 && o.y - l.y <= most)
+                            || (o.page + 1 == p && o.ends_page && body == 0);
                     let em = o.size.max(1.0);
                     let same_size = o.size.max(l.size) <= 1.2 * o.size.min(l.size);
                     let full = o.ends_line

@@ -29,6 +29,11 @@ const MAX_FILE: u64 = 100 * 1024 * 1024;
 const MAX_STREAM: usize = 64 * 1024 * 1024;
 /// Pages whose text says whether the file is minutes (SPEC §8.3).
 const TITLE_PAGES: usize = 2;
+/// Longest paragraph (characters) of those pages read as a title, heading
+/// or cell of the header table. Two pages of prose can mention some 審議会
+/// in passing (a mayor's report: 「公民館運営審議会において説明を行いました」)
+/// where Word's first 30 paragraphs would not reach.
+const TITLE_LENGTH: usize = 40;
 
 /// Why lopdf could not load a file, in the report's words.
 fn load_problem(e: &lopdf::Error) -> String {
@@ -141,11 +146,12 @@ pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, 
     let head_text = paragraphs
         .iter()
         .filter(|p| head.contains(&p.place))
+        .filter(|p| crate::normalize::match_key(&p.text).chars().count() <= TITLE_LENGTH)
         .map(|p| p.text.as_str());
     if !minutes::is_minutes(name, head_text) {
         return Ok(FileResult {
             not_used: Some(
-                "会議録ではありません（PDF ですが、ファイル名にも最初の 2 ページにも「会議録」「議事録」「議事要旨」「審議会」がありません）。PDF は会議録だけを読み込みます。各課の回答は Excel か CSV で提出してもらってください。"
+                "会議録ではありません（PDF ですが、ファイル名にも最初の 2 ページの題名や見出しにも「会議録」「議事録」「議事要旨」「審議会」がありません）。PDF は会議録だけを読み込みます。各課の回答は Excel か CSV で提出してもらってください。"
                     .into(),
             ),
             ..FileResult::default()
