@@ -707,3 +707,103 @@ fn real_pdfs_of_other_bodies_give_no_items_quickly_and_in_bounded_memory() {
         assert!(run.report().contains(&name), "{name}");
     }
 }
+
+/// A one-page PDF whose page draws `content` with these resources.
+fn hostile_pdf(
+    content: Vec<u8>,
+    filter: bool,
+    resources: impl FnOnce(&mut Document) -> Dictionary,
+) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let resources = resources(&mut doc);
+    let mut dict = Dictionary::new();
+    if filter {
+        dict.set("Filter", "FlateDecode");
+    }
+    let content = doc.add_object(Stream::new(dict, content));
+    let pages_id = doc.new_object_id();
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Resources" => resources,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    save(doc)
+}
+
+#[test]
+fn hostile_pdfs_fail_alone_quickly_and_in_bounded_memory() {
+    use std::io::Write;
+    // A content stream that inflates to 512 MB.
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..512 {
+        z.write_all(&block).unwrap();
+    }
+    let bomb = hostile_pdf(z.finish().unwrap(), true, |_| Dictionary::new());
+    // A form that draws itself, and a font whose ToUnicode map claims
+    // every code in two ranges (read as ranges, never code by code).
+    let looping = hostile_pdf(
+        b"/Fm1 Do BT /F1 12 Tf 72 700 Td <0001> Tj ET".to_vec(),
+        false,
+        |doc| {
+            let form_id = doc.new_object_id();
+            let form = Stream::new(
+                dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 10.into(), 10.into()],
+                "Resources" => dictionary! { "XObject" => dictionary! { "Fm1" => form_id } } },
+                b"/Fm1 Do".to_vec(),
+            );
+            doc.objects.insert(form_id, Object::Stream(form));
+            let cmap = doc.add_object(Stream::new(
+            Dictionary::new(),
+            b"1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange 2 beginbfrange <00000000> <FFFFFFFF> <0041> <0000> <FFFF> <0041> endbfrange".to_vec(),
+        ));
+            let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "X", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![], "ToUnicode" => cmap,
+        });
+            dictionary! { "XObject" => dictionary! { "Fm1" => form_id }, "Font" => dictionary! { "F1" => font } }
+        },
+    );
+    let month = good(Month::new())
+        .file("会議録_爆弾.pdf", &bomb)
+        .file("会議録_循環.pdf", &looping)
+        .file("会議録_空.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF");
+    let start = Instant::now();
+    let run = month.build(&[]);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(run.worker_peak_reported_mb() < 512.0);
+    run.assert_no_internal_error();
+    assert_eq!(run.item(GOOD).departments, vec!["良い課"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let failed: Vec<String> = run.failed().into_iter().map(|(f, _)| f).collect();
+    // The bomb draws nothing it could read; the empty one has no page.
+    assert!(
+        failed.contains(&"会議録_爆弾.pdf".to_string()),
+        "{failed:?}"
+    );
+    assert!(failed.contains(&"会議録_空.pdf".to_string()), "{failed:?}");
+    assert_eq!(
+        failed_reason(&run, "会議録_爆弾.pdf"),
+        FileError::PdfNoText {
+            pages: 1,
+            scanned: false
+        }
+        .to_string()
+    );
+    // The loop is cut: the one glyph after it is read.
+    assert!(
+        !failed.contains(&"会議録_循環.pdf".to_string()),
+        "{failed:?}"
+    );
+}

@@ -19,6 +19,9 @@ const COLUMN_GAP: f32 = 2.0;
 /// How far short of the right edge (ems) a line may end and still be
 /// wrapped rather than ended.
 const FULL_LINE: f32 = 2.0;
+/// Shortest line (ems) that can be a wrapped one: a few words flush with
+/// each other do not make a right edge.
+const WRAP_WIDTH: f32 = 8.0;
 /// Most distance between two baselines of one paragraph, in ems, when the
 /// document's own line pitch cannot be told.
 const LINE_PITCH: f32 = 2.2;
@@ -306,14 +309,15 @@ fn furniture_key(text: &str) -> String {
 /// Page numbers: `3`, `- 3 -`, `3/12`, `3ページ`, `p.3`, `３頁`.
 fn is_page_number(text: &str) -> bool {
     let key = furniture_key(text);
+    let key = key.strip_suffix("ページ").unwrap_or(&key);
     let core: String = key
         .chars()
-        .filter(|c| !"-－‐–—ー―()（）[]［］・.".contains(*c))
+        .filter(|c| !"-－‐–—ー―()（）[]［］・".contains(*c))
         .collect();
     let core = core
-        .trim_start_matches(['p', 'P', '第'])
-        .trim_end_matches(['頁'])
-        .trim_end_matches("ページ");
+        .trim_start_matches(['p', 'P'])
+        .trim_start_matches(['.', '第'])
+        .trim_end_matches(['頁']);
     let mut parts = core.split('/');
     let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c == '#');
     match (parts.next(), parts.next(), parts.next()) {
@@ -450,7 +454,10 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
     let mut ends: HashMap<i64, Vec<(f32, f32)>> = HashMap::new();
     for ((_, lines), (page, marks)) in laid.iter().zip(pages.iter().zip(&marks)) {
         for (l, furniture) in lines.iter().zip(marks) {
-            if !furniture && let Some(last) = l.segments.last() {
+            if !furniture
+                && let Some(last) = l.segments.last()
+                && last.x1 - last.x0 >= WRAP_WIDTH * l.size
+            {
                 ends.entry(page.width.round() as i64)
                     .or_default()
                     .push((last.x1, l.size));
@@ -497,6 +504,7 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
                     let em = o.size.max(1.0);
                     let same_size = o.size.max(l.size) <= 1.2 * o.size.min(l.size);
                     let full = o.ends_line
+                        && o.x1 - o.x0 >= WRAP_WIDTH * em
                         && o.x1 >= right - FULL_LINE * em
                         && !(o.ends_sentence && o.x1 < right - 0.7 * em);
                     let aligned = (s.x0 - o.x0).abs() <= ALIGN * em
@@ -572,5 +580,171 @@ fn bullet_as_text(text: &str) -> String {
     match t.chars().next() {
         Some(c) if is_symbol_bullet(c) => format!("・{}", t[c.len_utf8()..].trim_start()),
         _ => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page of runs `(x, y, size, text)`, each character one em wide
+    /// (half an em for ASCII), `gap` ems between the characters.
+    fn page(runs: &[(f32, f32, f32, &str)], gap: f32) -> Page {
+        let mut glyphs = Vec::new();
+        for (x, y, size, text) in runs {
+            let mut x = *x;
+            for c in text.chars() {
+                let w = if c.is_ascii() { 0.5 } else { 1.0 } * size;
+                glyphs.push(Glyph {
+                    text: Some(c.to_string()),
+                    x0: x,
+                    x1: x + w,
+                    y: *y,
+                    size: *size,
+                    font: 0,
+                });
+                x += w + gap * size;
+            }
+        }
+        Page {
+            glyphs,
+            width: 595.0,
+            height: 842.0,
+            ..Page::default()
+        }
+    }
+
+    fn texts(pages: &[Page]) -> Vec<(String, String, bool)> {
+        paragraphs(pages)
+            .into_iter()
+            .map(|p| (p.place, p.text, p.furniture))
+            .collect()
+    }
+
+    fn body(place: &str, text: &str) -> (String, String, bool) {
+        (place.into(), text.into(), false)
+    }
+
+    #[test]
+    fn page_numbers() {
+        for n in [
+            "3",
+            "- 3 -",
+            "－３－",
+            "3/12",
+            "3 / 12",
+            "3ページ",
+            "p.3",
+            "P3",
+            "３頁",
+            "(3)",
+        ] {
+            assert!(is_page_number(n), "{n}");
+        }
+        for n in ["3月", "第3回", "3.5", "-", "会議録", "3人"] {
+            assert!(!is_page_number(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn letter_spacing_is_closed_up_and_table_cells_stay_apart() {
+        let spaced = page(&[(200.0, 760.0, 16.0, "会議録")], 1.0);
+        assert_eq!(texts(&[spaced]), vec![body("p1", "会議録")]);
+        // A label and its value: two cells, not one letter-spaced word.
+        let row = page(
+            &[
+                (72.0, 700.0, 10.5, "開催日時"),
+                (160.0, 700.0, 10.5, "令和５年８月３日"),
+            ],
+            0.0,
+        );
+        assert_eq!(
+            texts(&[row]),
+            vec![body("p1", "開催日時"), body("p1", "令和５年８月３日")]
+        );
+    }
+
+    #[test]
+    fn symbol_bullets_start_paragraphs_and_read_as_bullets() {
+        // Three full lines of 20 ems: the second and third start bullets.
+        let full = "あいうえおかきくけこさしすせそたちつてと";
+        let p = page(
+            &[
+                (72.0, 700.0, 10.0, "\u{F06C}"),
+                (87.0, 700.0, 10.0, full),
+                (87.0, 682.0, 10.0, "続き。"),
+                (72.0, 664.0, 10.0, "\u{F0B7}"),
+                (87.0, 664.0, 10.0, full),
+                (87.0, 646.0, 10.0, full),
+                (72.0, 628.0, 10.0, "\u{F0D8}"),
+                (87.0, 628.0, 10.0, "短い。"),
+            ],
+            0.0,
+        );
+        assert_eq!(
+            texts(&[p]),
+            vec![
+                body("p1", &format!("・{full}続き。")),
+                body("p1", &format!("・{full}{full}")),
+                body("p1", "・短い。"),
+            ]
+        );
+    }
+
+    #[test]
+    fn running_headers_and_page_numbers_are_furniture() {
+        let pages: Vec<Page> = (1..=3)
+            .map(|n| {
+                page(
+                    &[
+                        (300.0, 805.0, 9.0, &format!("第{n}回審議会 会議録")),
+                        (72.0, 700.0, 10.5, "本文。"),
+                        (280.0, 40.0, 9.0, &format!("- {n} -")),
+                    ],
+                    0.0,
+                )
+            })
+            .collect();
+        let got = texts(&pages);
+        let furniture: Vec<&str> = got.iter().filter(|p| p.2).map(|p| p.1.as_str()).collect();
+        assert_eq!(furniture.len(), 6, "{got:?}");
+        assert_eq!(
+            got.iter().filter(|p| !p.2).cloned().collect::<Vec<_>>(),
+            vec![
+                body("p1", "本文。"),
+                body("p2", "本文。"),
+                body("p3", "本文。")
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_join_and_short_lines_end_paragraphs() {
+        let full = "あいうえおかきくけこさしすせそたちつてと";
+        let p = page(
+            &[
+                (72.0, 700.0, 10.0, full),
+                (72.0, 682.0, 10.0, "つづき。"),
+                (72.0, 664.0, 10.0, full),
+                (72.0, 646.0, 10.0, full),
+                (72.0, 628.0, 10.0, "Business"),
+                (72.0, 610.0, 10.0, "Process。"),
+                // A blank line apart: a new paragraph.
+                (72.0, 574.0, 10.0, full),
+                (72.0, 520.0, 10.0, "離れた行。"),
+            ],
+            0.0,
+        );
+        // "Business" is short: it ends its paragraph.
+        assert_eq!(
+            texts(&[p]),
+            vec![
+                body("p1", &format!("{full}つづき。")),
+                body("p1", &format!("{full}{full}Business")),
+                body("p1", "Process。"),
+                body("p1", full),
+                body("p1", "離れた行。"),
+            ]
+        );
     }
 }
