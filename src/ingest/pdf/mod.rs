@@ -2,7 +2,7 @@
 //! read with lopdf (objects, decryption with the empty password, filters,
 //! content streams) and this module's own text positioning and fonts
 //! (`/ToUnicode` maps of Japanese CID fonts, predefined Japanese CMaps),
-//! the page layout undone ([`layout`]), then the same rules as Word minutes
+//! the page layout undone (module `layout`), then the same rules as Word minutes
 //! ([`super::minutes`]). Each paragraph's place is its page, `p3`.
 //!
 //! A PDF without a text layer (a scan), with a password, or damaged fails
