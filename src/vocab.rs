@@ -111,13 +111,15 @@ impl ItemStatus {
 pub struct Source {
     /// Department (審議会 for the minutes).
     pub department: String,
-    /// File, sheet (`None` for the minutes) and cell (`C5`, or `¶12`).
+    /// File, sheet (`None` for the minutes) and cell (`C5`, `¶12` for a
+    /// paragraph of Word minutes, `p3` for a page of PDF minutes).
     #[serde(flatten)]
     pub at: Location,
 }
 
 /// Where something is in the input: a file, a sheet of it, a cell of that
-/// sheet (`¶12` for a paragraph of the minutes, which have no sheet).
+/// sheet (`¶12` for a paragraph of Word minutes, `p3` for a page of PDF
+/// minutes, which have no sheet).
 /// Shown as `総務課.xlsx!提出!B7`; names exactly as on disk (SPEC §7.1).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
@@ -234,6 +236,10 @@ mod tests {
         assert_eq!(
             Location::cell("会議録.docx", None, "¶12").to_string(),
             "会議録.docx!¶12"
+        );
+        assert_eq!(
+            Location::cell("会議録.pdf", None, "p3").to_string(),
+            "会議録.pdf!p3"
         );
         assert_eq!(Location::file("a.csv").to_string(), "a.csv");
     }

@@ -1,6 +1,7 @@
 //! Fuzzes the ingest of every input format: the first byte picks the format
 //! the file name promises, the rest is the file. Content sniffing, the zip
-//! checks and the readers (calamine, CSV, the minutes) all run in-process.
+//! checks and the readers (calamine, CSV, the Word and PDF minutes) all run
+//! in-process.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -10,13 +11,14 @@ use shiryo::Template;
 use shiryo::ingest::sniff::Format;
 use shiryo::ingest::{Job, parse_file};
 
-const FORMATS: [(Format, &str); 6] = [
+const FORMATS: [(Format, &str); 7] = [
     (Format::Xlsx, "f.xlsx"),
     (Format::Ods, "f.ods"),
     (Format::Xls, "f.xls"),
     (Format::Csv, "f.csv"),
     (Format::Docx, "f.docx"),
     (Format::Xlsb, "f.xlsb"),
+    (Format::Pdf, "f.pdf"),
 ];
 
 fn dir() -> &'static std::path::Path {

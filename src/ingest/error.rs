@@ -33,6 +33,18 @@ impl Remedy {
     }
 }
 
+/// What to do with minutes that came as an unreadable PDF.
+const PDF_REMEDY: &str = "会議録であれば、Word の会議録（.docx）を入力フォルダに入れるか、文字を選択できる PDF（Word などで「PDF として保存」したもの）を会議録の作成元に依頼してください。会議録でなければ、入力フォルダから外してください。";
+
+/// The scan's or empty file's words for a PDF without a text layer.
+fn no_text_detail(pages: u32, scanned: bool) -> String {
+    if scanned {
+        format!("全 {pages} ページが画像だけで、紙をスキャンしたもののようです")
+    } else {
+        format!("全 {pages} ページに文字がありません")
+    }
+}
+
 /// A file that cannot be used at all: it is listed as failed with this
 /// reason; every other file is still read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -164,6 +176,30 @@ pub enum FileError {
     /// Minutes whose document part is broken.
     #[error("会議録（Word）を読み取れません（{0}）。{remedy}", remedy = Remedy::Word.text())]
     MinutesBroken(String),
+    /// A PDF that needs a password to be opened.
+    #[error("パスワードで保護された PDF のため読み取れません。{PDF_REMEDY}")]
+    PdfEncrypted,
+    /// A PDF without a text layer: images only (a scan), or nothing drawn.
+    #[error("文字の情報がない PDF です（{detail}）。{PDF_REMEDY}", detail = no_text_detail(*.pages, *.scanned))]
+    PdfNoText {
+        /// Its number of pages.
+        pages: u32,
+        /// Whether its pages hold images (a scan).
+        scanned: bool,
+    },
+    /// A PDF whose characters cannot be turned into text: its fonts have
+    /// no map to Unicode.
+    #[error(
+        "PDF の文字を読み取れません（文字は描かれていますが、フォントに文字コードの対応表がありません）。{PDF_REMEDY}"
+    )]
+    PdfNoUnicode,
+    /// A PDF damaged beyond reading.
+    #[error("PDF が壊れているため読み取れません（{0}）。{PDF_REMEDY}")]
+    PdfBroken(String),
+    /// A PDF whose reading had to be stopped (too large, too slow, or the
+    /// reader failed on it).
+    #[error("PDF を読み取れません（{0}）。{PDF_REMEDY}")]
+    PdfUnreadable(String),
     /// A file given with `--edits` that has no corrections header.
     #[error(
         "事務局修正のファイルではありません（見出し「分野」「区分」「現在の文」「修正後の文」「載せない」がありません）。shiryo が出力フォルダに書き出した 事務局修正.xlsx に記入して指定してください。"
@@ -246,6 +282,15 @@ impl FileError {
             FileError::OldWord | FileError::MinutesBroken(_) => {
                 "Word で開き「Word 文書 (*.docx)」として保存し直して、もう一度提出してください。"
             }
+            FileError::PdfEncrypted => {
+                "パスワードを外した PDF か、Word の会議録（.docx）を送ってください。"
+            }
+            FileError::PdfNoText { .. }
+            | FileError::PdfNoUnicode
+            | FileError::PdfBroken(_)
+            | FileError::PdfUnreadable(_) => {
+                "Word の会議録（.docx）か、Word などで「PDF として保存」した文字を選択できる PDF を送ってください。"
+            }
             FileError::Internal { .. } => {
                 "ファイルの問題ではありません（shiryo の不具合です）。事務局が対応しますので、そのままお待ちください。"
             }
@@ -258,6 +303,22 @@ impl FileError {
     /// A damaged package, with the remedy for its kind.
     pub fn corrupt_for(word: bool) -> FileError {
         FileError::Corrupt(Remedy::of(word))
+    }
+
+    /// The error as it concerns a PDF: a reader stopped for time or memory,
+    /// or failing inside a parser crate, gets the PDF's remedy instead of
+    /// Excel's.
+    pub fn for_pdf(self) -> FileError {
+        match self {
+            FileError::Timeout(secs) => FileError::PdfUnreadable(format!(
+                "読み取りに時間がかかりすぎたため {secs} 秒で中断しました"
+            )),
+            FileError::WorkerDied(why) => {
+                FileError::PdfUnreadable(format!("読み取り中に処理が止まりました: {why}"))
+            }
+            FileError::ParserPanic => FileError::PdfBroken("中身が傷んでいます".into()),
+            other => other,
+        }
     }
 
     /// True for a bug of shiryo's own: the test suites fail on it.

@@ -1,11 +1,8 @@
-//! Council minutes (会議録, .docx): paragraphs of `word/document.xml` in
-//! document order, 分野 headings and the meeting number (SPEC §2.3).
-
-use std::io::Read;
-use std::path::Path;
-
-use quick_xml::Reader;
-use quick_xml::events::Event;
+//! Council minutes (会議録): the rules of SPEC §2.3 and §7.3 that turn the
+//! paragraphs of minutes into council rows — which file is minutes, the
+//! meeting number, 分野 sections and agenda headings. One implementation for
+//! every format: the Word reader ([`super::docx`]) and the PDF reader
+//! (`super::pdf`) only produce [`Paragraph`]s.
 
 use super::error::FileError;
 use super::raw::{FileResult, KindSpec, Located, RawEntry, RawRow, Skipped, file_stem};
@@ -16,71 +13,40 @@ use crate::vocab::{ColumnKey, Location};
 /// Department name given to items from the minutes.
 pub const COUNCIL: &str = "審議会";
 
-/// Largest `word/document.xml` that is read (uncompressed bytes).
-const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
+/// Words that say a document is minutes (SPEC §7.3).
+const MINUTES_WORDS: [&str; 3] = ["会議録", "議事録", "議事要旨"];
 
-/// The text of every `w:p` in document order (table cells included).
-pub fn paragraphs(xml: &str) -> Result<Vec<String>, FileError> {
-    let mut reader = Reader::from_str(xml);
-    let mut out = Vec::new();
-    // Paragraphs can nest (text boxes); keep a stack of open paragraphs.
-    let mut stack: Vec<usize> = Vec::new();
-    let mut in_text = false;
-    loop {
-        let ev = reader
-            .read_event()
-            .map_err(|e| FileError::MinutesBroken(format!("本文 document.xml: {e}")))?;
-        match ev {
-            Event::Start(e) => match e.name().as_ref() {
-                "w:p" => {
-                    stack.push(out.len());
-                    out.push(String::new());
-                }
-                "w:t" => in_text = true,
-                _ => {}
-            },
-            Event::Empty(e) => match e.name().as_ref() {
-                "w:p" => out.push(String::new()),
-                "w:tab" => push(&mut out, &stack, "\t"),
-                "w:br" | "w:cr" => push(&mut out, &stack, "\n"),
-                _ => {}
-            },
-            Event::End(e) => match e.name().as_ref() {
-                "w:p" => {
-                    stack.pop();
-                }
-                "w:t" => in_text = false,
-                _ => {}
-            },
-            Event::Text(t) if in_text => {
-                push(&mut out, &stack, &t.xml10_content());
-            }
-            Event::GeneralRef(r) if in_text => {
-                push(
-                    &mut out,
-                    &stack,
-                    &super::raw::entity_text(&r).unwrap_or_default(),
-                );
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(out)
+/// One paragraph of minutes, as the format's reader found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    /// The text as written (line breaks inside it allowed).
+    pub text: String,
+    /// Where it is, as the item's cell: `¶12` (a Word paragraph) or `p3`
+    /// (the PDF page where it starts).
+    pub place: String,
+    /// Page furniture (a running header or footer of a PDF): read for the
+    /// meeting number and for recognising minutes, never a heading or an
+    /// opinion.
+    pub furniture: bool,
 }
 
-fn push(out: &mut [String], stack: &[usize], s: &str) {
-    if let Some(&i) = stack.last() {
-        out[i].push_str(s);
+impl Paragraph {
+    /// A body paragraph.
+    pub fn new(text: impl Into<String>, place: impl Into<String>) -> Paragraph {
+        Paragraph {
+            text: text.into(),
+            place: place.into(),
+            furniture: false,
+        }
     }
 }
 
 /// N of the first `第N回…審議会` in the paragraphs; a number too large to
 /// be one is an error naming its paragraph.
-pub fn meeting_number(paragraphs: &[String]) -> Result<Option<u32>, FileError> {
-    for (i, p) in paragraphs.iter().enumerate() {
-        let p = normalize::normalize_line(p);
-        let mut rest = p.as_str();
+pub fn meeting_number(paragraphs: &[Paragraph]) -> Result<Option<u32>, FileError> {
+    for p in paragraphs {
+        let line = normalize::normalize_line(&p.text);
+        let mut rest = line.as_str();
         while let Some(pos) = rest.find('第') {
             let after = &rest[pos + '第'.len_utf8()..];
             if let Some((num, tail)) = after.split_once('回')
@@ -88,7 +54,7 @@ pub fn meeting_number(paragraphs: &[String]) -> Result<Option<u32>, FileError> {
                 && let Some(n) = normalize::parse_number(num)
             {
                 return n.map(Some).map_err(|_| FileError::NumberTooLarge {
-                    place: format!("¶{}", i + 1),
+                    place: p.place.clone(),
                     text: format!("第{num}回"),
                 });
             }
@@ -98,29 +64,49 @@ pub fn meeting_number(paragraphs: &[String]) -> Result<Option<u32>, FileError> {
     Ok(None)
 }
 
-/// How many paragraphs from the top say what the document is.
-const TITLE_PARAGRAPHS: usize = 30;
-
-/// Whether a Word document is council minutes (SPEC §7.3): its name or one
-/// of its first paragraphs says 会議録, 議事録 or 議事要旨, or one of those
-/// paragraphs names a 審議会 (第N回…審議会 included).
-pub fn is_minutes(name: &str, paragraphs: &[String]) -> bool {
-    const MINUTES: [&str; 3] = ["会議録", "議事録", "議事要旨"];
+/// Whether a document is council minutes (SPEC §7.3, §8.3): its file name
+/// says 会議録, 議事録 or 議事要旨, or one of the paragraphs at its head
+/// (the first 30 of a Word file, the first two pages of a PDF) says one of
+/// those or names a 審議会 (第N回…審議会 included).
+pub fn is_minutes<'p>(name: &str, head: impl IntoIterator<Item = &'p str>) -> bool {
     let says = |t: &str, words: &[&str]| {
-        let t = normalize::normalize_line(t);
+        let t = normalize::match_key(t);
         words.iter().any(|w| t.contains(w))
     };
-    says(file_stem(name), &MINUTES)
-        || paragraphs
-            .iter()
-            .take(TITLE_PARAGRAPHS)
-            .any(|p| says(p, &MINUTES) || says(p, &["審議会"]))
+    says(file_stem(name), &MINUTES_WORDS)
+        || head
+            .into_iter()
+            .any(|p| says(p, &MINUTES_WORDS) || says(p, &["審議会"]))
 }
 
 /// An agenda heading such as `３　議題２`: a numeral followed by a space.
 fn is_agenda_heading(p: &str) -> bool {
     let digits: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
     !digits.is_empty() && p[digits.len()..].starts_with([' ', '\u{3000}'])
+}
+
+/// A short numbered heading such as `３．閉会`, `(2) 報告事項` or
+/// `第３ その他の議題`: like an agenda heading, it ends a 分野 section
+/// (a numbered opinion is a sentence, longer or ending in 。).
+fn is_numbered_heading(p: &str) -> bool {
+    const LONGEST: usize = 20;
+    let rest = if let Some(r) = p.strip_prefix('第') {
+        let n = r.chars().take_while(char::is_ascii_digit).count();
+        (n > 0).then(|| &r[n..])
+    } else {
+        let digits = p.chars().take_while(char::is_ascii_digit).count();
+        let parenthesised =
+            p.starts_with(['(', '（']) && p.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+        if (digits > 0 && p[digits..].starts_with(['.', '．', ')', '）'])) || parenthesised {
+            normalize::strip_marker(p)
+        } else {
+            None
+        }
+    };
+    rest.is_some_and(|r| {
+        let r = r.trim();
+        !r.is_empty() && r.chars().count() <= LONGEST && !r.ends_with(['。', '.', '？', '?'])
+    })
 }
 
 /// The 分野 a paragraph names when its whole text is a 分野 or alias
@@ -136,42 +122,12 @@ fn field_heading<'t>(p: &str, template: &'t Template) -> Option<&'t str> {
     template.resolve_field(p)
 }
 
-/// Reads the council items of a minutes file; a Word file that is not
-/// minutes is not a submission (`not_used`).
-pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
-    let document = super::sniff::main_entry(&mut zip)
-        .ok_or_else(|| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;
-    let mut entry = zip
-        .by_name(&document)
-        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
-    if entry.size() > MAX_DOCUMENT_XML {
-        return Err(FileError::MinutesBroken(
-            "本文が大きすぎます（64MB を超えています）".into(),
-        ));
-    }
-    let mut xml = String::new();
-    entry
-        .read_to_string(&mut xml)
-        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
-    let paras = paragraphs(&xml)?;
-    if !is_minutes(name, &paras) {
-        return Ok(FileResult {
-            not_used: Some(
-                "会議録ではありません（Word の文書ですが、題名などに「会議録」「議事録」「議事要旨」「審議会」がありません）。読み込みません。"
-                    .into(),
-            ),
-            ..FileResult::default()
-        });
-    }
-    rows_from_paragraphs(&paras, name, template)
-}
-
-/// Turns paragraphs into council rows: the paragraphs after a 分野 heading,
-/// up to the next 分野 or agenda heading.
+/// Turns the paragraphs of minutes into council rows: the paragraphs after
+/// a 分野 heading, up to the next 分野 or agenda heading. Each row's number
+/// is the paragraph's position (the order of the items); its cell is the
+/// paragraph's place.
 pub fn rows_from_paragraphs(
-    paras: &[String],
+    paras: &[Paragraph],
     name: &str,
     template: &Template,
 ) -> Result<FileResult, FileError> {
@@ -180,21 +136,24 @@ pub fn rows_from_paragraphs(
         ..FileResult::default()
     };
     let mut current: Option<Located> = None;
-    for (i, raw) in paras.iter().enumerate() {
-        let number = i as u32 + 1;
-        let text = normalize::normalize_text(raw);
+    for (i, p) in paras.iter().enumerate() {
+        if p.furniture {
+            continue;
+        }
+        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let text = normalize::normalize_text(&p.text);
         if text.is_empty() {
             continue;
         }
-        let line = normalize::normalize_line(raw);
+        let line = normalize::normalize_line(&p.text);
         if let Some(field) = field_heading(&line, template) {
             current = Some(Located {
                 value: field.to_string(),
-                cell: format!("¶{number}"),
+                cell: p.place.clone(),
             });
             continue;
         }
-        if is_agenda_heading(&line) {
+        if is_agenda_heading(&line) || is_numbered_heading(&line) {
             current = None;
             continue;
         }
@@ -211,7 +170,7 @@ pub fn rows_from_paragraphs(
                 kind: KindSpec::Fixed(ColumnKey::Council),
                 content: Located {
                     value: text,
-                    cell: format!("¶{number}"),
+                    cell: p.place.clone(),
                 },
                 examples: None,
             }],
@@ -230,8 +189,11 @@ pub fn rows_from_paragraphs(
 mod tests {
     use super::*;
 
-    fn p(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+    fn p(v: &[&str]) -> Vec<Paragraph> {
+        v.iter()
+            .enumerate()
+            .map(|(i, s)| Paragraph::new(*s, format!("¶{}", i + 1)))
+            .collect()
     }
 
     #[test]
@@ -257,6 +219,71 @@ mod tests {
     }
 
     #[test]
+    fn furniture_is_never_an_item_but_gives_the_meeting_number() {
+        let mut paras = vec![Paragraph {
+            text: "第５回審議会 会議録".into(),
+            place: "p1".into(),
+            furniture: true,
+        }];
+        paras.push(Paragraph::new("財務", "p1"));
+        paras.push(Paragraph::new("意見。", "p1"));
+        paras.push(Paragraph {
+            text: "第５回審議会 会議録".into(),
+            place: "p2".into(),
+            furniture: true,
+        });
+        paras.push(Paragraph::new("続きの意見。", "p2"));
+        let r = rows_from_paragraphs(&paras, "m.pdf", &Template::default()).unwrap();
+        assert_eq!(r.meeting_number, Some(5));
+        let items: Vec<(&str, u32, &str)> = r
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.entries[0].content.value.as_str(),
+                    r.row,
+                    r.entries[0].content.cell.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(items, vec![("意見。", 3, "p1"), ("続きの意見。", 5, "p2")]);
+    }
+
+    #[test]
+    fn a_short_numbered_heading_ends_the_section() {
+        let paras = p(&[
+            "議事録",
+            "（２）その他",
+            "３．閉 会",
+            "経営",
+            "1. 施設の使用に関し、減免措置を見直してはどうか。",
+            "(2) 他の自治体でできることについては、飯塚市も頑張ってほしい",
+            "第３ 報告事項",
+            "報告の本文。",
+        ]);
+        let r = rows_from_paragraphs(&paras, "m.pdf", &Template::default()).unwrap();
+        let items: Vec<(&str, &str)> = r
+            .rows
+            .iter()
+            .map(|r| (r.field.value.as_str(), r.entries[0].content.value.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            vec![
+                ("経営", "1. 施設の使用に関し、減免措置を見直してはどうか。"),
+                (
+                    "経営",
+                    "(2) 他の自治体でできることについては、飯塚市も頑張ってほしい"
+                ),
+            ]
+        );
+        assert!(is_numbered_heading("3.閉会"));
+        assert!(is_numbered_heading("(3)報告"));
+        assert!(!is_numbered_heading("3.5倍にする。"));
+        assert!(!is_numbered_heading("①公用車の不足"));
+    }
+
+    #[test]
     fn kanji_meeting_number() {
         assert_eq!(
             meeting_number(&p(&["第十二回 行政経営戦略推進審議会 会議録"])),
@@ -274,32 +301,15 @@ mod tests {
 
     #[test]
     fn only_minutes_are_minutes() {
-        let notice = p(&["入札公告", "１ 件名", "（３）その他", "行政施策"]);
-        assert!(!is_minutes("公告.docx", &notice));
-        assert!(is_minutes("第2回審議会_会議録.docx", &notice));
+        let notice = ["入札公告", "１ 件名", "（３）その他", "行政施策"];
+        assert!(!is_minutes("公告.docx", notice));
+        assert!(is_minutes("第2回審議会_会議録.docx", notice));
         assert!(is_minutes(
             "m.docx",
-            &p(&["令和5年度 第2回 行政経営戦略推進審議会"])
+            ["令和5年度 第2回 行政経営戦略推進審議会"]
         ));
-        assert!(is_minutes("m.docx", &p(&["議事要旨"])));
-        let late: Vec<String> = (0..40)
-            .map(|i| {
-                if i == 35 {
-                    "会議録".into()
-                } else {
-                    "x".into()
-                }
-            })
-            .collect();
-        assert!(
-            !is_minutes("m.docx", &late),
-            "only the first 30 paragraphs count"
-        );
-    }
-
-    #[test]
-    fn paragraph_numbering_counts_table_paragraphs() {
-        let xml = r#"<w:document><w:body><w:tbl><w:tr><w:tc><w:p><w:r><w:t>A&amp;B</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/><w:p><w:r><w:t xml:space="preserve">本文</w:t></w:r></w:p></w:body></w:document>"#;
-        assert_eq!(paragraphs(xml).unwrap(), vec!["A&B", "", "本文"]);
+        assert!(is_minutes("m.docx", ["議事要旨"]));
+        // Letter-spaced words are still words.
+        assert!(is_minutes("m.pdf", ["会 議 録"]));
     }
 }

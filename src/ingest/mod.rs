@@ -6,10 +6,12 @@
 
 pub mod corrections;
 pub mod csv;
+pub mod docx;
 pub mod error;
 pub mod minutes;
 pub mod ods;
 pub mod parse;
+pub mod pdf;
 pub mod raw;
 pub mod sniff;
 pub mod table;
@@ -190,7 +192,7 @@ pub fn ingest_with(
             Err("隠しファイルです。".to_string())
         } else {
             Format::from_extension(ext).ok_or_else(|| {
-                format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx）だけを読み込みます。")
+                format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。")
             })
         };
         let job = promised.map(|promised| {
@@ -210,6 +212,14 @@ pub fn ingest_with(
         });
     }
     let mut parsed = parse_all(&jobs, template, isolation, progress);
+    for (job, result) in jobs.iter().zip(parsed.iter_mut()) {
+        if job.promised == Format::Pdf
+            && let Err(e) = result
+        {
+            *e = std::mem::replace(e, FileError::Empty).for_pdf();
+        }
+    }
+    let word_minutes = word_minutes_read(&jobs, &parsed);
 
     let mut out = Ingested::default();
     for e in entries {
@@ -230,6 +240,19 @@ pub fn ingest_with(
             }
         };
         let promised = jobs[i].promised;
+        // A PDF beside Word minutes of the same name: the Word file is
+        // read, the PDF (most likely made from it) is not (SPEC §8.3).
+        if promised == Format::Pdf
+            && let Some(word) = word_minutes.get(file_stem(&e.name))
+        {
+            let reason = format!(
+                "同じ名前の Word の会議録を読みました（{word}）。この PDF は読み込みません。"
+            );
+            out.skipped
+                .push(Skipped::new(Location::file(&e.name), reason.clone()));
+            out.files.push(record(FileStatus::Skipped(reason), false));
+            continue;
+        }
         let mut taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
         // A file given as corrections must be one.
         let not_corrections = match &taken {
@@ -292,6 +315,22 @@ pub fn ingest_with(
         }
     }
     Ok(out)
+}
+
+/// The Word files read as minutes, by file stem (the stem exactly as on
+/// disk): a PDF of the same stem is then not read.
+fn word_minutes_read(
+    jobs: &[Job],
+    parsed: &[Result<Parsed, FileError>],
+) -> std::collections::HashMap<String, String> {
+    jobs.iter()
+        .zip(parsed)
+        .filter(|(job, result)| {
+            matches!(result, Ok(p) if p.format == Some(Format::Docx) && p.result.not_used.is_none())
+                && job.promised == Format::Docx
+        })
+        .map(|(job, _)| (file_stem(&job.name).to_string(), job.name.clone()))
+        .collect()
 }
 
 /// Parses the jobs on up to four threads, each with its own worker

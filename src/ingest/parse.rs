@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::error::FileError;
 use super::raw::FileResult;
 use super::sniff::{self, Format};
-use super::{csv, minutes, workbook};
+use super::{csv, docx, pdf, workbook};
 use crate::template::Template;
 
 /// A file to parse: its name and the format its extension promises.
@@ -63,7 +63,8 @@ pub fn read_as(
 ) -> Result<FileResult, FileError> {
     match format {
         Format::Csv => csv::read(path, name, template),
-        Format::Docx => minutes::read(path, name, template),
+        Format::Docx => docx::read(path, name, template),
+        Format::Pdf => pdf::read(path, name, template),
         Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
             workbook::read(path, name, format, template)
         }

@@ -12,7 +12,8 @@ use crate::vocab::{ColumnKey, Location};
 pub struct Located {
     /// The raw text (possibly empty).
     pub value: String,
-    /// Cell reference such as `B7`, or `¶12` for a minutes paragraph.
+    /// Cell reference such as `B7`, `¶12` for a paragraph of Word minutes,
+    /// `p3` for the page of PDF minutes where a paragraph starts.
     pub cell: String,
 }
 

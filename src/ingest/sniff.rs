@@ -29,6 +29,8 @@ pub enum Format {
     Docx,
     /// Text: CSV.
     Csv,
+    /// PDF: minutes only (SPEC §8.3).
+    Pdf,
 }
 
 impl Format {
@@ -41,6 +43,7 @@ impl Format {
             "ods" => Format::Ods,
             "docx" => Format::Docx,
             "csv" => Format::Csv,
+            "pdf" => Format::Pdf,
             _ => return None,
         })
     }
@@ -54,6 +57,7 @@ impl Format {
             Format::Ods => "OpenDocument（.ods）",
             Format::Docx => "Word（.docx）",
             Format::Csv => "CSV",
+            Format::Pdf => "PDF（.pdf）",
         }
     }
 }
@@ -78,6 +82,10 @@ pub fn sniff(path: &Path, promised: Format) -> Result<Format, FileError> {
     let word = promised == Format::Docx;
     if head.is_empty() {
         return Err(FileError::Empty);
+    }
+    // A PDF's header may follow some bytes of junk (up to 1 KiB).
+    if head.windows(5).take(1024).any(|w| w == b"%PDF-") {
+        return Ok(Format::Pdf);
     }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         return check_zip(path, word);

@@ -17,6 +17,7 @@ mod hostile;
 mod html;
 mod mutation;
 mod pdf;
+mod pdf_minutes;
 mod real_world;
 mod roster;
 mod row_heights;

@@ -12,15 +12,24 @@ const MAX_LINKS: u32 = 65_530;
 
 /// A link from the 明細 sheet to the cell a source came from: the input
 /// folder as seen from the output folder (`../提出`), the file, and for a
-/// workbook the sheet and cell.
+/// workbook the sheet and cell, for a PDF the page (`#page=3`).
 pub fn source_link(input_from_output: &str, s: &Source) -> String {
     let path = format!("file:///{input_from_output}/{}", s.at.file);
     match (&s.at.sheet, &s.at.cell) {
         (Some(sheet), Some(cell)) if is_workbook(&s.at.file) => {
             format!("{path}#'{}'!{cell}", sheet.replace('\'', "''"))
         }
+        (None, Some(cell)) if s.at.file.to_lowercase().ends_with(".pdf") => match pdf_page(cell) {
+            Some(page) => format!("{path}#page={page}"),
+            None => path,
+        },
         _ => path,
     }
+}
+
+/// The page of a PDF source's cell (`p3` → 3).
+fn pdf_page(cell: &str) -> Option<u32> {
+    cell.strip_prefix('p')?.parse().ok().filter(|p| *p > 0)
 }
 
 /// Whether Excel can jump to a cell of the file (CSV and Word: the file only).
@@ -130,4 +139,38 @@ pub fn detail_sheet(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vocab::Location;
+
+    fn source(file: &str, sheet: Option<&str>, cell: &str) -> Source {
+        Source {
+            department: "審議会".into(),
+            at: Location::cell(file, sheet, cell),
+        }
+    }
+
+    #[test]
+    fn links_open_the_cell_of_a_workbook_and_the_page_of_a_pdf() {
+        assert_eq!(
+            source_link("../提出", &source("総務課.xlsx", Some("回答'1"), "B7")),
+            "file:///../提出/総務課.xlsx#'回答''1'!B7"
+        );
+        assert_eq!(
+            source_link("../提出", &source("第2回審議会_会議録.pdf", None, "p3")),
+            "file:///../提出/第2回審議会_会議録.pdf#page=3"
+        );
+        assert_eq!(
+            source_link("../提出", &source("会議録.PDF", None, "p12")),
+            "file:///../提出/会議録.PDF#page=12"
+        );
+        // A Word paragraph has no place a link can open.
+        assert_eq!(
+            source_link("../提出", &source("会議録.docx", None, "¶22")),
+            "file:///../提出/会議録.docx"
+        );
+    }
 }
