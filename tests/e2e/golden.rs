@@ -68,6 +68,14 @@ fn sample_month_report_matrix_and_page_are_the_golden_ones() {
 /// folder to the input folder, which differs between runs of the tests.
 #[test]
 fn sample_month_workbook_parts_are_the_golden_ones() {
+    if cfg!(windows) {
+        // Under Wine the test's output folder is on C: and the input on Z:,
+        // so 明細 has no relative links (and no link style): the Windows
+        // bytes are compared with Linux's by .ci/windows-smoke instead,
+        // from the same folder names.
+        eprintln!("skipped: the links depend on the drives of the test folders");
+        return;
+    }
     let run = common::build_at(&common::sample_input(), &[]);
     let xlsx = run.out.join(common::XLSX);
     let names: Vec<String> = {
