@@ -23,6 +23,7 @@ pub mod report;
 pub mod review;
 pub mod roster;
 pub mod schema;
+pub mod similar;
 pub mod template;
 pub mod vocab;
 
@@ -127,6 +128,8 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         .collect();
     corrections::apply(&mut m, &correction_rows, correction_files, &template);
     clock.lap("normalize+matrix");
+    m.similar = similar::suggest(&m, &similar::Synonyms::with_builtin(&template.synonyms));
+    clock.lap("similar");
     let problems = m.has_problems();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),

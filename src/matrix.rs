@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
 use crate::normalize;
 pub use crate::review::{
-    AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, SubmissionStatus,
-    UnappliedCorrection,
+    AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, Similar, SimilarGroup,
+    SubmissionStatus, UnappliedCorrection,
 };
 use crate::template::Template;
 pub use crate::vocab::Source;
@@ -38,6 +38,11 @@ pub struct Item {
     /// item's text and merged into it (the first one's is `original`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_originals: Vec<String>,
+    /// The number of its similar-items group (SPEC §8.2), in matrix.json
+    /// only: the matrix keeps its groups apart ([`Matrix::similar`]) and
+    /// the document writer copies the number onto the items it writes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similar: Option<u32>,
 }
 
 impl Item {
@@ -51,6 +56,7 @@ impl Item {
             original: None,
             hidden: false,
             merged_originals: Vec::new(),
+            similar: None,
         }
     }
 
@@ -239,6 +245,8 @@ pub struct Matrix {
     pub departments: Option<Vec<DepartmentStatus>>,
     /// The secretariat's corrections and the next corrections sheet.
     pub editorial: Editorial,
+    /// Suggested groups of similar items (SPEC §8.2), computed last.
+    pub similar: Similar,
 }
 
 impl FieldRow {
@@ -381,6 +389,7 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         removed: None,
         departments: None,
         editorial: Editorial::default(),
+        similar: Similar::default(),
     };
     m.recount();
     m

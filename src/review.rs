@@ -1,6 +1,7 @@
 //! What the secretariat reviews besides the matrix itself: the roster's
-//! submission statuses (SPEC §7.7) and the editorial pass (SPEC §7.9).
-//! Plain records; the roster and corrections stages fill them.
+//! submission statuses (SPEC §7.7), the editorial pass (SPEC §7.9) and
+//! the similar items (SPEC §8.2). Plain records; the roster, corrections
+//! and similar stages fill them.
 
 use serde::{Deserialize, Serialize};
 
@@ -143,4 +144,51 @@ pub struct DepartmentStatus {
     pub items: usize,
     /// Its rejected rows.
     pub rejected: usize,
+}
+
+/// One suggested group: items of one cell, by their index in the cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimilarGroup {
+    /// 1-based number in matrix order (似1, 似2 …).
+    pub number: u32,
+    /// Index of the 分野 in the matrix.
+    pub field: usize,
+    /// 区分.
+    pub column: ColumnKey,
+    /// Indices into the cell's items, ascending (two or more).
+    pub items: Vec<usize>,
+}
+
+/// Every suggested group of a month, numbered in matrix order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Similar {
+    /// The groups, by number.
+    pub groups: Vec<SimilarGroup>,
+}
+
+impl Similar {
+    /// The group number of the item at `index` of a cell, if it is in one.
+    pub fn number_of(&self, field: usize, column: ColumnKey, index: usize) -> Option<u32> {
+        self.groups
+            .iter()
+            .find(|g| g.field == field && g.column == column && g.items.contains(&index))
+            .map(|g| g.number)
+    }
+
+    /// Group numbers of one cell's items (`None`: in no group).
+    pub fn cell_numbers(&self, field: usize, column: ColumnKey, len: usize) -> Vec<Option<u32>> {
+        let mut out = vec![None; len];
+        for g in self
+            .groups
+            .iter()
+            .filter(|g| g.field == field && g.column == column)
+        {
+            for &i in &g.items {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(g.number);
+                }
+            }
+        }
+        out
+    }
 }

@@ -52,6 +52,9 @@ pub struct Template {
     pub departments: Vec<DepartmentDef>,
     /// Page margins in millimetres.
     pub margins: Margins,
+    /// The secretariat's groups of words that say the same thing, added to
+    /// the built-in table for similar items (SPEC §8.2); words after §3.
+    pub synonyms: Vec<Vec<String>>,
     /// The name of the file it was read from (`None`: the built-in default).
     pub source_file: Option<String>,
     /// SHA-256 of the template text, hex.

@@ -24,6 +24,8 @@ struct XmlMatrix {
     columns: XmlColumns,
     #[serde(default)]
     departments: Option<XmlDepartments>,
+    #[serde(default)]
+    synonyms: Option<XmlSynonyms>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +102,20 @@ struct XmlDepartment {
     text: Option<String>,
     #[serde(rename = "alias", default)]
     aliases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlSynonyms {
+    #[serde(rename = "group", default)]
+    groups: Vec<XmlSynonymGroup>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct XmlSynonymGroup {
+    #[serde(rename = "word", default)]
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +316,11 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
             aliases: d.aliases,
         });
     }
+    let synonyms = synonym_groups(
+        xml,
+        raw.synonyms.map(|s| s.groups).unwrap_or_default(),
+        &err,
+    )?;
     Ok(Template {
         title: raw.title.trim().to_string(),
         document_number: raw.document_number.trim().to_string(),
@@ -321,9 +342,64 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
         columns,
         departments,
         margins,
+        synonyms,
         source_file: None,
         source_sha256: crate::digest::sha256(xml.as_bytes()),
     })
+}
+
+/// The `<group>` elements of `<synonyms>`, each with two words or more
+/// (after SPEC §3); a mistake names the group's line.
+fn synonym_groups(
+    xml: &str,
+    groups: Vec<XmlSynonymGroup>,
+    err: &dyn Fn(usize, String) -> TemplateError,
+) -> Result<Vec<Vec<String>>, TemplateError> {
+    let lines = element_lines(xml, "group");
+    let mut out = Vec::new();
+    for (i, g) in groups.into_iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(0);
+        let words: Vec<String> = g
+            .words
+            .iter()
+            .map(|w| normalize::normalize_line(w))
+            .collect();
+        if words.iter().any(String::is_empty) {
+            return Err(err(
+                line,
+                "同じ意味の言葉（word）が空です。<word>公用車</word> のように書いてください。"
+                    .into(),
+            ));
+        }
+        if words.len() < 2 {
+            return Err(err(
+                line,
+                "同じ意味の言葉のまとまり（group）には、言葉（word）を2つ以上書いてください。"
+                    .into(),
+            ));
+        }
+        out.push(words);
+    }
+    Ok(out)
+}
+
+/// The lines of the elements named `name` outside comments, in order.
+fn element_lines(xml: &str, name: &str) -> Vec<usize> {
+    let comments: Vec<(usize, usize)> = xml
+        .match_indices("<!--")
+        .map(|(i, _)| (i, xml[i..].find("-->").map_or(xml.len(), |e| i + e)))
+        .collect();
+    let open = format!("<{name}");
+    xml.match_indices(&open)
+        .filter(|(i, m)| {
+            let tag_ends = xml[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
+            tag_ends && !comments.iter().any(|(s, e)| (*s..*e).contains(i))
+        })
+        .map(|(i, _)| line_of(xml, i))
+        .collect()
 }
 
 fn check_well_formed(xml: &str) -> Result<(), (usize, String)> {

@@ -22,5 +22,6 @@ mod real_world;
 mod roster;
 mod row_heights;
 mod sample_month;
+mod similar_eval;
 mod tagged_pdf;
 mod template;
