@@ -142,6 +142,7 @@ pub fn apply(
                     field: f.name.clone(),
                     column,
                     current: item.line(),
+                    submitted: item.text.clone(),
                     revised: c.and_then(|c| c.revised.clone()),
                     hidden: c.is_some_and(|c| c.hide),
                     sources: item.sources.clone(),

@@ -152,6 +152,39 @@ fn merge_lines(o: &mut String, merges: &[crate::matrix::Merge]) {
     }
 }
 
+/// Groups of similar items (SPEC §8.2): each item's text and sources, so
+/// the secretariat can decide to merge them in 事務局修正.xlsx.
+fn similar_section(o: &mut String, m: &Matrix) {
+    let groups = &m.similar.groups;
+    let _ = writeln!(o, "\n■ 似ている項目（まとめる候補） {} 組", groups.len());
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "  同じことを別の言葉で書いた項目の候補です（資料は変えていません）。まとめるときは、事務局修正.xlsx で「似ている項目」が同じ番号の行に、同じ「修正後の文」を書いてください。"
+    );
+    for g in groups {
+        let field = &m.fields[g.field];
+        let _ = writeln!(
+            o,
+            "  {} [{}／{}]",
+            crate::render::edits::similar_label(g.number),
+            field.name,
+            g.column.short_label()
+        );
+        for &i in &g.items {
+            let item = &field.cells[g.column.index()][i];
+            let sources: Vec<String> = item
+                .sources
+                .iter()
+                .map(|s| format!("{} {}", s.department, s.at))
+                .collect();
+            let _ = writeln!(o, "    ・{}（{}）", item.line(), sources.join("、"));
+        }
+    }
+}
+
 fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed], previous: &str) {
     use crate::vocab::ItemStatus;
     let count = |f: &crate::matrix::FieldRow, s: ItemStatus| {
@@ -286,6 +319,16 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     if let Some(n) = m.meeting_number {
         let _ = writeln!(o, "  審議会の回: 第{n}回（会議録またはテンプレートから）");
     }
+    let _ = writeln!(
+        o,
+        "  似ている項目（まとめる候補）: {} 組 / {} 項目",
+        m.similar.groups.len(),
+        m.similar
+            .groups
+            .iter()
+            .map(|g| g.items.len())
+            .sum::<usize>()
+    );
     for (f, items) in m.fields.iter().zip(&printed) {
         let counts: Vec<String> = m
             .columns
@@ -340,6 +383,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
     merge_lines(&mut o, &m.merges);
+    similar_section(&mut o, m);
     if !extras.problems.is_empty() {
         let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
         for p in &extras.problems {

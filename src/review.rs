@@ -61,6 +61,8 @@ pub struct PassRow {
     pub column: ColumnKey,
     /// The submitted text as printed (with ＜examples＞).
     pub current: String,
+    /// The submitted text (without examples), which keys the item.
+    pub submitted: String,
     /// The applied 修正後の文, if any.
     pub revised: Option<String>,
     /// 載せない.

@@ -123,9 +123,10 @@ impl<'a> MatrixDoc<'a> {
             fields: m
                 .fields
                 .iter()
-                .map(|f| {
+                .enumerate()
+                .map(|(fi, f)| {
                     let [council, issues, solutions, ongoing] =
-                        f.cells.each_ref().map(|c| Cow::Borrowed(c.as_slice()));
+                        ColumnKey::ALL.map(|key| cell_doc(m, fi, key));
                     FieldDoc {
                         name: Cow::Borrowed(&f.name),
                         cells: CellsDoc {
@@ -159,6 +160,26 @@ impl<'a> MatrixDoc<'a> {
         out.push(b'\n');
         out
     }
+}
+
+/// One cell's items as written: borrowed, or copied with `"similar": G`
+/// on the items of a suggested group (SPEC §8.2).
+fn cell_doc(m: &Matrix, field: usize, key: ColumnKey) -> Cow<'_, [Item]> {
+    let items = &m.fields[field].cells[key.index()];
+    let numbers = m.similar.cell_numbers(field, key, items.len());
+    if numbers.iter().all(Option::is_none) {
+        return Cow::Borrowed(items.as_slice());
+    }
+    Cow::Owned(
+        items
+            .iter()
+            .zip(numbers)
+            .map(|(item, similar)| Item {
+                similar,
+                ..item.clone()
+            })
+            .collect(),
+    )
 }
 
 impl MatrixDoc<'static> {

@@ -33,7 +33,11 @@
 //!    Σshared min)`; items are grouped by complete-link clustering at
 //!    [`THRESHOLD`] (every pair of a group is that similar, so a group
 //!    does not chain from one topic to the next).
-//! 6. **Near-linear.** Pairs are only scored for items that share a
+//! 6. **One cell, one point each.** Two items split from one submitted
+//!    cell (the same source) are never grouped: a department lists
+//!    separate points there (in the sample month, two of the three pairs
+//!    the similarity found were such).
+//! 7. **Near-linear.** Pairs are only scored for items that share a
 //!    feature no more than [`POSTING_CAP`] items of the cell have (an
 //!    inverted index), keeping each item's [`CANDIDATES`] best by shared
 //!    weight; the grouping runs per connected component.
@@ -62,7 +66,7 @@ use std::collections::HashMap;
 
 use crate::matrix::Matrix;
 pub use crate::review::{Similar, SimilarGroup};
-use crate::vocab::ColumnKey;
+use crate::vocab::{ColumnKey, Location};
 
 /// The built-in synonym table (one group per line, see the file's header).
 pub const BUILTIN_WORDS: &str = include_str!("similar_words.txt");
@@ -493,14 +497,41 @@ fn similarity(a: &Weighted, b: &Weighted) -> f64 {
     if d > 0.0 { shared / d } else { 0.0 }
 }
 
+/// An item to compare: its text, and the places it was submitted from.
+#[derive(Debug, Clone)]
+pub struct Compared<'a> {
+    /// The item's text (without examples).
+    pub text: &'a str,
+    /// Its sources' cells: two items split from one submitted cell are a
+    /// department's separate points, never one claim twice.
+    pub origins: Vec<&'a Location>,
+}
+
 /// Groups the texts of each cell of a month (outer: cells; inner: the
 /// cell's texts). Rarity is counted over the whole month. Returns, per
 /// cell, its groups as ascending indices, ordered by first index.
 pub fn group_texts(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<Vec<usize>>> {
+    let items: Vec<Vec<Compared<'_>>> = cells
+        .iter()
+        .map(|texts| {
+            texts
+                .iter()
+                .map(|text| Compared {
+                    text,
+                    origins: Vec::new(),
+                })
+                .collect()
+        })
+        .collect();
+    group_items(&items, words)
+}
+
+/// [`group_texts`] for items with their origins.
+pub fn group_items(cells: &[Vec<Compared<'_>>], words: &Synonyms) -> Vec<Vec<Vec<usize>>> {
     use rayon::prelude::*;
     let analysed: Vec<Vec<Vec<(u64, f64)>>> = cells
         .par_iter()
-        .map(|texts| texts.iter().map(|t| analyse(t, words)).collect())
+        .map(|items| items.iter().map(|c| analyse(c.text, words)).collect())
         .collect();
     let n_items: usize = cells.iter().map(Vec::len).sum();
     let mut df: HashMap<u64, u32> = HashMap::new();
@@ -525,11 +556,15 @@ pub fn group_texts(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<Vec<usize>>
                 .collect()
         })
         .collect();
-    weighted.par_iter().map(|cell| group_cell(cell)).collect()
+    weighted
+        .par_iter()
+        .zip(cells)
+        .map(|(cell, compared)| group_cell(cell, compared))
+        .collect()
 }
 
 /// The groups of one cell.
-fn group_cell(items: &[Weighted]) -> Vec<Vec<usize>> {
+fn group_cell(items: &[Weighted], compared: &[Compared<'_>]) -> Vec<Vec<usize>> {
     let n = items.len();
     if n < 2 {
         return Vec::new();
@@ -564,6 +599,13 @@ fn group_cell(items: &[Weighted]) -> Vec<Vec<usize>> {
         // The candidates sharing the most weight, by index on ties.
         touched.sort_by(|a, b| accumulated[*b].total_cmp(&accumulated[*a]).then(a.cmp(b)));
         for &j in touched.iter().take(CANDIDATES) {
+            let apart = compared[i]
+                .origins
+                .iter()
+                .any(|o| compared[j].origins.contains(o));
+            if apart {
+                continue;
+            }
             let s = similarity(item, &items[j]);
             if s >= THRESHOLD {
                 edges.push((i, j, s));
@@ -706,18 +748,26 @@ fn greedy_cliques(members: &[usize], mut edges: Vec<(usize, usize, f64)>) -> Vec
 /// The suggested groups of a matrix: its printed items (載せない left
 /// out), within each cell, numbered in matrix order.
 pub fn suggest(m: &Matrix, words: &Synonyms) -> Similar {
-    // Per cell: the indices of the items compared, and their texts.
+    // Per cell: the indices of the items compared, and the items.
     let mut places: Vec<(usize, ColumnKey, Vec<usize>)> = Vec::new();
-    let mut cells: Vec<Vec<&str>> = Vec::new();
+    let mut cells: Vec<Vec<Compared<'_>>> = Vec::new();
     for (fi, f) in m.fields.iter().enumerate() {
         for column in ColumnKey::ALL {
             let items = &f.cells[column.index()];
             let shown: Vec<usize> = (0..items.len()).filter(|&i| !items[i].hidden).collect();
-            cells.push(shown.iter().map(|&i| items[i].text.as_str()).collect());
+            cells.push(
+                shown
+                    .iter()
+                    .map(|&i| Compared {
+                        text: &items[i].text,
+                        origins: items[i].sources.iter().map(|s| &s.at).collect(),
+                    })
+                    .collect(),
+            );
             places.push((fi, column, shown));
         }
     }
-    let grouped = group_texts(&cells, words);
+    let grouped = group_items(&cells, words);
     let mut groups = Vec::new();
     for ((field, column, shown), cell_groups) in places.into_iter().zip(grouped) {
         for g in cell_groups {

@@ -22,6 +22,7 @@ mod real_world;
 mod roster;
 mod row_heights;
 mod sample_month;
+mod similar;
 mod similar_eval;
 mod tagged_pdf;
 mod template;
