@@ -8,7 +8,7 @@ use shiryo::ingest::{Isolation, ingest_dir};
 #[allow(dead_code, unreachable_pub)]
 mod synth;
 
-use shiryo::{Date, Template, fonts, matrix, render};
+use shiryo::{Date, Template, fonts, matrix, render, similar};
 use synth::{MonthSpec, write_month};
 
 fn stages(c: &mut Criterion) {
@@ -33,8 +33,13 @@ fn stages(c: &mut Criterion) {
             render::xlsx::render(&m, &printed, &template, date, Some("../input")).expect("xlsx")
         });
     });
+    let words = similar::Synonyms::with_builtin(&template.synonyms);
+    g.bench_function("similar", |b| {
+        b.iter(|| similar::suggest(&m, &words));
+    });
+    let groups = similar::suggest(&m, &words);
     g.bench_function("json", |b| {
-        b.iter(|| shiryo::schema::MatrixDoc::of(&m).to_json());
+        b.iter(|| shiryo::schema::MatrixDoc::of(&m, &groups).to_json());
     });
     if let Ok(f) = fonts::discover::discover(None, &template.font_families) {
         let regular = |ch: char| f.regular.advance_em(ch).unwrap_or(1.0);
@@ -97,5 +102,37 @@ fn merged_sheet(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, merged_sheet);
+/// The similar-items stage alone on a month of your own:
+/// `SHIRYO_BENCH_MONTH=DIR cargo bench --bench stages -- similar` (for
+/// the figures in src/similar.rs, months written by
+/// ../shared/tools/gen_corpus.py). Nothing without the variable.
+fn similar_month(c: &mut Criterion) {
+    let Some(dir) = std::env::var_os("SHIRYO_BENCH_MONTH") else {
+        return;
+    };
+    let template = Template::default();
+    let ingested = ingest_dir(
+        std::path::Path::new(&dir),
+        &template,
+        &Isolation::InProcess,
+        &|_, _| {},
+    )
+    .expect("readable");
+    let m = matrix::build(ingested, &template);
+    let words = similar::Synonyms::with_builtin(&template.synonyms);
+    let items: usize = m
+        .fields
+        .iter()
+        .flat_map(|f| f.cells.iter())
+        .map(Vec::len)
+        .sum();
+    let mut g = c.benchmark_group(format!("month of {items} items"));
+    g.sample_size(10);
+    g.bench_function("similar", |b| {
+        b.iter(|| similar::suggest(&m, &words));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, merged_sheet, similar_month);
 criterion_main!(benches);

@@ -128,8 +128,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
         .collect();
     corrections::apply(&mut m, &correction_rows, correction_files, &template);
     clock.lap("normalize+matrix");
-    m.similar = similar::suggest(&m, &similar::Synonyms::with_builtin(&template.synonyms));
-    clock.lap("similar");
+    let words = similar::Synonyms::with_builtin(&template.synonyms);
     let problems = m.has_problems();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),
@@ -138,16 +137,27 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     };
 
     let (report, written) = match &opts.output {
-        Some(out) if !(opts.strict && problems) => {
-            write(out, opts, &m, &template, &files, &mut extras, &mut clock)?
-        }
+        Some(out) if !(opts.strict && problems) => write(
+            out,
+            opts,
+            &m,
+            &template,
+            &words,
+            &files,
+            &mut extras,
+            &mut clock,
+        )?,
         Some(_) => {
             extras
                 .problems
                 .push("--strict のため、却下・失敗があるので資料を書き出していません。".into());
+            extras.similar = similar::suggest(&m, &words);
             (report::render(&m, &files, opts.date, &extras), Vec::new())
         }
-        None => (report::render(&m, &files, opts.date, &extras), Vec::new()),
+        None => {
+            extras.similar = similar::suggest(&m, &words);
+            (report::render(&m, &files, opts.date, &extras), Vec::new())
+        }
     };
     Ok(Outcome {
         report,
@@ -157,11 +167,13 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
 }
 
 /// Writes every output into `out` and returns the report and the files.
+#[allow(clippy::too_many_arguments)]
 fn write(
     out: &Path,
     opts: &BuildOptions,
     m: &matrix::Matrix,
     template: &Template,
+    words: &similar::Synonyms,
     files: &[ingest::FileRecord],
     extras: &mut report::ReportExtras,
     clock: &mut Stages,
@@ -172,8 +184,9 @@ fn write(
     // The PDF and the workbook are independent: draw them side by side.
     let mut pdf_problems = Vec::new();
     let printed = handout::Handout::of(m, opts.date);
-    // The PDF on one core, every workbook and the JSON on the other.
-    let (pdf, books) = rayon::join(
+    // The PDF on one core; the similar items (which the handout does not
+    // show), every workbook and the JSON on the other.
+    let (pdf, (similar, books)) = rayon::join(
         || {
             render::pdf::render(
                 m,
@@ -184,9 +197,14 @@ fn write(
                 &mut pdf_problems,
             )
         },
-        || workbooks(m, &printed, template, opts.date, links.as_deref()),
+        || {
+            let similar = similar::suggest(m, words);
+            let books = workbooks(m, &similar, &printed, template, opts.date, links.as_deref());
+            (similar, books)
+        },
     );
     let (handout, others) = books?;
+    extras.similar = similar;
     extras.problems.extend(pdf_problems);
     clock.lap("xlsx | pdf, json");
     let mut targets: Vec<(String, Vec<u8>)> = handout;
@@ -234,6 +252,7 @@ type Outputs = Vec<(String, Vec<u8>)>;
 
 fn workbooks(
     m: &matrix::Matrix,
+    similar: &similar::Similar,
     printed: &handout::Handout,
     template: &Template,
     date: Date,
@@ -247,13 +266,13 @@ fn workbooks(
         ),
         (
             schema::FILE_NAME.to_string(),
-            schema::MatrixDoc::of(m).to_json(),
+            schema::MatrixDoc::of(m, similar).to_json(),
         ),
     ];
     let font = render::xlsx::TextStyle::of(template).font;
     let mut others = vec![(
         vocab::CORRECTIONS_FILE.to_string(),
-        render::edits::render(m, &font, date).map_err(xlsx_error)?,
+        render::edits::render(m, similar, &font, date).map_err(xlsx_error)?,
     )];
     for sheet in render::returns::collect(m) {
         let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;

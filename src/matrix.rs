@@ -39,8 +39,8 @@ pub struct Item {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_originals: Vec<String>,
     /// The number of its similar-items group (SPEC §8.2), in matrix.json
-    /// only: the matrix keeps its groups apart ([`Matrix::similar`]) and
-    /// the document writer copies the number onto the items it writes.
+    /// only: the groups are a value of their own ([`Similar`]) and the
+    /// document writer copies the number onto the items it writes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similar: Option<u32>,
 }
@@ -245,8 +245,6 @@ pub struct Matrix {
     pub departments: Option<Vec<DepartmentStatus>>,
     /// The secretariat's corrections and the next corrections sheet.
     pub editorial: Editorial,
-    /// Suggested groups of similar items (SPEC §8.2), computed last.
-    pub similar: Similar,
 }
 
 impl FieldRow {
@@ -389,7 +387,6 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         removed: None,
         departments: None,
         editorial: Editorial::default(),
-        similar: Similar::default(),
     };
     m.recount();
     m

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::date::Date;
 use crate::ingest::{FileRecord, FileStatus};
-use crate::matrix::{DepartmentStatus, Editorial, Matrix, SubmissionStatus};
+use crate::matrix::{DepartmentStatus, Editorial, Matrix, Similar, SubmissionStatus};
 
 /// Extra lines the report shows besides the matrix.
 #[derive(Debug, Default, Clone)]
@@ -19,6 +19,8 @@ pub struct ReportExtras {
     pub problems: Vec<String>,
     /// The previous output folder compared with, if any.
     pub previous: Option<String>,
+    /// The suggested groups of similar items (SPEC §8.2).
+    pub similar: Similar,
 }
 
 /// `s` padded with spaces to `width` columns (full-width characters count 2).
@@ -154,8 +156,8 @@ fn merge_lines(o: &mut String, merges: &[crate::matrix::Merge]) {
 
 /// Groups of similar items (SPEC §8.2): each item's text and sources, so
 /// the secretariat can decide to merge them in 事務局修正.xlsx.
-fn similar_section(o: &mut String, m: &Matrix) {
-    let groups = &m.similar.groups;
+fn similar_section(o: &mut String, m: &Matrix, similar: &Similar) {
+    let groups = &similar.groups;
     let _ = writeln!(o, "\n■ 似ている項目（まとめる候補） {} 組", groups.len());
     if groups.is_empty() {
         return;
@@ -322,8 +324,9 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     let _ = writeln!(
         o,
         "  似ている項目（まとめる候補）: {} 組 / {} 項目",
-        m.similar.groups.len(),
-        m.similar
+        extras.similar.groups.len(),
+        extras
+            .similar
             .groups
             .iter()
             .map(|g| g.items.len())
@@ -383,7 +386,7 @@ pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtra
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
     merge_lines(&mut o, &m.merges);
-    similar_section(&mut o, m);
+    similar_section(&mut o, m, &extras.similar);
     if !extras.problems.is_empty() {
         let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
         for p in &extras.problems {

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::ingest::Skipped;
-use crate::matrix::{Counts, DepartmentStatus, Item, Matrix, Rejection, Removed};
+use crate::matrix::{Counts, DepartmentStatus, Item, Matrix, Rejection, Removed, Similar};
 use crate::vocab::ColumnKey;
 
 /// Schema identifier written into every file.
@@ -107,8 +107,9 @@ pub enum SchemaError {
 }
 
 impl<'a> MatrixDoc<'a> {
-    /// The document of a built matrix, borrowing it.
-    pub fn of(m: &'a Matrix) -> MatrixDoc<'a> {
+    /// The document of a built matrix, borrowing it, with the numbers of
+    /// its similar items' groups.
+    pub fn of(m: &'a Matrix, similar: &Similar) -> MatrixDoc<'a> {
         MatrixDoc {
             schema: Cow::Borrowed(SCHEMA),
             title: Cow::Borrowed(&m.title),
@@ -126,7 +127,7 @@ impl<'a> MatrixDoc<'a> {
                 .enumerate()
                 .map(|(fi, f)| {
                     let [council, issues, solutions, ongoing] =
-                        ColumnKey::ALL.map(|key| cell_doc(m, fi, key));
+                        ColumnKey::ALL.map(|key| cell_doc(m, similar, fi, key));
                     FieldDoc {
                         name: Cow::Borrowed(&f.name),
                         cells: CellsDoc {
@@ -164,9 +165,9 @@ impl<'a> MatrixDoc<'a> {
 
 /// One cell's items as written: borrowed, or copied with `"similar": G`
 /// on the items of a suggested group (SPEC §8.2).
-fn cell_doc(m: &Matrix, field: usize, key: ColumnKey) -> Cow<'_, [Item]> {
+fn cell_doc<'a>(m: &'a Matrix, similar: &Similar, field: usize, key: ColumnKey) -> Cow<'a, [Item]> {
     let items = &m.fields[field].cells[key.index()];
-    let numbers = m.similar.cell_numbers(field, key, items.len());
+    let numbers = similar.cell_numbers(field, key, items.len());
     if numbers.iter().all(Option::is_none) {
         return Cow::Borrowed(items.as_slice());
     }
@@ -226,7 +227,7 @@ mod tests {
     #[test]
     fn a_document_reads_back_as_it_was_written() {
         let m = crate::matrix::build(Default::default(), &crate::Template::default());
-        let doc = MatrixDoc::of(&m);
+        let doc = MatrixDoc::of(&m, &Similar::default());
         let json = doc.to_json();
         let back = MatrixDoc::parse(std::str::from_utf8(&json).unwrap()).unwrap();
         assert_eq!(back, doc);
@@ -235,7 +236,7 @@ mod tests {
     #[test]
     fn a_missing_text_is_an_error_not_an_empty_item() {
         let m = crate::matrix::build(Default::default(), &crate::Template::default());
-        let good = String::from_utf8(MatrixDoc::of(&m).to_json()).unwrap();
+        let good = String::from_utf8(MatrixDoc::of(&m, &Similar::default()).to_json()).unwrap();
         let json = good.replacen(
             "\"council\": []",
             "\"council\": [{\"examples\": null, \"sources\": []}]",

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{DataValidation, Format, FormatAlign, XlsxError};
 
 use crate::date::Date;
 use crate::ingest::corrections::HEADERS;
-use crate::matrix::{Matrix, PassRow};
+use crate::matrix::{Matrix, PassRow, Similar};
 use crate::normalize;
 use crate::render::xlsx::style;
 use crate::vocab::CORRECTIONS_SHEET as SHEET;
@@ -29,12 +29,12 @@ pub fn similar_label(number: u32) -> String {
 
 /// The sheet's rows in the order written, each with its group of similar
 /// items: a group's rows moved up to its first row.
-fn ordered_rows(m: &Matrix) -> Vec<(&PassRow, Option<u32>)> {
+fn ordered_rows<'a>(m: &'a Matrix, similar: &Similar) -> Vec<(&'a PassRow, Option<u32>)> {
     // The groups by (分野, 区分, submitted text): a row is an item before
     // corrections merged any, so every submitted text of a grouped item
     // carries its number.
     let mut by_text: HashMap<(&str, crate::vocab::ColumnKey, String), u32> = HashMap::new();
-    for g in &m.similar.groups {
+    for g in &similar.groups {
         let field = &m.fields[g.field];
         for &i in &g.items {
             for text in field.cells[g.column.index()][i].submitted_texts() {
@@ -80,7 +80,7 @@ fn ordered_rows(m: &Matrix) -> Vec<(&PassRow, Option<u32>)> {
 }
 
 /// The workbook's bytes.
-pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> {
+pub fn render(m: &Matrix, similar: &Similar, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> {
     let mut wb = style::workbook(font, SHEET, &m.document_number, date)?;
     // One row per item, written in order: streamed, not held (100,000
     // items make a large sheet).
@@ -116,7 +116,7 @@ pub fn render(m: &Matrix, font: &str, date: Date) -> Result<Vec<u8>, XlsxError> 
         ws.set_column_width(c as u16, w)?;
     }
     let first = HEADER_ROW + 1;
-    for (i, (row, similar)) in ordered_rows(m).into_iter().enumerate() {
+    for (i, (row, similar)) in ordered_rows(m, similar).into_iter().enumerate() {
         let r = first + i as u32;
         ws.write_string_with_format(r, 0, &row.field, &locked)?;
         ws.write_string_with_format(r, 1, row.column.short_label(), &locked)?;

@@ -5,7 +5,8 @@
 //!
 //! `tune.json` and `tune2.json` are what the method was tuned on: they must
 //! keep precision ≥ 0.90, recall ≥ 0.60 and ≤ 10 % of hard negatives
-//! grouped. `heldout.json` was never tuned on; its figures (and those of
+//! grouped. `heldout.json` and `heldout2.json` were never tuned on; their
+//! figures (and those of
 //! `../shared/samples/similar/gold.json` when present) are pinned so that
 //! the table in src/similar.rs stays true: a change of method updates both.
 
@@ -147,6 +148,7 @@ fn the_figures_in_the_method_documentation_hold() {
         ("tune.json", (0.94, 0.64, 0.04)),
         ("tune2.json", (0.97, 0.78, 0.0)),
         ("heldout.json", (0.61, 0.42, 0.15)),
+        ("heldout2.json", (1.0, 0.67, 0.0)),
     ];
     for (name, want) in expected {
         let s = score(&data(name));
