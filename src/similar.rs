@@ -72,10 +72,12 @@
 //! no Japanese tokenizer was tried: the phrases above need none, and a
 //! bundled dictionary would double the Windows executable.
 //!
-//! Time (release build without LTO, 2 cores): the stage alone takes about
-//! 34 ms of one core for the 100 × 30 month of gen_corpus.py (6,000
-//! items) and 0.63 s for the 1,000 × 80 one (94,000 items); the build runs
-//! it beside the PDF, so the whole build barely moves (README).
+//! Time (criterion, `SHIRYO_BENCH_MONTH=DIR cargo bench --bench stages --
+//! similar`, release build without LTO, 2 shared cores): 24 ms for the
+//! 100 × 30 month of gen_corpus.py --seed 42 (3,821 items), 0.63 s for the
+//! 1,000 × 80 one --seed 7 (93,658 items) at [`POSTING_CAP`] 48 and 12
+//! candidates (now 24 and 6: less); the build runs the stage beside the
+//! PDF, so on an idle machine the whole build barely moves.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -95,9 +97,9 @@ pub const THRESHOLD: f64 = 0.20;
 pub const PREDICATE: f64 = 2.0;
 /// A feature that more items of a cell have than this finds no
 /// candidates (it still counts in the similarity of a candidate pair).
-pub const POSTING_CAP: usize = 48;
+pub const POSTING_CAP: usize = 24;
 /// Candidates scored per item: those sharing the most weight with it.
-pub const CANDIDATES: usize = 12;
+pub const CANDIDATES: usize = 6;
 
 /// A fast, fixed hasher for the integer keys here (features are already
 /// hashes): the same order on every machine and every run.
@@ -137,8 +139,11 @@ const LIGHT_GROUPS: [&str; 2] = ["実施", "推進"];
 pub struct Synonyms {
     /// Words by their first character, longest first: (word, group).
     by_first: FastMap<char, Vec<(Vec<char>, u32)>>,
-    /// Feature of a group, by group.
+    /// Features of the light verbs, sorted.
     light: Vec<u64>,
+    /// Bit per character of the Basic Multilingual Plane that starts a
+    /// word: most characters start none and need no look-up.
+    starts: Vec<u64>,
 }
 
 impl Synonyms {
@@ -202,9 +207,16 @@ impl Synonyms {
             // Longest first; equal lengths in a fixed order.
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
+        let mut starts = vec![0u64; 0x10000 / 64];
+        for c in by_first.keys() {
+            if let Some(slot) = starts.get_mut(*c as usize / 64) {
+                *slot |= 1 << (*c as usize % 64);
+            }
+        }
         let mut s = Synonyms {
             by_first,
             light: Vec::new(),
+            starts,
         };
         s.light = LIGHT_WORDS
             .iter()
@@ -240,6 +252,10 @@ impl Synonyms {
 
     /// The longest word of the table at `i`: its length and group.
     fn match_at(&self, chars: &[char], i: usize) -> Option<(usize, u32)> {
+        let c = chars[i] as usize;
+        if c < 0x10000 && self.starts[c / 64] & (1 << (c % 64)) == 0 {
+            return None;
+        }
         let list = self.by_first.get(&chars[i])?;
         let n = chars.len();
         for (word, group) in list {
@@ -570,16 +586,16 @@ pub fn group_items(cells: &[Vec<Compared<'_>>], words: &Synonyms) -> Vec<Vec<Vec
         .map(|items| items.iter().map(|c| analyse(c.text, words)).collect())
         .collect();
     let n_items: usize = cells.iter().map(Vec::len).sum();
-    let mut df: FastMap<u64, u32> = FastMap::default();
+    // Items having each feature, then in place its weight.
+    let mut idf: FastMap<u64, f64> = FastMap::default();
     for item in analysed.iter().flatten() {
         for (f, _) in item {
-            *df.entry(*f).or_insert(0) += 1;
+            *idf.entry(*f).or_insert(0.0) += 1.0;
         }
     }
-    let idf: FastMap<u64, f64> = df
-        .into_iter()
-        .map(|(f, n)| (f, ln(1.0 + n_items as f64 / f64::from(n))))
-        .collect();
+    for w in idf.values_mut() {
+        *w = ln(1.0 + n_items as f64 / *w);
+    }
     let idf = |f: &u64| idf[f];
     let weighted: Vec<Vec<Weighted>> = analysed
         .into_iter()
@@ -609,14 +625,20 @@ fn group_cell(items: &[Weighted], compared: &[Compared<'_>]) -> Vec<Vec<usize>> 
     if n < 2 {
         return Vec::new();
     }
-    // Inverted index of the features few items of the cell have.
-    let mut postings: FastMap<u64, Vec<u32>> = FastMap::default();
-    for (i, item) in items.iter().enumerate() {
-        for (f, _) in &item.features {
-            postings.entry(*f).or_default().push(i as u32);
+    // Inverted index of the features that 2 to POSTING_CAP items of the
+    // cell have: (feature, item) pairs sorted, each run a posting list.
+    let mut pairs: Vec<(u64, u32)> = items
+        .iter()
+        .enumerate()
+        .flat_map(|(i, item)| item.features.iter().map(move |(f, _)| (*f, i as u32)))
+        .collect();
+    pairs.sort_unstable();
+    let mut postings: FastMap<u64, &[(u64, u32)]> = FastMap::default();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if (2..=POSTING_CAP).contains(&run.len()) {
+            postings.insert(run[0].0, run);
         }
     }
-    postings.retain(|_, list| list.len() <= POSTING_CAP);
     let mut edges: Vec<(usize, usize, f64)> = Vec::new();
     let mut accumulated = vec![0.0f64; n];
     let mut touched: Vec<usize> = Vec::new();
@@ -625,7 +647,7 @@ fn group_cell(items: &[Weighted], compared: &[Compared<'_>]) -> Vec<Vec<usize>> 
             let Some(list) = postings.get(f) else {
                 continue;
             };
-            for &j in list {
+            for &(_, j) in *list {
                 let j = j as usize;
                 if j <= i {
                     continue;
