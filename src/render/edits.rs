@@ -116,7 +116,7 @@ pub fn render(m: &Matrix, similar: &Similar, font: &str, date: Date) -> Result<V
         ws.set_column_width(c as u16, w)?;
     }
     let first = HEADER_ROW + 1;
-    for (i, (row, similar)) in ordered_rows(m, similar).into_iter().enumerate() {
+    for (i, (row, group)) in ordered_rows(m, similar).into_iter().enumerate() {
         let r = first + i as u32;
         ws.write_string_with_format(r, 0, &row.field, &locked)?;
         ws.write_string_with_format(r, 1, row.column.short_label(), &locked)?;
@@ -137,7 +137,7 @@ pub fn render(m: &Matrix, similar: &Similar, font: &str, date: Date) -> Result<V
             .collect();
         ws.write_string_with_format(r, 5, sources.join("\n"), &locked)?;
         ws.write_string_with_format(r, 6, row.status.map_or("", |s| s.label()), &locked)?;
-        let label = similar.map(similar_label).unwrap_or_default();
+        let label = group.map(similar_label).unwrap_or_default();
         ws.write_string_with_format(r, 7, label, &locked)?;
     }
     let last = (first + m.editorial.sheet.len() as u32).max(first + 1) - 1;
