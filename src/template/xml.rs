@@ -278,21 +278,7 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
     let mut departments = Vec::new();
     // `<department` elements in order (not `<departments>`, not the
     // examples in comments).
-    let comments: Vec<(usize, usize)> = xml
-        .match_indices("<!--")
-        .map(|(i, _)| (i, xml[i..].find("-->").map_or(xml.len(), |e| i + e)))
-        .collect();
-    let department_lines: Vec<usize> = xml
-        .match_indices("<department")
-        .filter(|(i, m)| {
-            let tag_ends = xml[i + m.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| c == '>' || c == '/' || c.is_whitespace());
-            tag_ends && !comments.iter().any(|(s, e)| (*s..*e).contains(i))
-        })
-        .map(|(i, _)| line_of(xml, i))
-        .collect();
+    let department_lines = element_lines(xml, "department");
     for (i, d) in raw
         .departments
         .map(|d| d.departments)

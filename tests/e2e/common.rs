@@ -148,6 +148,19 @@ fn build_env(input: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     run(cmd, out, out_dir)
 }
 
+/// The text of the one item of [`good`]'s file.
+pub const GOOD: &str = "良いファイルの項目。";
+
+/// Adds a good workbook with one item ([`GOOD`]) beside whatever a test
+/// puts in the month: it must come through whatever else fails.
+pub fn good(month: Month) -> Month {
+    month.sheet(
+        "良い課.xlsx",
+        "回答",
+        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD]],
+    )
+}
+
 /// The shipped sample month.
 pub fn sample_input() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("input")

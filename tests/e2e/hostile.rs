@@ -7,18 +7,8 @@ use crate::common;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use crate::common::{Month, Run};
+use crate::common::{GOOD as GOOD_TEXT, Month, Run, good};
 use rust_xlsxwriter::Workbook;
-
-const GOOD_TEXT: &str = "良いファイルの項目。";
-
-fn good(month: Month) -> Month {
-    month.sheet(
-        "良い課.xlsx",
-        "回答",
-        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD_TEXT]],
-    )
-}
 
 /// Peak resident memory of any child process so far, in MB (the workers
 /// are waited for by the binary, which the test waits for).

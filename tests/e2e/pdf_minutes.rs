@@ -12,17 +12,7 @@ use std::time::{Duration, Instant};
 use lopdf::{Dictionary, Document, Object, Stream, StringFormat, dictionary};
 use shiryo::ingest::FileError;
 
-use crate::common::{self, Month, Run, docx};
-
-const GOOD: &str = "良いファイルの項目。";
-
-fn good(month: Month) -> Month {
-    month.sheet(
-        "良い課.xlsx",
-        "回答",
-        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD]],
-    )
-}
+use crate::common::{self, GOOD, Month, Run, docx, good};
 
 /// Font size of the body text, line pitch and margins (points, A4).
 const SIZE: f32 = 10.5;

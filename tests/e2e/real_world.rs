@@ -6,17 +6,7 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use crate::common::{Month, Run, Xls, docx, rewrite_zip};
-
-const GOOD: &str = "良いファイルの項目。";
-
-fn good(month: Month) -> Month {
-    month.sheet(
-        "良い課.xlsx",
-        "回答",
-        &[&["分野", "区分", "内容"], &["経営", "課題", GOOD]],
-    )
-}
+use crate::common::{GOOD, Month, Run, Xls, docx, good, rewrite_zip};
 
 fn header_xlsx(text: &str) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
