@@ -27,8 +27,8 @@ fn stages(c: &mut Criterion) {
         b.iter(|| matrix::build(ingested.clone(), &template));
     });
     let m = matrix::build(ingested, &template);
+    let printed = shiryo::handout::Handout::of(&m, date);
     g.bench_function("xlsx", |b| {
-        let printed = shiryo::handout::Handout::of(&m, date);
         b.iter(|| {
             render::xlsx::render(&m, &printed, &template, date, Some("../input")).expect("xlsx")
         });
@@ -54,7 +54,6 @@ fn stages(c: &mut Criterion) {
             regular: &regular,
             bold: &bold,
         };
-        let printed = shiryo::handout::Handout::of(&m, date);
         g.bench_function("pdf layout", |b| {
             b.iter(|| render::pdf::layout::paginate(&printed, &template, &measures));
         });

@@ -6,7 +6,7 @@
 
 use crate::date::Date;
 use crate::matrix::Matrix;
-use crate::vocab::{ColumnKey, ItemStatus, NEW_LEGEND};
+use crate::vocab::{ColumnKey, ItemStatus, Location, NEW_LEGEND};
 
 /// What the handout prints.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +54,9 @@ pub struct HandoutItem {
     pub examples: Option<String>,
     /// New since last month: printed with the 新 mark.
     pub new: bool,
+    /// Where it was first submitted, for messages about printing it (a
+    /// character no font has); never printed.
+    pub source: Option<Location>,
 }
 
 impl HandoutItem {
@@ -85,6 +88,7 @@ impl Handout {
                                 text: it.text.clone(),
                                 examples: it.examples.clone(),
                                 new: it.status == Some(ItemStatus::New),
+                                source: it.sources.first().map(|s| s.at.clone()),
                             })
                             .collect()
                     })

@@ -189,7 +189,6 @@ fn write(
     let (pdf, (similar, books)) = rayon::join(
         || {
             render::pdf::render(
-                m,
                 &printed,
                 template,
                 opts.date,
@@ -203,11 +202,11 @@ fn write(
             (similar, books)
         },
     );
-    let (handout, others) = books?;
+    let (handout_files, others) = books?;
     extras.similar = similar;
     extras.problems.extend(pdf_problems);
     clock.lap("xlsx | pdf, json");
-    let mut targets: Vec<(String, Vec<u8>)> = handout;
+    let mut targets: Vec<(String, Vec<u8>)> = handout_files;
     match pdf {
         Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
         Err(e) => extras.problems.push(e.to_string()),

@@ -342,6 +342,7 @@ mod tests {
             text: text.into(),
             examples: examples.map(String::from),
             new,
+            source: None,
         }
     }
 

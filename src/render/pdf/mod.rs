@@ -21,7 +21,6 @@ pub mod structure;
 use crate::date::Date;
 use crate::fonts::discover::discover;
 use crate::handout::Handout;
-use crate::matrix::Matrix;
 use crate::template::Template;
 pub use error::PdfError;
 
@@ -29,7 +28,6 @@ pub use error::PdfError;
 /// draws the PDF. Characters no installed font has are added to
 /// `problems` (with their cell); no font at all is an error.
 pub fn render(
-    m: &Matrix,
     handout: &Handout,
     template: &Template,
     date: Date,
@@ -39,14 +37,14 @@ pub fn render(
     let mut fonts = discover(font_arg, &template.font_families)?;
     let lacking: Vec<char> = {
         let has = |c: char| fonts.regular.has_glyph(c);
-        missing_glyphs(m, &has).iter().map(|g| g.ch).collect()
+        missing_glyphs(handout, &has).iter().map(|g| g.ch).collect()
     };
     if !lacking.is_empty() {
         // Another installed font may draw them: better than an empty box.
         fonts.add_fallbacks(&lacking);
     }
     let has = |c: char| fonts.has(c);
-    for missing in missing_glyphs(m, &has) {
+    for missing in missing_glyphs(handout, &has) {
         problems.push(format!(
             "文字「{}」（U+{:04X}）がフォント {} にも、ほかに入っているフォントにもないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
             missing.ch,
@@ -76,19 +74,21 @@ pub struct MissingGlyph {
     pub place: String,
 }
 
-/// Every character of the matrix the regular font lacks.
-pub fn missing_glyphs(matrix: &Matrix, has: &dyn Fn(char) -> bool) -> Vec<MissingGlyph> {
+/// Every character of the handout the font `has` lacks, with where it is.
+pub fn missing_glyphs(handout: &Handout, has: &dyn Fn(char) -> bool) -> Vec<MissingGlyph> {
     let mut out: Vec<MissingGlyph> = Vec::new();
-    for f in &matrix.fields {
-        for (col, items) in matrix.columns.iter().zip(f.printed()) {
+    for row in &handout.rows {
+        for (col, items) in handout.columns.iter().zip(&row.cells) {
             for it in items {
                 for ch in it.line().chars().filter(|c| !has(*c)) {
-                    let src = it.sources.first();
                     let place = format!(
                         "{}／{}: {}（{}）",
-                        f.name,
+                        row.name,
                         col.key.short_label(),
-                        src.map(|s| s.at.to_string()).unwrap_or_default(),
+                        it.source
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
                         it.text.chars().take(20).collect::<String>()
                     );
                     if !out.iter().any(|m| m.ch == ch && m.place == place) {
@@ -106,7 +106,7 @@ mod tests {
     use super::layout::{Measures, paginate};
     use super::model::DocModel;
     use super::*;
-    use crate::matrix::{FieldRow, Item, Source};
+    use crate::matrix::{FieldRow, Item, Matrix, Source};
     use crate::vocab::{BULLET, CONTINUED, ColumnKey, Location};
 
     fn em(c: char) -> f64 {

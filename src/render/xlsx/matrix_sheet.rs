@@ -349,6 +349,7 @@ mod tests {
             text: text.into(),
             examples: None,
             new: false,
+            source: None,
         }
     }
 
