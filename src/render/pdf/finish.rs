@@ -38,11 +38,11 @@ pub fn finish(
     Ok(bytes)
 }
 
-/// Deflates every stream in parallel at the default level (lopdf's own
-/// `compress` uses the slowest level, for a few percent of size).
+/// Deflates every stream not yet compressed, in parallel, at the default
+/// level (lopdf's own `compress` uses the slowest level, for a few percent
+/// of size).
 pub(super) fn compress_streams(doc: &mut lopdf::Document) {
     use rayon::prelude::*;
-    use std::io::Write;
     let mut streams: Vec<&mut lopdf::Stream> = doc
         .objects
         .values_mut()
@@ -54,15 +54,41 @@ pub(super) fn compress_streams(doc: &mut lopdf::Document) {
         })
         .collect();
     streams.par_iter_mut().for_each(|s| {
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        if enc.write_all(&s.content).is_ok()
-            && let Ok(packed) = enc.finish()
-            && packed.len() + 19 < s.content.len()
-        {
-            s.dict.set("Filter", "FlateDecode");
-            s.set_content(packed);
-        }
+        let content = std::mem::take(&mut s.content);
+        deflate(content).into_stream(s);
     });
+}
+
+/// A stream's content, deflated when that makes it smaller.
+pub(super) enum Packed {
+    /// Deflated.
+    Deflated(Vec<u8>),
+    /// Left as it was: deflating would not make it smaller.
+    Plain(Vec<u8>),
+}
+
+impl Packed {
+    /// Sets the stream's content (and its filter).
+    pub(super) fn into_stream(self, s: &mut lopdf::Stream) {
+        match self {
+            Packed::Deflated(bytes) => {
+                s.dict.set("Filter", "FlateDecode");
+                s.set_content(bytes);
+            }
+            Packed::Plain(bytes) => s.set_content(bytes),
+        }
+    }
+}
+
+/// Deflates a stream's content at the default level, when that saves more
+/// than the `/Filter /FlateDecode` entry costs.
+pub(super) fn deflate(content: Vec<u8>) -> Packed {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    match enc.write_all(&content).and_then(|()| enc.finish()) {
+        Ok(packed) if packed.len() + 19 < content.len() => Packed::Deflated(packed),
+        _ => Packed::Plain(content),
+    }
 }
 
 /// A stable 16-byte document ID from the content (the first half of its
