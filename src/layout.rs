@@ -233,9 +233,17 @@ fn break_ranges_by(
     let byte = |i: usize| chars.get(i).map(|c| c.0).unwrap_or(text.len());
     // UAX #14 opportunities (a break before this byte is allowed), to which
     // our own rules below add the handout's stricter 禁則.
-    let uax: std::collections::HashSet<usize> = unicode_linebreak::linebreaks(text)
-        .map(|(i, _)| i)
-        .collect();
+    // Per character: may a line start at it.
+    let mut uax = vec![false; chars.len()];
+    let mut at = 0;
+    for (b, _) in unicode_linebreak::linebreaks(text) {
+        while at < chars.len() && chars[at].0 < b {
+            at += 1;
+        }
+        if let Some(u) = uax.get_mut(at).filter(|_| chars[at].0 == b) {
+            *u = true;
+        }
+    }
     let ch = |i: usize| chars[i].1;
     let mut lines = Vec::new();
     let mut start = 0;
@@ -251,7 +259,7 @@ fn break_ranges_by(
             width += w;
             end += 1;
             if end < chars.len()
-                && uax.contains(&byte(end))
+                && uax[end]
                 && can_break(ch(end - 1), ch(end), chars.get(end + 1).map(|c| c.1))
                 && allowed(ch(end - 1), ch(end))
             {

@@ -26,8 +26,52 @@ pub struct Font {
     /// Family name, for the report.
     pub family: String,
     units_per_em: f64,
-    /// Glyph id and advance (em) per character, looked up once.
-    glyphs: RefCell<HashMap<char, Option<(u16, f64)>>>,
+    /// Glyph id and advance per character, looked up once.
+    glyphs: RefCell<GlyphCache>,
+}
+
+/// What the face has for each character asked about: the Basic
+/// Multilingual Plane in a table (a hash lookup per character was a tenth
+/// of a large month's run time), other planes in a map.
+#[derive(Default)]
+struct GlyphCache {
+    /// Indexed by code point; 0 = not looked up yet, else
+    /// [`GlyphCache::LOOKED_UP`] with the glyph id and advance in font units
+    /// when the face has the character.
+    bmp: Vec<u64>,
+    other: HashMap<char, Option<(u16, u16)>>,
+}
+
+impl GlyphCache {
+    const LOOKED_UP: u64 = 1 << 40;
+    const HAS: u64 = 1 << 41;
+
+    fn get(&self, c: char) -> Option<Option<(u16, u16)>> {
+        let i = c as usize;
+        if i >= 0x1_0000 {
+            return self.other.get(&c).copied();
+        }
+        let v = *self.bmp.get(i)?;
+        if v & Self::LOOKED_UP == 0 {
+            return None;
+        }
+        Some((v & Self::HAS != 0).then_some(((v >> 16) as u16, v as u16)))
+    }
+
+    fn put(&mut self, c: char, g: Option<(u16, u16)>) {
+        let i = c as usize;
+        if i >= 0x1_0000 {
+            self.other.insert(c, g);
+            return;
+        }
+        if self.bmp.is_empty() {
+            self.bmp = vec![0; 0x1_0000];
+        }
+        self.bmp[i] = Self::LOOKED_UP
+            | g.map_or(0, |(gid, advance)| {
+                Self::HAS | (u64::from(gid) << 16) | u64::from(advance)
+            });
+    }
 }
 
 /// No usable font: the PDF cannot be made.
@@ -90,7 +134,7 @@ impl Font {
             bytes,
             family,
             units_per_em,
-            glyphs: RefCell::new(HashMap::new()),
+            glyphs: RefCell::new(GlyphCache::default()),
         })
     }
 
@@ -100,16 +144,16 @@ impl Font {
 
     /// Glyph id and advance in em, `None` when the font has no glyph.
     pub fn glyph(&self, c: char) -> Option<(u16, f64)> {
-        if let Some(g) = self.glyphs.borrow().get(&c) {
-            return *g;
-        }
-        let face = self.face();
-        let g = face.glyph_index(c).map(|g| {
-            let advance = face.glyph_hor_advance(g).unwrap_or(0);
-            (g.0, f64::from(advance) / self.units_per_em)
+        let cached = self.glyphs.borrow().get(c);
+        let g = cached.unwrap_or_else(|| {
+            let face = self.face();
+            let g = face
+                .glyph_index(c)
+                .map(|g| (g.0, face.glyph_hor_advance(g).unwrap_or(0)));
+            self.glyphs.borrow_mut().put(c, g);
+            g
         });
-        self.glyphs.borrow_mut().insert(c, g);
-        g
+        g.map(|(gid, advance)| (gid, f64::from(advance) / self.units_per_em))
     }
 
     /// Advance of a character in em, `None` when the font has no glyph.
