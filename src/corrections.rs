@@ -12,7 +12,7 @@ use crate::matrix::{
     AppliedCorrection, Editorial, Item, Matrix, Merge, PassRow, Rejection, UnappliedCorrection,
 };
 use crate::normalize;
-use crate::template::Template;
+use crate::template::{Resolver, Template};
 use crate::vocab::{ColumnKey, Location, SECRETARIAT};
 
 /// One readable correction.
@@ -38,6 +38,7 @@ fn is_mark(v: &str) -> Option<bool> {
 
 /// Reads the rows: corrections, and the rows that cannot be used.
 fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<Rejection>) {
+    let resolver = Resolver::new(template);
     let mut out = Vec::new();
     let mut rejected = Vec::new();
     for row in rows {
@@ -63,10 +64,7 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             continue;
         }
         let field_value = normalize::normalize_line(&row.field.value);
-        let Some(field) = template
-            .resolve_field(&field_value)
-            .and_then(|f| template.field_index(f))
-        else {
+        let Some(field) = resolver.field(&field_value) else {
             rejected.push(reject(
                 &row.field.cell,
                 format!("分野「{field_value}」は登録されていません。"),
@@ -78,7 +76,7 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             continue;
         };
         let kind_value = normalize::normalize_line(&row.kind.value);
-        let Some(column) = template.resolve_column(&kind_value) else {
+        let Some(column) = resolver.column(&kind_value) else {
             rejected.push(reject(
                 &row.kind.cell,
                 format!("区分「{kind_value}」は登録されていません。"),

@@ -12,7 +12,7 @@ pub use crate::review::{
     AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, Similar, SimilarGroup,
     SubmissionStatus, UnappliedCorrection,
 };
-use crate::template::Template;
+use crate::template::{Resolver, Template};
 pub use crate::vocab::Source;
 use crate::vocab::{ColumnKey, ItemStatus, Location};
 
@@ -294,8 +294,9 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
     let mut rejected = Vec::new();
     let mut entries = Vec::new();
     let mut rows_with_items = 0;
+    let resolver = Resolver::new(template);
     for row in &ing.rows {
-        match row_entries(row, template) {
+        match row_entries(row, template, &resolver) {
             Ok(list) => {
                 rows_with_items += 1;
                 entries.extend(list);
@@ -416,21 +417,24 @@ pub(crate) fn suggestion(value: &str, candidates: &[&str]) -> String {
 }
 
 /// Entries of one row, or the reason it is rejected.
-fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Box<Rejection>> {
-    let row_text = row
-        .entries
-        .iter()
-        .map(|e| normalize::normalize_line(&e.content.value))
-        .collect::<Vec<_>>()
-        .join(" ／ ");
-    let department = template.department_name(&row.department);
+fn row_entries(
+    row: &RawRow,
+    template: &Template,
+    resolver: &Resolver,
+) -> Result<Vec<Entry>, Box<Rejection>> {
+    let department = resolver.department_name(&row.department);
     let reject = |at: &Located, reason: String, fix: String| {
         Box::new(Rejection {
             at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
             department: department.clone(),
             reason,
             fix,
-            text: row_text.clone(),
+            text: row
+                .entries
+                .iter()
+                .map(|e| normalize::normalize_line(&e.content.value))
+                .collect::<Vec<_>>()
+                .join(" ／ "),
         })
     };
     let field_value = normalize::normalize_line(&row.field.value);
@@ -444,7 +448,7 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Box<Reje
             ),
         ));
     }
-    let Some(field_name) = template.resolve_field(&field_value) else {
+    let Some(field) = resolver.field(&field_value) else {
         return Err(reject(
             &row.field,
             format!("分野「{field_value}」は登録されていません。"),
@@ -454,7 +458,6 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Box<Reje
             ),
         ));
     };
-    let field = template.field_index(field_name).unwrap_or_default();
     let mut out = Vec::new();
     for entry in &row.entries {
         let column = match &entry.kind {
@@ -468,7 +471,7 @@ fn row_entries(row: &RawRow, template: &Template) -> Result<Vec<Entry>, Box<Reje
                         "現状と課題・解決案・取組済み などを記入してください。".into(),
                     ));
                 }
-                template.resolve_column(&v).ok_or_else(|| {
+                resolver.column(&v).ok_or_else(|| {
                     reject(
                         cell,
                         format!("区分「{v}」は登録されていません。"),

@@ -8,14 +8,15 @@ use std::collections::BTreeMap;
 use crate::ingest::minutes::COUNCIL;
 use crate::ingest::{FileRecord, FileStatus, RawRow};
 use crate::matrix::{DepartmentStatus, Matrix, SubmissionStatus};
-use crate::template::Template;
+use crate::template::{Resolver, Template};
 
 /// Data rows per department (template names), counted before the rows
 /// become the matrix.
 pub fn rows_by_department(rows: &[RawRow], template: &Template) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
+    let resolver = Resolver::new(template);
     for r in rows {
-        *out.entry(template.department_name(&r.department))
+        *out.entry(resolver.department_name(&r.department))
             .or_default() += 1;
     }
     out
@@ -42,9 +43,10 @@ pub fn status(
         return None;
     }
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
+    let resolver = Resolver::new(template);
     let mut add_file = |department: &str, file: &str, failed: bool| {
         let t = tally
-            .entry(template.department_name(department))
+            .entry(resolver.department_name(department))
             .or_default();
         if !t.files.iter().any(|f| f == file) {
             t.files.push(file.to_string());

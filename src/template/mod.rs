@@ -3,13 +3,14 @@
 //! `&Template` and none reads XML.
 
 pub mod model;
+pub mod resolve;
 pub mod xml;
 
 use std::path::{Path, PathBuf};
 
-use crate::normalize;
 pub use crate::vocab::{ColumnKey, Paper, PaperSize};
 pub use model::{ColumnDef, DepartmentDef, FieldDef, Margins, Template, TemplateError};
+pub use resolve::Resolver;
 
 /// The built-in default template, identical to `templates/matrix.xml`.
 pub const DEFAULT_XML: &str = include_str!("../../templates/matrix.xml");
@@ -79,17 +80,10 @@ impl Template {
         }
     }
 
-    /// Canonical 分野 name for a submitted value, matched by SPEC §1 rules.
+    /// Canonical 分野 name for a submitted value, matched by SPEC §1 rules
+    /// (a [`Resolver`] answers many).
     pub fn resolve_field(&self, value: &str) -> Option<&str> {
-        let key = normalize::value_key(value);
-        self.fields
-            .iter()
-            .find(|f| {
-                std::iter::once(&f.name)
-                    .chain(&f.aliases)
-                    .any(|a| normalize::value_key(a) == key)
-            })
-            .map(|f| f.name.as_str())
+        Resolver::new(self).field_name(value)
     }
 
     /// Index of a 分野 in the row order.
@@ -97,17 +91,10 @@ impl Template {
         self.fields.iter().position(|f| f.name == name)
     }
 
-    /// Column for a submitted 区分 value (aliases and handout labels).
+    /// Column for a submitted 区分 value (aliases and handout labels; a
+    /// [`Resolver`] answers many).
     pub fn resolve_column(&self, value: &str) -> Option<ColumnKey> {
-        let key = normalize::value_key(value);
-        let hkey = normalize::header_key(value);
-        self.columns
-            .iter()
-            .find(|c| {
-                c.aliases.iter().any(|a| normalize::value_key(a) == key)
-                    || normalize::header_key(&self.column_label(c.key, None)) == hkey
-            })
-            .map(|c| c.key)
+        Resolver::new(self).column(value)
     }
 
     /// All names and aliases of the 分野, for suggestions.
@@ -137,18 +124,10 @@ impl Template {
     }
 
     /// The template's name for a department written another way
-    /// (総務部総務課 → 総務課); unknown names are kept as written.
+    /// (総務部総務課 → 総務課); unknown names are kept as written (a
+    /// [`Resolver`] answers many).
     pub fn department_name(&self, department: &str) -> String {
-        let key = normalize::match_key(department);
-        self.departments
-            .iter()
-            .find(|d| {
-                std::iter::once(&d.name)
-                    .chain(&d.aliases)
-                    .any(|a| normalize::match_key(a) == key)
-            })
-            .map(|d| d.name.clone())
-            .unwrap_or_else(|| department.to_string())
+        Resolver::new(self).department_name(department)
     }
 }
 
