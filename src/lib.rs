@@ -184,9 +184,10 @@ fn write(
     // The PDF and the workbook are independent: draw them side by side.
     let mut pdf_problems = Vec::new();
     let printed = handout::Handout::of(m, opts.date);
-    // The PDF on one core; the similar items (which the handout does not
-    // show), every workbook and the JSON on the other.
-    let (pdf, (similar, books)) = rayon::join(
+    // The PDF, the handout workbook and the rest (the similar items, which
+    // the handout does not show, matrix.json, 事務局修正.xlsx and the return
+    // sheets) side by side; the PDF's pages are drawn on every core.
+    let (pdf, books) = rayon::join(
         || {
             render::pdf::render(
                 &printed,
@@ -196,13 +197,9 @@ fn write(
                 &mut pdf_problems,
             )
         },
-        || {
-            let similar = similar::suggest(m, words);
-            let books = workbooks(m, &similar, &printed, template, opts.date, links.as_deref());
-            (similar, books)
-        },
+        || workbooks(m, words, &printed, template, opts.date, links.as_deref()),
     );
-    let (handout_files, others) = books?;
+    let (handout_files, others, similar) = books?;
     extras.similar = similar;
     extras.problems.extend(pdf_problems);
     clock.lap("xlsx | pdf, json");
@@ -246,38 +243,42 @@ fn write(
 
 /// Outputs written beside the PDF: the handout workbook and matrix.json
 /// (listed before the PDF), then 事務局修正.xlsx and one return sheet per
-/// department with something to fix.
+/// department with something to fix; and the similar items they show.
 type Outputs = Vec<(String, Vec<u8>)>;
 
 fn workbooks(
     m: &matrix::Matrix,
-    similar: &similar::Similar,
+    words: &similar::Synonyms,
     printed: &handout::Handout,
     template: &Template,
     date: Date,
     links: Option<&str>,
-) -> Result<(Outputs, Outputs), Error> {
+) -> Result<(Outputs, Outputs, similar::Similar), Error> {
     let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
-    let handout = vec![
-        (
-            render::XLSX_NAME.to_string(),
-            render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error)?,
-        ),
-        (
-            schema::FILE_NAME.to_string(),
-            schema::MatrixDoc::of(m, similar).to_json(),
-        ),
-    ];
     let font = render::xlsx::TextStyle::of(template).font;
-    let mut others = vec![(
-        vocab::CORRECTIONS_FILE.to_string(),
-        render::edits::render(m, similar, &font, date).map_err(xlsx_error)?,
-    )];
-    for sheet in render::returns::collect(m) {
-        let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
-        others.push((sheet.file_name(), bytes));
-    }
-    Ok((handout, others))
+    // The handout workbook needs no similar items: made beside them.
+    let (handout_xlsx, rest) = rayon::join(
+        || render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error),
+        || {
+            let similar = similar::suggest(m, words);
+            let json = schema::MatrixDoc::of(m, &similar).to_json();
+            let mut others = vec![(
+                vocab::CORRECTIONS_FILE.to_string(),
+                render::edits::render(m, &similar, &font, date).map_err(xlsx_error)?,
+            )];
+            for sheet in render::returns::collect(m) {
+                let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
+                others.push((sheet.file_name(), bytes));
+            }
+            Ok::<_, Error>((json, others, similar))
+        },
+    );
+    let (json, others, similar) = rest?;
+    let handout = vec![
+        (render::XLSX_NAME.to_string(), handout_xlsx?),
+        (schema::FILE_NAME.to_string(), json),
+    ];
+    Ok((handout, others, similar))
 }
 
 /// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set
