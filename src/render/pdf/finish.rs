@@ -21,7 +21,7 @@ pub fn finish(
         id,
         marks,
     } = drawn;
-    let root = add_structure(&mut lo, table, &marks)
+    let (root, elements) = add_structure(&mut lo, table, &marks)
         .map_err(|u| PdfError::Untagged { page: u.page + 1 })?;
     make_archival(&mut lo, root, title, &date.wareki_month(), date);
     lo.trailer.set(
@@ -35,7 +35,8 @@ pub fn finish(
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
-    Ok(bytes)
+    drop(lo);
+    elements.splice(bytes).map_err(PdfError::Write)
 }
 
 /// Deflates every stream not yet compressed, in parallel, at the default
