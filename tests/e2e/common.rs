@@ -96,7 +96,13 @@ pub fn build_at(input: &Path, args: &[&str]) -> Run {
 
 /// Runs `shiryo build INPUT -o OUT --date 2026-11-24 ARGS` into a given folder.
 pub fn build_into(input: &Path, out: &Path, args: &[&str]) -> Run {
+    build_into_env(input, out, args, &[])
+}
+
+/// [`build_into`] with more environment variables.
+pub fn build_into_env(input: &Path, out: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(exe());
+    cmd.envs(env.iter().copied());
     cmd.arg("build").arg(input).arg("-o").arg(out);
     if !args.contains(&"--date") {
         cmd.args(["--date", "2026-11-24"]);

@@ -21,6 +21,7 @@ mod pdf_minutes;
 mod real_world;
 mod roster;
 mod row_heights;
+mod same_bytes;
 mod sample_month;
 mod similar;
 mod similar_eval;

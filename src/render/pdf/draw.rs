@@ -363,7 +363,11 @@ impl TextDrawer<'_> {
         // dominated the run time. The characters for the ToUnicode map are
         // registered once per glyph at the end.
         let glyphs: Vec<(Face, u16, f64)> = drawn_chars(&t.text)
-            .map(|c| self.glyphs.get(c, t.bold).unwrap_or((Face::Regular, 0, 1.0)))
+            .map(|c| {
+                self.glyphs
+                    .get(c, t.bold)
+                    .unwrap_or((Face::Regular, 0, 1.0))
+            })
             .collect();
         for run in glyphs.chunk_by(|a, b| a.0 == b.0) {
             let k = run[0].0;

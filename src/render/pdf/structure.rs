@@ -466,7 +466,10 @@ mod tests {
         let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
         let mut again = Vec::new();
         doc.save_to(&mut again).unwrap();
-        assert_eq!(String::from_utf8_lossy(&again), String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            String::from_utf8_lossy(&again),
+            String::from_utf8_lossy(&bytes)
+        );
         let root = doc.get_dictionary(root).unwrap();
         let nums = root
             .get(b"ParentTree")
