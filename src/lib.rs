@@ -181,7 +181,8 @@ fn write(
     // Held until the last file is in place: an output set is one run's.
     let dir = output::OutputDir::open(out)?;
     let links = output::relative_path(dir.path(), &opts.input);
-    // The PDF and the workbook are independent: draw them side by side.
+    // The PDF and the workbooks are independent: made side by side, each
+    // put into a temporary file in the folder as soon as it is made.
     let mut pdf_problems = Vec::new();
     let printed = handout::Handout::of(m, opts.date);
     // The PDF, the handout workbook and the rest (the similar items, which
@@ -196,34 +197,42 @@ fn write(
                 opts.font.as_deref(),
                 &mut pdf_problems,
             )
+            .map(|bytes| dir.stage(render::PDF_NAME, &bytes))
         },
-        || workbooks(m, words, &printed, template, opts.date, links.as_deref()),
+        || {
+            workbooks(
+                m,
+                words,
+                &printed,
+                template,
+                opts.date,
+                links.as_deref(),
+                &dir,
+            )
+        },
     );
     let (handout_files, others, similar) = books?;
     extras.similar = similar;
     extras.problems.extend(pdf_problems);
     clock.lap("xlsx | pdf, json");
-    let mut targets: Vec<(String, Vec<u8>)> = handout_files;
+    let mut staged = handout_files;
     match pdf {
-        Ok(pdf) => targets.push((render::PDF_NAME.into(), pdf)),
+        Ok(pdf) => staged.push(pdf?),
         Err(e) => extras.problems.push(e.to_string()),
     }
     // The web page needs no font: it is written even when the PDF is not.
-    targets.push((
-        render::HTML_NAME.into(),
-        render::html::render(&printed, template),
-    ));
-    targets.extend(others);
-    extras.outputs = targets
+    staged.push(dir.stage(render::HTML_NAME, &render::html::render(&printed, template))?);
+    staged.extend(others);
+    extras.outputs = staged
         .iter()
-        .map(|(name, _)| name.clone())
+        .map(|s| s.name.clone())
         .chain([render::REPORT_NAME, render::MANIFEST_NAME].map(String::from))
         .collect();
     let text = report::render(m, files, opts.date, extras);
-    targets.push((render::REPORT_NAME.into(), render::text_file(&text)));
-    let listed: Vec<(&str, &[u8])> = targets
+    staged.push(dir.stage(render::REPORT_NAME, &render::text_file(&text))?);
+    let listed: Vec<(&str, u64, &str)> = staged
         .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .map(|s| (s.name.as_str(), s.size, s.sha256.as_str()))
         .collect();
     let manifest = render::manifest::render(
         m,
@@ -233,18 +242,18 @@ fn write(
         extras.previous.as_deref(),
         &listed,
     );
-    targets.push((render::MANIFEST_NAME.into(), manifest));
+    staged.push(dir.stage(render::MANIFEST_NAME, &manifest)?);
     let previous_outputs = dir.previous_outputs(render::MANIFEST_NAME);
-    let written = dir.write(&targets, &previous_outputs, render::returns::FOLDER)?;
+    let written = dir.commit(staged, &previous_outputs, render::returns::FOLDER)?;
     clock.lap("report+manifest+write");
     clock.print();
     Ok((text, written))
 }
 
-/// Outputs written beside the PDF: the handout workbook and matrix.json
+/// Outputs staged beside the PDF: the handout workbook and matrix.json
 /// (listed before the PDF), then 事務局修正.xlsx and one return sheet per
 /// department with something to fix; and the similar items they show.
-type Outputs = Vec<(String, Vec<u8>)>;
+type Outputs = Vec<output::Staged>;
 
 fn workbooks(
     m: &matrix::Matrix,
@@ -253,32 +262,33 @@ fn workbooks(
     template: &Template,
     date: Date,
     links: Option<&str>,
+    dir: &output::OutputDir,
 ) -> Result<(Outputs, Outputs, similar::Similar), Error> {
     let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
     let font = render::xlsx::TextStyle::of(template).font;
     // The handout workbook needs no similar items: made beside them.
     let (handout_xlsx, rest) = rayon::join(
-        || render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error),
+        || {
+            let bytes =
+                render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error)?;
+            Ok::<_, Error>(dir.stage(render::XLSX_NAME, &bytes)?)
+        },
         || {
             let similar = similar::suggest(m, words);
-            let json = schema::MatrixDoc::of(m, &similar).to_json();
-            let mut others = vec![(
-                vocab::CORRECTIONS_FILE.to_string(),
-                render::edits::render(m, &similar, &font, date).map_err(xlsx_error)?,
-            )];
+            let doc = schema::MatrixDoc::of(m, &similar);
+            let json = dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))?;
+            drop(doc);
+            let edits = render::edits::render(m, &similar, &font, date).map_err(xlsx_error)?;
+            let mut others = vec![dir.stage(vocab::CORRECTIONS_FILE, &edits)?];
             for sheet in render::returns::collect(m) {
                 let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
-                others.push((sheet.file_name(), bytes));
+                others.push(dir.stage(&sheet.file_name(), &bytes)?);
             }
             Ok::<_, Error>((json, others, similar))
         },
     );
     let (json, others, similar) = rest?;
-    let handout = vec![
-        (render::XLSX_NAME.to_string(), handout_xlsx?),
-        (schema::FILE_NAME.to_string(), json),
-    ];
-    Ok((handout, others, similar))
+    Ok((vec![handout_xlsx?, json], others, similar))
 }
 
 /// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set

@@ -134,21 +134,71 @@ impl OutputDir {
         &self.path
     }
 
-    /// Writes the named files into the folder (names may have one folder,
-    /// `差し戻し/総務課.xlsx`), all or none. Files of the folder `sub` that
-    /// the previous run's record lists and this run does not write are
-    /// removed, so that an old return sheet does not outlive its problem.
-    pub fn write(
+    /// Writes one output (its name may have one folder,
+    /// `差し戻し/総務課.xlsx`) into a temporary file beside its target and
+    /// notes its size and SHA-256; [`OutputDir::commit`] puts it in place
+    /// with the others. Outputs are staged as soon as each is made, so a run
+    /// does not hold them all in memory.
+    pub fn stage(&self, name: &str, bytes: &[u8]) -> Result<Staged, OutputError> {
+        self.stage_with(name, |w| w.write_all(bytes))
+    }
+
+    /// [`OutputDir::stage`] for an output written straight into the file.
+    pub fn stage_with(
         &self,
-        files: &[(String, Vec<u8>)],
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<Staged, OutputError> {
+        let path = self.path.join(name);
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
+        }
+        let file = temp_beside(&path).map_err(|e| write_error(&path, &e))?;
+        let mut w = std::io::BufWriter::with_capacity(
+            1 << 16,
+            Hashing {
+                inner: file,
+                hash: sha2::Sha256::default(),
+                size: 0,
+            },
+        );
+        write(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(|e| write_error(&path, &e))?;
+        let Hashing {
+            inner: tmp,
+            hash,
+            size,
+        } = w.into_inner().map_err(|e| write_error(&path, e.error()))?;
+        finish_temp(&tmp).map_err(|e| write_error(&path, &e))?;
+        Ok(Staged {
+            name: name.to_string(),
+            tmp,
+            size,
+            sha256: crate::digest::hex(&sha2::Digest::finalize(hash)),
+        })
+    }
+
+    /// Puts the staged outputs in place, all or none: nothing is replaced
+    /// while one of the targets is a folder or open in another program.
+    /// Files of the folder `sub` that the previous run's record lists and
+    /// this run does not write are removed, so that an old return sheet
+    /// does not outlive its problem.
+    pub fn commit(
+        &self,
+        staged: Vec<Staged>,
         previous: &[String],
         sub: &str,
     ) -> Result<Vec<PathBuf>, OutputError> {
-        let files: Vec<(PathBuf, &[u8])> = files
-            .iter()
-            .map(|(name, bytes)| (self.path.join(name), bytes.as_slice()))
-            .collect();
-        write_all_atomic(&files)?;
+        let paths: Vec<PathBuf> = staged.iter().map(|s| self.path.join(&s.name)).collect();
+        for path in &paths {
+            check_replaceable(path)?;
+        }
+        for (s, path) in staged.into_iter().zip(&paths) {
+            persist(s.tmp, path).map_err(|e| write_error(path, &e))?;
+        }
         // Names compare without letter case: on Windows `ICT推進課.xlsx` and
         // `Ict推進課.xlsx` are one file, and the new sheet must stay.
         let same = |a: &Path, b: &Path| {
@@ -157,11 +207,11 @@ impl OutputDir {
         for old in previous {
             let path = self.path.join(old);
             let ours = old.starts_with(&format!("{sub}/"));
-            if ours && !files.iter().any(|(p, _)| same(p, &path)) && path.is_file() {
+            if ours && !paths.iter().any(|p| same(p, &path)) && path.is_file() {
                 std::fs::remove_file(&path).map_err(|e| write_error(&path, &e))?;
             }
         }
-        Ok(files.into_iter().map(|(p, _)| p).collect())
+        Ok(paths)
     }
 
     /// The output files the previous run recorded in the folder's
@@ -234,19 +284,7 @@ fn hide(_path: &Path) {}
 /// behind. The error names the file that failed.
 pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
     for (path, _) in files {
-        if path.is_dir() {
-            return Err(OutputError::Write {
-                path: path.display().to_string(),
-                reason: "同じ名前のフォルダがあります".into(),
-            });
-        }
-        if path.exists() {
-            // Fails while another program (Excel, a PDF viewer on Windows) locks it.
-            std::fs::OpenOptions::new()
-                .append(true)
-                .open(path)
-                .map_err(|e| write_error(path, &e))?;
-        }
+        check_replaceable(path)?;
     }
     for (path, _) in files {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
@@ -263,6 +301,57 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
         persist(tmp, path).map_err(|e| write_error(path, &e))?;
     }
     Ok(())
+}
+
+/// An error unless `path` can be replaced: a folder of that name, or a file
+/// another program (Excel, a PDF viewer on Windows) holds open, cannot.
+fn check_replaceable(path: &Path) -> Result<(), OutputError> {
+    if path.is_dir() {
+        return Err(OutputError::Write {
+            path: path.display().to_string(),
+            reason: "同じ名前のフォルダがあります".into(),
+        });
+    }
+    if path.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| write_error(path, &e))?;
+    }
+    Ok(())
+}
+
+/// An output in a temporary file beside its target, with its size and
+/// SHA-256 (for the run record).
+#[derive(Debug)]
+pub struct Staged {
+    /// The name in the output folder.
+    pub name: String,
+    tmp: tempfile::NamedTempFile,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// A writer that hashes and counts what passes through it.
+struct Hashing<W> {
+    inner: W,
+    hash: sha2::Sha256,
+    size: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        sha2::Digest::update(&mut self.hash, &buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Renames a staged file over its target. On Windows an antivirus scanner
@@ -294,15 +383,27 @@ fn is_sharing_violation(_e: &std::io::Error) -> bool {
 }
 
 fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)?;
+    finish_temp(&tmp)?;
+    Ok(tmp)
+}
+
+/// A new temporary file in the folder of `path`.
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".shiryo-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+        .tempfile_in(dir)
+}
+
+/// Flushes a written temporary file to disk, readable by everyone who may
+/// read the folder.
+fn finish_temp(tmp: &tempfile::NamedTempFile) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     #[cfg(unix)]
     {
@@ -311,5 +412,5 @@ fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> 
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    Ok(tmp)
+    Ok(())
 }

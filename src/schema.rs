@@ -157,9 +157,16 @@ impl<'a> MatrixDoc<'a> {
 
     /// Pretty-printed JSON with a final line break.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).expect("plain data always serialises");
-        out.push(b'\n');
+        let mut out = Vec::new();
+        self.write_json(&mut out)
+            .expect("plain data always serialises into memory");
         out
+    }
+
+    /// [`MatrixDoc::to_json`] written straight into `w`.
+    pub fn write_json(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *w, self)?;
+        w.write_all(b"\n")
     }
 }
 

@@ -53,18 +53,19 @@ struct Input<'a> {
 #[derive(Serialize)]
 struct Output<'a> {
     file: &'a str,
-    size: usize,
-    sha256: String,
+    size: u64,
+    sha256: &'a str,
 }
 
-/// Renders the run record; `outputs` are the other files written, by name.
+/// Renders the run record; `outputs` are the other files written: name,
+/// size and SHA-256.
 pub fn render(
     m: &Matrix,
     files: &[FileRecord],
     template: &Template,
     date: Date,
     previous: Option<&str>,
-    outputs: &[(&str, &[u8])],
+    outputs: &[(&str, u64, &str)],
 ) -> Vec<u8> {
     let mut per_file: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for s in m
@@ -116,11 +117,7 @@ pub fn render(
         counts: &m.counts,
         outputs: outputs
             .iter()
-            .map(|(name, bytes)| Output {
-                file: name,
-                size: bytes.len(),
-                sha256: crate::digest::sha256(bytes),
-            })
+            .map(|&(file, size, sha256)| Output { file, size, sha256 })
             .collect(),
     };
     let mut out = serde_json::to_vec_pretty(&doc).expect("plain data always serialises");
