@@ -77,6 +77,9 @@ fn build_beside(
     (root, run)
 }
 
+/// Writes a month's files into a folder.
+type WriteMonth = dyn Fn(&Path);
+
 fn golden_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/golden/output_digests.txt")
 }
@@ -122,7 +125,7 @@ fn outputs_are_the_bytes_of_the_build_before_the_parallel_pdf() {
     };
     let sample = |dir: &Path| copy_dir(&common::sample_input(), dir);
     let mut now = vec![format!("font {}", shiryo::digest::sha256(&font))];
-    let months: [(&str, &dyn Fn(&Path)); 2] =
+    let months: [(&str, &WriteMonth); 2] = [("sample", &sample), ("synthetic", &synthetic_month)]; 2] =
         [("sample", &sample), ("synthetic", &synthetic_month)];
     for (name, write) in months {
         let (_root, run) = build_beside(write, &["--font", FONT], &[]);
