@@ -125,8 +125,7 @@ fn outputs_are_the_bytes_of_the_build_before_the_parallel_pdf() {
     };
     let sample = |dir: &Path| copy_dir(&common::sample_input(), dir);
     let mut now = vec![format!("font {}", shiryo::digest::sha256(&font))];
-    let months: [(&str, &WriteMonth); 2] = [("sample", &sample), ("synthetic", &synthetic_month)]; 2] =
-        [("sample", &sample), ("synthetic", &synthetic_month)];
+    let months: [(&str, &WriteMonth); 2] = [("sample", &sample), ("synthetic", &synthetic_month)];
     for (name, write) in months {
         let (_root, run) = build_beside(write, &["--font", FONT], &[]);
         assert!(run.code <= 1, "{}", run.stderr);
