@@ -110,7 +110,7 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
 
 /// Applies the corrections to the matrix and prepares the next corrections
 /// sheet; rejected rows join the matrix's rejections.
-pub fn apply(
+pub(crate) fn apply(
     m: &mut Matrix,
     rows: &[CorrectionRow],
     files: Vec<(String, String)>,

@@ -11,7 +11,7 @@ use crate::schema::ItemsDoc;
 use crate::vocab::{ColumnKey, ItemStatus};
 
 /// An item of last month's matrix (the same shape as a 削除 entry).
-pub type PreviousItem = Removed;
+pub(crate) type PreviousItem = Removed;
 
 /// The previous run cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +26,7 @@ pub struct HistoryError {
 }
 
 /// Reads the items of a previous output folder's `matrix.json`.
-pub fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
+pub(crate) fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
     let path = dir.join(crate::schema::FILE_NAME);
     let err = |reason: String| HistoryError {
         path: path.display().to_string(),
@@ -66,7 +66,7 @@ fn key(field: &str, column: ColumnKey, text: &str) -> (String, ColumnKey, String
 
 /// Marks every item of `m` as new or continued and lists last month's items
 /// that are gone.
-pub fn compare(m: &mut Matrix, previous: &[PreviousItem]) {
+pub(crate) fn compare(m: &mut Matrix, previous: &[PreviousItem]) {
     let before: HashSet<_> = previous
         .iter()
         .map(|p| key(&p.field, p.column, &p.text))

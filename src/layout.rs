@@ -1,8 +1,6 @@
 //! Text measurement and Japanese line breaking (禁則処理), done once and used
 //! by both the PDF and the Excel row heights.
 
-use unicode_width::UnicodeWidthChar;
-
 /// Width of characters in some unit (Excel character units, PDF points…).
 pub trait Measure {
     /// Advance width of one character.
@@ -14,30 +12,10 @@ pub trait Measure {
     }
 }
 
-/// East Asian width in Excel column units: a wide character counts `wide`,
-/// a narrow one `narrow`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CellUnits {
-    /// Units of a full-width character.
-    pub wide: f64,
-    /// Units of a half-width character.
-    pub narrow: f64,
-}
-
-impl Measure for CellUnits {
-    fn advance(&self, c: char) -> f64 {
-        match c.width() {
-            Some(2) => self.wide,
-            Some(0) | None => 0.0,
-            _ => self.narrow,
-        }
-    }
-}
-
 /// Characters that must not start a line (jlreq cl-02, 04–07, 09–11:
 /// closing brackets, hyphens, dividing punctuation, middle dots, full stops,
 /// commas, iteration marks, prolonged sound mark, small kana).
-pub fn no_line_start(c: char) -> bool {
+pub(crate) fn no_line_start(c: char) -> bool {
     matches!(
         c,
         '）' | ')'
@@ -118,7 +96,7 @@ pub fn no_line_start(c: char) -> bool {
 }
 
 /// Characters that must not end a line (jlreq cl-01: opening brackets).
-pub fn no_line_end(c: char) -> bool {
+pub(crate) fn no_line_end(c: char) -> bool {
     matches!(
         c,
         '（' | '('
@@ -155,7 +133,7 @@ fn is_number_separator(c: char) -> bool {
 }
 
 /// May a line break come between `prev` and `next`?
-pub fn can_break(prev: char, next: char, after_next: Option<char>) -> bool {
+pub(crate) fn can_break(prev: char, next: char, after_next: Option<char>) -> bool {
     if prev == ' ' {
         return next != ' ';
     }
@@ -181,7 +159,7 @@ pub fn can_break(prev: char, next: char, after_next: Option<char>) -> bool {
 /// Breaks `text` into lines no wider than `max` (a word longer than a line
 /// is broken by character rather than overflowing). Spaces at a break are
 /// dropped.
-pub fn break_lines(text: &str, max: f64, m: &(impl Measure + ?Sized)) -> Vec<String> {
+pub(crate) fn break_lines(text: &str, max: f64, m: &(impl Measure + ?Sized)) -> Vec<String> {
     break_ranges(text, max, m)
         .into_iter()
         .map(|r| text[r].to_string())
@@ -189,7 +167,7 @@ pub fn break_lines(text: &str, max: f64, m: &(impl Measure + ?Sized)) -> Vec<Str
 }
 
 /// Like [`break_lines`], as byte ranges into `text` (trailing spaces excluded).
-pub fn break_ranges(
+pub(crate) fn break_ranges(
     text: &str,
     max: f64,
     m: &(impl Measure + ?Sized),
@@ -202,7 +180,7 @@ pub fn break_ranges(
 /// follows it on its line (LibreOffice Calc does not break 「、ICT」 or
 /// 「し、AI・RPA」 after the comma; Excel's row heights are computed with
 /// these stricter rules so that they never fall short of Calc's).
-pub fn break_cell_ranges(
+pub(crate) fn break_cell_ranges(
     text: &str,
     max: f64,
     m: &(impl Measure + ?Sized),
@@ -316,6 +294,28 @@ fn forced_cut(chars: &[(usize, char)], start: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use unicode_width::UnicodeWidthChar;
+
+    /// East Asian width in Excel column units: a wide character counts `wide`,
+    /// a narrow one `narrow`.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct CellUnits {
+        /// Units of a full-width character.
+        wide: f64,
+        /// Units of a half-width character.
+        narrow: f64,
+    }
+
+    impl Measure for CellUnits {
+        fn advance(&self, c: char) -> f64 {
+            match c.width() {
+                Some(2) => self.wide,
+                Some(0) | None => 0.0,
+                _ => self.narrow,
+            }
+        }
+    }
 
     const UNITS: CellUnits = CellUnits {
         wide: 2.0,

@@ -3,25 +3,25 @@
 //!
 //! Data flows one way: [`ingest`] (files → raw rows with provenance) →
 //! [`normalize`] (SPEC §3 text rules) → [`matrix`] (分野 × 区分, dedup,
-//! order, reconciliation) → [`render`] and [`report`].
+//! order, reconciliation) → [`render`] and `report`.
 
 pub mod console;
-pub mod corrections;
+mod corrections;
 pub mod date;
 pub mod digest;
 pub mod fonts;
 pub mod handout;
-pub mod history;
+mod history;
 pub mod ingest;
-pub mod layout;
+mod layout;
 pub mod matrix;
 pub mod normalize;
 pub mod output;
-pub mod progress;
+mod progress;
 pub mod render;
-pub mod report;
-pub mod review;
-pub mod roster;
+mod report;
+mod review;
+mod roster;
 pub mod schema;
 pub mod similar;
 pub mod template;

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 const DELAY: Duration = Duration::from_millis(500);
 
 /// A lazily shown progress bar.
-pub struct Progress {
+pub(crate) struct Progress {
     enabled: bool,
     start: Instant,
     bar: Mutex<Option<ProgressBar>>,
@@ -20,7 +20,7 @@ pub struct Progress {
 impl Progress {
     /// A bar that may appear later; never when `enabled` is false or stderr
     /// is not a terminal.
-    pub fn new(enabled: bool) -> Progress {
+    pub(crate) fn new(enabled: bool) -> Progress {
         Progress {
             enabled: enabled && std::io::stderr().is_terminal(),
             start: Instant::now(),
@@ -29,7 +29,7 @@ impl Progress {
     }
 
     /// Reports `done` of `total` files read.
-    pub fn files(&self, done: usize, total: usize) {
+    pub(crate) fn files(&self, done: usize, total: usize) {
         if !self.enabled || self.start.elapsed() < DELAY {
             return;
         }
@@ -47,7 +47,7 @@ impl Progress {
     }
 
     /// Removes the bar before the report is printed.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = self.bar.lock().ok().and_then(|mut b| b.take()) {
             bar.finish_and_clear();
         }

@@ -9,7 +9,7 @@ use crate::matrix::{DepartmentStatus, Editorial, Matrix, Similar, SubmissionStat
 
 /// Extra lines the report shows besides the matrix.
 #[derive(Debug, Default, Clone)]
-pub struct ReportExtras {
+pub(crate) struct ReportExtras {
     /// Input folder as given.
     pub input: String,
     /// Names of the output files written (empty for `check`); the folder is
@@ -227,7 +227,12 @@ fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed
 }
 
 /// Renders the report text.
-pub fn render(m: &Matrix, files: &[FileRecord], date: Date, extras: &ReportExtras) -> String {
+pub(crate) fn render(
+    m: &Matrix,
+    files: &[FileRecord],
+    date: Date,
+    extras: &ReportExtras,
+) -> String {
     let mut o = String::new();
     let c = &m.counts;
     let _ = writeln!(o, "shiryo 実行レポート（{}）", date.wareki_day());

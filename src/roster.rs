@@ -12,7 +12,7 @@ use crate::template::{Resolver, Template};
 
 /// Data rows per department (template names), counted before the rows
 /// become the matrix.
-pub fn rows_by_department(rows: &[RawRow], template: &Template) -> BTreeMap<String, usize> {
+pub(crate) fn rows_by_department(rows: &[RawRow], template: &Template) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     let resolver = Resolver::new(template);
     for r in rows {
@@ -33,7 +33,7 @@ struct Tally {
 
 /// The 提出状況 table: roster departments in the roster's order, then the
 /// departments not on it by name; `None` without a roster.
-pub fn status(
+pub(crate) fn status(
     files: &[FileRecord],
     rows: &BTreeMap<String, usize>,
     m: &Matrix,

@@ -36,7 +36,7 @@ const PRINT_WIDTH_SHARE: f64 = 0.98;
 /// `lines × line pitch + 4 px` (at least 18 px), where the line pitch is
 /// the face's ascender + descender at the pixel size (BIZ UDPゴシック 9 pt:
 /// 12 px), and `lines` comes from breaking each item with the shared
-/// Japanese line breaking ([`break_cell_ranges`], 禁則 included) at the
+/// Japanese line breaking (`layout::break_cell_ranges`, 禁則 included) at the
 /// width text may take in its column
 /// ([`super::metrics::Columns::text_px`]: the narrower of Excel's column
 /// less padding, from the Normal font's digit width, and LibreOffice's,
@@ -52,7 +52,7 @@ const PRINT_WIDTH_SHARE: f64 = 0.98;
 /// `n × 316.6 + 51` (1/100 mm), i.e. 11.97 px a line and 1.9 px of
 /// padding, so 12 px + 4 px is never lower. LibreOffice as installed here
 /// applies no 禁則 and no hanging punctuation; the stricter rules used here
-/// (those of the PDF, plus [`break_cell_ranges`]'s) never give fewer lines.
+/// (those of the PDF, plus `layout::break_cell_ranges`'s) never give fewer lines.
 ///
 /// On 1500 items of the months below at widths of 90 to 500 px, the line
 /// count was LibreOffice's for 1493 and one more for 7 (禁則, numbers kept
