@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::error::FileError;
 use super::raw::{FileResult, FillDown, KindSpec, Located, RawEntry, RawRow, Skipped, cell_ref};
 use crate::normalize::{self, header_key};
-use crate::template::Template;
+use crate::template::{Resolver, Template};
 use crate::vocab::{ColumnKey, Location};
 
 pub use crate::vocab::HEADER_SEARCH_ROWS;
@@ -199,26 +199,42 @@ enum Role {
     Column(ColumnKey),
 }
 
-fn header_role(text: &str, template: &Template) -> Result<Option<Role>, normalize::TooLarge> {
+/// The header keys of the fixed header words, computed once.
+struct HeaderKeys {
+    content: Vec<String>,
+    examples: Vec<String>,
+    department: Vec<String>,
+}
+
+static HEADER_KEYS: std::sync::LazyLock<HeaderKeys> = std::sync::LazyLock::new(|| {
+    let keys = |list: &[&str]| list.iter().map(|h| header_key(h)).collect();
+    HeaderKeys {
+        content: keys(CONTENT_HEADERS),
+        examples: keys(EXAMPLE_HEADERS),
+        department: keys(DEPARTMENT_HEADERS),
+    }
+});
+
+fn header_role(text: &str, resolver: &Resolver) -> Result<Option<Role>, normalize::TooLarge> {
     let key = header_key(text);
     if key.is_empty() {
         return Ok(None);
     }
-    let is = |list: &[&str]| list.iter().any(|h| header_key(h) == key);
+    let fixed = &*HEADER_KEYS;
     Ok(if key == "分野" {
         Some(Role::Field)
     } else if key == "区分" {
         Some(Role::Kind)
-    } else if is(CONTENT_HEADERS) {
+    } else if fixed.content.contains(&key) {
         Some(Role::Content)
-    } else if is(EXAMPLE_HEADERS) {
+    } else if fixed.examples.contains(&key) {
         Some(Role::Examples)
-    } else if is(DEPARTMENT_HEADERS) {
+    } else if fixed.department.contains(&key) {
         Some(Role::Department)
     } else if is_council_label(&key)? {
         Some(Role::Column(ColumnKey::Council))
     } else {
-        template.resolve_column(text).map(Role::Column)
+        resolver.column(text).map(Role::Column)
     })
 }
 
@@ -277,6 +293,7 @@ fn find_header(
     src: &SheetSource,
     template: &Template,
 ) -> Result<Option<Header>, FileError> {
+    let resolver = Resolver::new(template);
     for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
         let mut h = Header {
             row: r,
@@ -284,7 +301,7 @@ fn find_header(
         };
         let mut field = None;
         for (c, text) in grid.row_cells(r) {
-            let role = header_role(text, template).map_err(|_| FileError::NumberTooLarge {
+            let role = header_role(text, &resolver).map_err(|_| FileError::NumberTooLarge {
                 place: format!("{}!{}", src.sheet, cell_ref(r, c)),
                 text: text.to_string(),
             })?;
@@ -325,7 +342,7 @@ fn department_label(grid: &Grid, header_row: u32) -> Option<String> {
     for r in grid.rows_from(0).take_while(|&r| r < header_row) {
         for (c, text) in grid.row_cells(r) {
             let key = header_key(text);
-            if !DEPARTMENT_HEADERS.iter().any(|h| header_key(h) == key) {
+            if !HEADER_KEYS.department.contains(&key) {
                 continue;
             }
             let right = grid.row_cells(r).find(|(cc, _)| *cc > c).map(|(_, v)| v);
