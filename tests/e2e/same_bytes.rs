@@ -114,6 +114,9 @@ fn one_core_or_many_write_the_same_bytes() {
     assert_eq!(a, b);
 }
 
+/// A month's name and what writes its input folder.
+type Month<'a> = (&'a str, &'a dyn Fn(&Path));
+
 #[test]
 fn outputs_are_the_bytes_of_the_build_before_the_parallel_pdf() {
     let Ok(font) = std::fs::read(FONT) else {
@@ -122,8 +125,7 @@ fn outputs_are_the_bytes_of_the_build_before_the_parallel_pdf() {
     };
     let sample = |dir: &Path| copy_dir(&common::sample_input(), dir);
     let mut now = vec![format!("font {}", shiryo::digest::sha256(&font))];
-    let months: [(&str, &dyn Fn(&Path)); 2] =
-        [("sample", &sample), ("synthetic", &synthetic_month)];
+    let months: [Month; 2] = [("sample", &sample), ("synthetic", &synthetic_month)];
     for (name, write) in months {
         let (_root, run) = build_beside(write, &["--font", FONT], &[]);
         assert!(run.code <= 1, "{}", run.stderr);

@@ -293,7 +293,7 @@ impl Elements {
         out.extend_from_slice(&saved[..begin]);
         out.extend_from_slice(&self.bytes);
         out.extend_from_slice(&saved[end..]);
-        for (id, entry) in xref.entries.iter_mut() {
+        for (id, entry) in &mut xref.entries {
             let moved = if (self.first..=last).contains(id) {
                 begin + self.starts[(*id - self.first) as usize]
             } else if entry.offset >= end {
