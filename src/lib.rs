@@ -87,7 +87,7 @@ pub enum Error {
     Output(#[from] output::OutputError),
     /// The Excel writer failed.
     #[error("Excel の資料を作成できません（{0}）。")]
-    Xlsx(String),
+    Xlsx(#[source] rust_xlsxwriter::XlsxError),
 }
 
 /// Reads, builds and (unless checking) writes everything.
@@ -254,20 +254,19 @@ fn workbooks(
     date: Date,
     links: Option<&str>,
 ) -> Result<(Outputs, Outputs, similar::Similar), Error> {
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
     let font = render::xlsx::TextStyle::of(template).font;
     // The handout workbook needs no similar items: made beside them.
     let (handout_xlsx, rest) = rayon::join(
-        || render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error),
+        || render::xlsx::render(m, printed, template, date, links).map_err(Error::Xlsx),
         || {
             let similar = similar::suggest(m, words);
             let json = schema::MatrixDoc::of(m, &similar).to_json();
             let mut others = vec![(
                 vocab::CORRECTIONS_FILE.to_string(),
-                render::edits::render(m, &similar, &font, date).map_err(xlsx_error)?,
+                render::edits::render(m, &similar, &font, date).map_err(Error::Xlsx)?,
             )];
             for sheet in render::returns::collect(m) {
-                let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
+                let bytes = render::returns::render(&sheet, m, &font, date).map_err(Error::Xlsx)?;
                 others.push((sheet.file_name(), bytes));
             }
             Ok::<_, Error>((json, others, similar))
@@ -319,7 +318,7 @@ impl Stages {
 /// Writes the blank department submission workbook (`shiryo template`).
 pub fn write_form(out: &Path, template: Option<&Path>) -> Result<PathBuf, Error> {
     let template = Template::load(template)?;
-    let bytes = render::form::render(&template).map_err(|e| Error::Xlsx(e.to_string()))?;
+    let bytes = render::form::render(&template).map_err(Error::Xlsx)?;
     write_one(out, bytes)
 }
 
@@ -332,4 +331,24 @@ pub fn write_default_template(out: &Path) -> Result<PathBuf, Error> {
 fn write_one(out: &Path, bytes: Vec<u8>) -> Result<PathBuf, Error> {
     output::write_all_atomic(&[(out.to_path_buf(), bytes.as_slice())])?;
     Ok(out.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_excel_error_reads_as_before_and_keeps_its_cause() {
+        let cause = || rust_xlsxwriter::XlsxError::ParameterError("列が多すぎます".into());
+        let e = Error::Xlsx(cause());
+        assert_eq!(
+            e.to_string(),
+            format!("Excel の資料を作成できません（{}）。", cause())
+        );
+        assert_eq!(
+            e.source().map(ToString::to_string),
+            Some(cause().to_string())
+        );
+    }
 }
