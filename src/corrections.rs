@@ -220,3 +220,338 @@ fn merge_equal(items: &mut Vec<Item>, field: &str, column: ColumnKey, merged: &m
     }
     *items = kept;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Located;
+    use crate::vocab::Source;
+
+    const DX: usize = 1;
+    const FINANCE: usize = 2;
+    const FILE: &str = "事務局修正.xlsx";
+    const SHEET: &str = "事務局修正";
+
+    fn source(department: &str, cell: &str) -> Source {
+        Source {
+            department: department.into(),
+            at: Location::cell(&format!("{department}.xlsx"), Some("提出"), cell),
+        }
+    }
+
+    fn item(text: &str, examples: Option<&str>, department: &str, cell: &str) -> Item {
+        Item::new(
+            text.into(),
+            examples.map(String::from),
+            source(department, cell),
+        )
+    }
+
+    /// A month of the built-in template with six items.
+    fn month() -> Matrix {
+        let mut m = crate::matrix::build(Default::default(), &Template::default());
+        m.fields[DX].cells[ColumnKey::Issues.index()] = vec![
+            item("会議資料が紙である", Some("柏市"), "総務課", "C2"),
+            item("PCの仕様が異なる。", None, "財政課", "C3"),
+        ];
+        m.fields[FINANCE].cells[ColumnKey::Issues.index()] = vec![
+            item("A案", None, "総務課", "C4"),
+            item("その他の課題", None, "財政課", "C5"),
+            item("B案", None, "人事課", "C6"),
+        ];
+        m.fields[FINANCE].cells[ColumnKey::Solutions.index()] =
+            vec![item("予算の見える化", None, "財政課", "C7")];
+        m.recount();
+        m
+    }
+
+    /// Row `r` of the corrections sheet: 分野, 区分, 現在の文, 修正後の文,
+    /// 載せない in columns A to E.
+    fn row(r: u32, [field, kind, current, revised, hide]: [&str; 5]) -> CorrectionRow {
+        let cell = |column: char, value: &str| Located {
+            value: value.into(),
+            cell: format!("{column}{r}"),
+        };
+        CorrectionRow {
+            file: FILE.into(),
+            sheet: SHEET.into(),
+            field: cell('A', field),
+            kind: cell('B', kind),
+            current: cell('C', current),
+            revised: cell('D', revised),
+            hide: cell('E', hide),
+        }
+    }
+
+    fn at(cell: &str) -> Location {
+        Location::cell(FILE, Some(SHEET), cell)
+    }
+
+    fn texts(m: &Matrix, field: usize, column: ColumnKey) -> Vec<&str> {
+        m.fields[field].cells[column.index()]
+            .iter()
+            .map(|i| i.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn marks() {
+        for yes in ["○", "〇", "◯", "o", "O", " ○ "] {
+            assert_eq!(is_mark(yes), Some(true), "{yes:?}");
+        }
+        for no in ["", "  "] {
+            assert_eq!(is_mark(no), Some(false), "{no:?}");
+        }
+        for bad in ["×", "はい", "1", "○○"] {
+            assert_eq!(is_mark(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn corrections_change_hide_and_merge_items() {
+        let mut m = month();
+        let rows = vec![
+            // A new text with new examples.
+            row(
+                2,
+                [
+                    "DX推進",
+                    "現状と課題",
+                    "会議資料が紙である＜柏市＞",
+                    "会議資料を電子化する＜宗像市＞",
+                    "",
+                ],
+            ),
+            // Hidden; 分野 and 区分 by alias, the text in another width
+            // without its 。.
+            row(3, ["DX", "課題", "ＰＣの仕様が異なる", "", "○"]),
+            // Two items given the same text (but for a 。): merged.
+            row(4, ["財務", "課題", "A案", "C案", ""]),
+            row(5, ["財務", "課題", "B案", "C案。", ""]),
+            // Nothing to change.
+            row(6, ["財務", "解決案", "予算の見える化", "", ""]),
+            // No longer submitted.
+            row(7, ["財務", "解決案", "消えた文", "新しい文", ""]),
+        ];
+        let files = vec![(FILE.to_string(), "ab12".to_string())];
+        apply(&mut m, &rows, files.clone(), &Template::default());
+
+        let dx = &m.fields[DX].cells[ColumnKey::Issues.index()];
+        assert_eq!(dx[0].text, "会議資料を電子化する");
+        assert_eq!(dx[0].examples.as_deref(), Some("宗像市"));
+        assert_eq!(dx[0].original.as_deref(), Some("会議資料が紙である"));
+        assert!(!dx[0].hidden);
+        assert_eq!(dx[1].text, "PCの仕様が異なる。");
+        assert_eq!(dx[1].original, None);
+        assert!(dx[1].hidden);
+
+        let finance = &m.fields[FINANCE].cells[ColumnKey::Issues.index()];
+        assert_eq!(
+            texts(&m, FINANCE, ColumnKey::Issues),
+            vec!["C案", "その他の課題"],
+            "the merged item keeps the first one's place"
+        );
+        assert_eq!(finance[0].original.as_deref(), Some("A案"));
+        assert_eq!(finance[0].merged_originals, vec!["B案".to_string()]);
+        assert_eq!(
+            finance[0].sources,
+            vec![source("総務課", "C4"), source("人事課", "C6")]
+        );
+        assert_eq!(
+            texts(&m, FINANCE, ColumnKey::Solutions),
+            vec!["予算の見える化"]
+        );
+        assert!(!m.fields[FINANCE].cells[ColumnKey::Solutions.index()][0].hidden);
+
+        let ed = &m.editorial;
+        assert_eq!(ed.files, files);
+        let applied = |field: &str, before: &str, after: Option<&str>, hidden, cell: &str| {
+            AppliedCorrection {
+                field: field.into(),
+                column: ColumnKey::Issues,
+                before: before.into(),
+                after: after.map(String::from),
+                hidden,
+                at: at(cell),
+            }
+        };
+        assert_eq!(
+            ed.applied,
+            vec![
+                applied(
+                    "DX推進",
+                    "会議資料が紙である",
+                    Some("会議資料を電子化する＜宗像市＞"),
+                    false,
+                    "C2"
+                ),
+                applied("DX推進", "PCの仕様が異なる。", None, true, "C3"),
+                applied("財務", "A案", Some("C案"), false, "C4"),
+                applied("財務", "B案", Some("C案。"), false, "C5"),
+            ]
+        );
+        assert_eq!(
+            ed.merged,
+            vec![Merge {
+                field: "財務".into(),
+                column: ColumnKey::Issues,
+                text: "C案".into(),
+                sources: vec![source("総務課", "C4"), source("人事課", "C6")],
+            }]
+        );
+        assert_eq!(
+            ed.unapplied,
+            vec![UnappliedCorrection {
+                field: "財務".into(),
+                column: ColumnKey::Solutions,
+                text: "消えた文".into(),
+                at: at("C7"),
+            }]
+        );
+
+        // The next sheet: every item as submitted, with its correction.
+        let sheet: Vec<_> = ed
+            .sheet
+            .iter()
+            .map(|r| {
+                (
+                    r.field.as_str(),
+                    r.column,
+                    r.current.as_str(),
+                    r.submitted.as_str(),
+                    r.revised.as_deref(),
+                    r.hidden,
+                )
+            })
+            .collect();
+        assert_eq!(
+            sheet,
+            vec![
+                (
+                    "DX推進",
+                    ColumnKey::Issues,
+                    "会議資料が紙である＜柏市＞",
+                    "会議資料が紙である",
+                    Some("会議資料を電子化する＜宗像市＞"),
+                    false
+                ),
+                (
+                    "DX推進",
+                    ColumnKey::Issues,
+                    "PCの仕様が異なる。",
+                    "PCの仕様が異なる。",
+                    None,
+                    true
+                ),
+                ("財務", ColumnKey::Issues, "A案", "A案", Some("C案"), false),
+                (
+                    "財務",
+                    ColumnKey::Issues,
+                    "その他の課題",
+                    "その他の課題",
+                    None,
+                    false
+                ),
+                (
+                    "財務",
+                    ColumnKey::Issues,
+                    "B案",
+                    "B案",
+                    Some("C案。"),
+                    false
+                ),
+                (
+                    "財務",
+                    ColumnKey::Solutions,
+                    "予算の見える化",
+                    "予算の見える化",
+                    None,
+                    false
+                ),
+            ]
+        );
+        assert_eq!(ed.sheet[4].sources, vec![source("人事課", "C6")]);
+
+        // Every row read; the merge counted on the matrix.
+        assert_eq!(m.counts.correction_rows, 6);
+        assert_eq!(m.counts.rejected, 0);
+        assert_eq!(m.counts.items, 5);
+        assert_eq!(m.counts.sources_listed, 6);
+        assert_eq!(m.counts.duplicates_merged, 1);
+        assert!(m.rejected.is_empty());
+    }
+
+    #[test]
+    fn unreadable_rows_are_rejected_with_their_cell() {
+        let mut m = month();
+        let before = m.clone();
+        let rows = vec![
+            row(8, ["観光", "課題", "A案", "y", ""]),
+            row(9, ["財務", "要望", "A案", "y", ""]),
+            row(10, ["財務", "課題", " ", "y", ""]),
+            // The mark is checked first, even with nothing to change.
+            row(11, ["観光", "課題", "その他の課題", "", "×"]),
+        ];
+        apply(&mut m, &rows, Vec::new(), &Template::default());
+        let reject = |cell: &str, reason: &str, fix: &str, text: &str| Rejection {
+            at: at(cell),
+            department: SECRETARIAT.into(),
+            reason: reason.into(),
+            fix: fix.into(),
+            text: text.into(),
+        };
+        let fields = "行政施策、DX推進、財務、人材育成、働き方改革、経営、その他";
+        assert_eq!(
+            m.rejected,
+            vec![
+                reject(
+                    "A8",
+                    "分野「観光」は登録されていません。",
+                    &format!(
+                        "候補: {fields} のどれかに直してください（shiryo が書き出した分野のままにしてください）。"
+                    ),
+                    "A案"
+                ),
+                reject(
+                    "B9",
+                    "区分「要望」は登録されていません。",
+                    "候補: 審議会意見、現状と課題、解決案、取組済み のどれかに直してください（shiryo が書き出した区分のままにしてください）。",
+                    "A案"
+                ),
+                reject(
+                    "C10",
+                    "現在の文が空欄です。",
+                    "shiryo が書き出した現在の文を消さないでください。",
+                    ""
+                ),
+                reject(
+                    "E11",
+                    "載せない「×」は使えません。",
+                    "載せない項目には ○ を選び、載せる項目は空欄にしてください。",
+                    "その他の課題"
+                ),
+            ]
+        );
+        assert_eq!(m.counts.rejected, 4);
+        assert_eq!(m.counts.correction_rows, 0);
+        assert_eq!(m.fields, before.fields, "nothing applied");
+        assert!(m.editorial.applied.is_empty());
+        assert!(m.editorial.unapplied.is_empty());
+        assert_eq!(m.editorial.sheet.len(), 6);
+    }
+
+    #[test]
+    fn the_last_correction_of_an_item_wins() {
+        let mut m = month();
+        let rows = vec![
+            row(2, ["財務", "課題", "A案", "一", ""]),
+            row(3, ["財務", "課題", "A案。", "二", "○"]),
+        ];
+        apply(&mut m, &rows, Vec::new(), &Template::default());
+        let it = &m.fields[FINANCE].cells[ColumnKey::Issues.index()][0];
+        assert_eq!((it.text.as_str(), it.hidden), ("二", true));
+        assert_eq!(m.editorial.applied.len(), 1);
+        assert_eq!(m.editorial.applied[0].at, at("C3"));
+        assert_eq!(m.counts.correction_rows, 2);
+    }
+}

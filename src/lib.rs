@@ -87,7 +87,7 @@ pub enum Error {
     Output(#[from] output::OutputError),
     /// The Excel writer failed.
     #[error("Excel の資料を作成できません（{0}）。")]
-    Xlsx(String),
+    Xlsx(#[source] rust_xlsxwriter::XlsxError),
 }
 
 /// Reads, builds and (unless checking) writes everything.
@@ -264,13 +264,12 @@ fn workbooks(
     links: Option<&str>,
     dir: &output::OutputDir,
 ) -> Result<(Outputs, Outputs, similar::Similar), Error> {
-    let xlsx_error = |e: rust_xlsxwriter::XlsxError| Error::Xlsx(e.to_string());
     let font = render::xlsx::TextStyle::of(template).font;
     // The handout workbook needs no similar items: made beside them.
     let (handout_xlsx, rest) = rayon::join(
         || {
             let bytes =
-                render::xlsx::render(m, printed, template, date, links).map_err(xlsx_error)?;
+                render::xlsx::render(m, printed, template, date, links).map_err(Error::Xlsx)?;
             Ok::<_, Error>(dir.stage(render::XLSX_NAME, &bytes)?)
         },
         || {
@@ -278,10 +277,10 @@ fn workbooks(
             let doc = schema::MatrixDoc::of(m, &similar);
             let json = dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))?;
             drop(doc);
-            let edits = render::edits::render(m, &similar, &font, date).map_err(xlsx_error)?;
+            let edits = render::edits::render(m, &similar, &font, date).map_err(Error::Xlsx)?;
             let mut others = vec![dir.stage(vocab::CORRECTIONS_FILE, &edits)?];
             for sheet in render::returns::collect(m) {
-                let bytes = render::returns::render(&sheet, m, &font, date).map_err(xlsx_error)?;
+                let bytes = render::returns::render(&sheet, m, &font, date).map_err(Error::Xlsx)?;
                 others.push(dir.stage(&sheet.file_name(), &bytes)?);
             }
             Ok::<_, Error>((json, others, similar))
@@ -329,7 +328,7 @@ impl Stages {
 /// Writes the blank department submission workbook (`shiryo template`).
 pub fn write_form(out: &Path, template: Option<&Path>) -> Result<PathBuf, Error> {
     let template = Template::load(template)?;
-    let bytes = render::form::render(&template).map_err(|e| Error::Xlsx(e.to_string()))?;
+    let bytes = render::form::render(&template).map_err(Error::Xlsx)?;
     write_one(out, bytes)
 }
 
@@ -342,4 +341,24 @@ pub fn write_default_template(out: &Path) -> Result<PathBuf, Error> {
 fn write_one(out: &Path, bytes: Vec<u8>) -> Result<PathBuf, Error> {
     output::write_all_atomic(&[(out.to_path_buf(), bytes.as_slice())])?;
     Ok(out.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_excel_error_reads_as_before_and_keeps_its_cause() {
+        let cause = || rust_xlsxwriter::XlsxError::ParameterError("列が多すぎます".into());
+        let e = Error::Xlsx(cause());
+        assert_eq!(
+            e.to_string(),
+            format!("Excel の資料を作成できません（{}）。", cause())
+        );
+        assert_eq!(
+            e.source().map(ToString::to_string),
+            Some(cause().to_string())
+        );
+    }
 }

@@ -406,3 +406,502 @@ pub(crate) fn render(
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{
+        Failed, FileError, FillDown, Ingested, KindSpec, Located, RawEntry, RawRow, Skipped,
+    };
+    use crate::matrix::{
+        AppliedCorrection, Item, Merge, Rejection, Removed, SimilarGroup, UnappliedCorrection,
+    };
+    use crate::vocab::{ColumnKey, ItemStatus, Location, SECRETARIAT, Source};
+
+    const DX: usize = 1;
+    const FINANCE: usize = 2;
+    const OTHER: usize = 6;
+
+    fn source(department: &str, cell: &str) -> Source {
+        Source {
+            department: department.into(),
+            at: Location::cell(&format!("{department}.xlsx"), Some("提出"), cell),
+        }
+    }
+
+    fn item(text: &str, examples: Option<&str>, sources: &[(&str, &str)]) -> Item {
+        let mut it = Item::new(
+            text.into(),
+            examples.map(String::from),
+            source(sources[0].0, sources[0].1),
+        );
+        it.sources
+            .extend(sources[1..].iter().map(|(d, c)| source(d, c)));
+        it
+    }
+
+    fn empty() -> Matrix {
+        crate::matrix::build(Ingested::default(), &crate::Template::default())
+    }
+
+    fn edits_at(cell: &str) -> Location {
+        Location::cell("事務局修正.xlsx", Some("事務局修正"), cell)
+    }
+
+    fn department(
+        name: &str,
+        status: SubmissionStatus,
+        files: &[&str],
+        (rows, items, rejected): (usize, usize, usize),
+    ) -> DepartmentStatus {
+        DepartmentStatus {
+            name: name.into(),
+            status,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            rows,
+            items,
+            rejected,
+        }
+    }
+
+    #[test]
+    fn roster_lines_are_aligned_by_display_width() {
+        use SubmissionStatus as S;
+        let departments = vec![
+            department("総務課", S::Submitted, &["総務部総務課.xlsx"], (1, 2, 0)),
+            department(
+                "財政課",
+                S::PartlyRejected,
+                &["財政課.xlsx", "財政課2.csv"],
+                (3, 2, 1),
+            ),
+            department("人事課", S::Missing, &[], (0, 0, 0)),
+            department("下水道課", S::NotOnRoster, &["下水道課.xlsx"], (1, 1, 0)),
+        ];
+        let mut o = String::new();
+        roster_section(&mut o, &departments);
+        assert_eq!(
+            o,
+            "\n■ 提出状況（名簿 3 課: 提出済 1 / 一部却下 1 / 読込失敗 0 / 未提出 1 / 名簿外 1）\n\
+             \x20 総務課    提出済    行 1 / 項目 2 / 却下 0  総務部総務課.xlsx\n\
+             \x20 財政課    一部却下  行 3 / 項目 2 / 却下 1  財政課.xlsx、財政課2.csv\n\
+             \x20 人事課    未提出\n\
+             \x20 下水道課  名簿外    行 1 / 項目 1 / 却下 0  下水道課.xlsx\n\
+             \x20 （名簿外の課は、テンプレートの <departments> に名前か別名（alias）を足すと名簿の課になります）\n"
+        );
+
+        // Without a department off the roster: no hint about aliases.
+        let mut o = String::new();
+        roster_section(
+            &mut o,
+            &[department("企画課", S::Failed, &["企画課.xlsx"], (0, 0, 0))],
+        );
+        assert_eq!(
+            o,
+            "\n■ 提出状況（名簿 1 課: 提出済 0 / 一部却下 0 / 読込失敗 1 / 未提出 0 / 名簿外 0）\n\
+             \x20 企画課  読込失敗  行 0 / 項目 0 / 却下 0  企画課.xlsx\n"
+        );
+    }
+
+    #[test]
+    fn editorial_lists_every_correction() {
+        let mut o = String::new();
+        editorial_section(&mut o, &Editorial::default());
+        assert_eq!(o, "", "no corrections file, no section");
+
+        let ed = Editorial {
+            files: vec![
+                ("事務局修正.xlsx".into(), "a1".into()),
+                ("追加修正.xlsx".into(), "b2".into()),
+            ],
+            applied: vec![
+                AppliedCorrection {
+                    field: "財務".into(),
+                    column: ColumnKey::Issues,
+                    before: "A案".into(),
+                    after: Some("C案".into()),
+                    hidden: true,
+                    at: edits_at("C2"),
+                },
+                AppliedCorrection {
+                    field: "財務".into(),
+                    column: ColumnKey::Solutions,
+                    before: "B案".into(),
+                    after: Some("C案＜柏市＞".into()),
+                    hidden: false,
+                    at: edits_at("C3"),
+                },
+                AppliedCorrection {
+                    field: "DX推進".into(),
+                    column: ColumnKey::Ongoing,
+                    before: "古い文".into(),
+                    after: None,
+                    hidden: true,
+                    at: edits_at("C4"),
+                },
+            ],
+            unapplied: vec![UnappliedCorrection {
+                field: "財務".into(),
+                column: ColumnKey::Council,
+                text: "消えた文".into(),
+                at: edits_at("C7"),
+            }],
+            merged: vec![Merge {
+                field: "財務".into(),
+                column: ColumnKey::Issues,
+                text: "C案".into(),
+                sources: vec![source("総務課", "C4"), source("人事課", "C6")],
+            }],
+            sheet: Vec::new(),
+        };
+        let mut o = String::new();
+        editorial_section(&mut o, &ed);
+        assert_eq!(
+            o,
+            "\n■ 事務局修正（事務局修正.xlsx、追加修正.xlsx） 適用 3 件 / まとめた項目 1 件 / 適用されなかった修正 1 件\n\
+             \x20 [財務／現状と課題] 「A案」→「C案」、資料に載せない（事務局修正.xlsx!事務局修正!C2）\n\
+             \x20 [財務／解決案] 「B案」→「C案＜柏市＞」（事務局修正.xlsx!事務局修正!C3）\n\
+             \x20 [DX推進／取組済み] 「古い文」を資料に載せない（事務局修正.xlsx!事務局修正!C4）\n\
+             \x20 同じ修正後の文で一つにまとめた項目:\n\
+             \x20 [財務／現状と課題] C案\n\
+             \x20     ← 総務課.xlsx!提出!C4（総務課）\n\
+             \x20     ← 人事課.xlsx!提出!C6（人事課）\n\
+             \n■ 適用されなかった修正 1 件（この文は今月提出されていないか、提出された文が変わりました。資料には提出されたとおり載せます。直すときは、今回の 事務局修正.xlsx で新しい文の行に記入してください）\n\
+             \x20 [財務／審議会意見] 消えた文（事務局修正.xlsx!事務局修正!C7）\n"
+        );
+
+        // A corrections file with nothing to apply still shows it was read.
+        let mut o = String::new();
+        editorial_section(
+            &mut o,
+            &Editorial {
+                files: vec![("事務局修正.xlsx".into(), "a1".into())],
+                ..Editorial::default()
+            },
+        );
+        assert_eq!(
+            o,
+            "\n■ 事務局修正（事務局修正.xlsx） 適用 0 件 / まとめた項目 0 件 / 適用されなかった修正 0 件\n"
+        );
+    }
+
+    #[test]
+    fn history_counts_per_field_and_lists_what_is_gone() {
+        let mut m = empty();
+        let mut new = item("新しい意見", None, &[("総務課", "C2")]);
+        new.status = Some(ItemStatus::New);
+        let mut continued = item("続く意見", None, &[("総務課", "C3")]);
+        continued.status = Some(ItemStatus::Continued);
+        m.fields[DX].cells[ColumnKey::Issues.index()] = vec![new.clone(), continued];
+        m.fields[FINANCE].cells[ColumnKey::Solutions.index()] = vec![new];
+        let removed = vec![
+            Removed {
+                field: "財務".into(),
+                column: ColumnKey::Solutions,
+                text: "消えた文".into(),
+                examples: Some("柏市".into()),
+                departments: vec!["総務課".into(), "財政課".into()],
+            },
+            Removed {
+                field: "その他".into(),
+                column: ColumnKey::Council,
+                text: "古い意見".into(),
+                examples: None,
+                departments: vec!["審議会".into()],
+            },
+        ];
+        let mut o = String::new();
+        history_section(&mut o, &m, &removed, "出力/10月");
+        assert_eq!(
+            o,
+            "\n■ 前回との比較（前回の出力: 出力/10月） 新規 2 / 継続 1 / 削除 2\n\
+             \x20 行政施策: 新規 0 / 継続 0 / 削除 0\n\
+             \x20 DX推進: 新規 1 / 継続 1 / 削除 0\n\
+             \x20 財務: 新規 1 / 継続 0 / 削除 1\n\
+             \x20 人材育成: 新規 0 / 継続 0 / 削除 0\n\
+             \x20 働き方改革: 新規 0 / 継続 0 / 削除 0\n\
+             \x20 経営: 新規 0 / 継続 0 / 削除 0\n\
+             \x20 その他: 新規 0 / 継続 0 / 削除 1\n\
+             \x20 削除 [財務／解決案] 消えた文（前回: 総務課、財政課）\n\
+             \x20 削除 [その他／審議会意見] 古い意見（前回: 審議会）\n"
+        );
+    }
+
+    #[test]
+    fn similar_groups_show_each_item_with_its_sources() {
+        let mut m = empty();
+        m.fields[DX].cells[ColumnKey::Issues.index()] = vec![
+            item("会議資料が紙である", Some("柏市"), &[("総務課", "C2")]),
+            item("別の話", None, &[("総務課", "C3")]),
+            item(
+                "紙の資料が多い",
+                None,
+                &[("財政課", "C4"), ("人事課", "C9")],
+            ),
+        ];
+        let mut o = String::new();
+        similar_section(&mut o, &m, &Similar::default());
+        assert_eq!(o, "\n■ 似ている項目（まとめる候補） 0 組\n");
+
+        let similar = Similar {
+            groups: vec![SimilarGroup {
+                number: 1,
+                field: DX,
+                column: ColumnKey::Issues,
+                items: vec![0, 2],
+            }],
+        };
+        let mut o = String::new();
+        similar_section(&mut o, &m, &similar);
+        assert_eq!(
+            o,
+            "\n■ 似ている項目（まとめる候補） 1 組\n\
+             \x20 同じことを別の言葉で書いた項目の候補です（資料は変えていません）。まとめるときは、事務局修正.xlsx で「似ている項目」が同じ番号の行に、同じ「修正後の文」を書いてください。\n\
+             \x20 似1 [DX推進／現状と課題]\n\
+             \x20   ・会議資料が紙である＜柏市＞（総務課 総務課.xlsx!提出!C2）\n\
+             \x20   ・紙の資料が多い（財政課 財政課.xlsx!提出!C4、人事課 人事課.xlsx!提出!C9）\n"
+        );
+    }
+
+    fn row(file: &str, r: u32, field: &str, kind: &str, content: &str) -> RawRow {
+        RawRow {
+            file: file.into(),
+            sheet: Some("提出".into()),
+            sheet_index: 0,
+            row: r,
+            department: crate::ingest::file_stem(file).into(),
+            field: Located {
+                value: field.into(),
+                cell: format!("A{r}"),
+            },
+            entries: vec![RawEntry {
+                kind: KindSpec::Cell(Located {
+                    value: kind.into(),
+                    cell: format!("B{r}"),
+                }),
+                content: Located {
+                    value: content.into(),
+                    cell: format!("C{r}"),
+                },
+                examples: None,
+            }],
+        }
+    }
+
+    fn record(name: &str, status: FileStatus) -> FileRecord {
+        FileRecord {
+            name: name.into(),
+            size: 0,
+            sha256: String::new(),
+            status,
+            corrections: false,
+        }
+    }
+
+    /// A small month: two files read, one skipped, one failed, a rejected
+    /// row and a fill-down.
+    fn month() -> (Matrix, Vec<FileRecord>) {
+        let read = |department: &str, rows, kind, note: Option<&str>| FileStatus::Read {
+            departments: vec![department.into()],
+            rows,
+            kind,
+            note: note.map(String::from),
+        };
+        let skip = "提出ファイルの種類ではありません（.txt）。";
+        let files = vec![
+            record("総務課.xlsx", read("総務課", 2, "Excel", None)),
+            record(
+                "財政課.csv",
+                read("財政課", 1, "CSV", Some("Shift_JIS として読みました")),
+            ),
+            record("メモ.txt", FileStatus::Skipped(skip.into())),
+            record("壊れた.xlsx", FileStatus::Failed(FileError::Empty)),
+        ];
+        let ing = Ingested {
+            files: files.clone(),
+            rows: vec![
+                row("総務課.xlsx", 2, "DX推進", "課題", "会議資料が紙である"),
+                row("総務課.xlsx", 3, "観光", "課題", "x"),
+                row("財政課.csv", 2, "財務", "解決案", "・一\n・二"),
+            ],
+            skipped: vec![Skipped::new(Location::file("メモ.txt"), skip)],
+            failed: vec![Failed {
+                file: "壊れた.xlsx".into(),
+                department: "壊れた".into(),
+                reason: FileError::Empty,
+            }],
+            fill_downs: vec![FillDown {
+                at: Location::cell("総務課.xlsx", Some("提出"), "B3"),
+                value: "課題".into(),
+                merged: true,
+            }],
+            ..Ingested::default()
+        };
+        (
+            crate::matrix::build(ing, &crate::Template::default()),
+            files,
+        )
+    }
+
+    #[test]
+    fn a_month_reads_in_full() {
+        let (m, files) = month();
+        let extras = ReportExtras {
+            input: "提出/11月".into(),
+            outputs: vec!["資料.xlsx".into(), "report.txt".into()],
+            ..ReportExtras::default()
+        };
+        let text = render(&m, &files, Date::parse("2026-11-24").unwrap(), &extras);
+        let empty = "失敗    壊れた.xlsx  空のファイルです（0 バイト）。保存や送信に失敗している可能性があります。もう一度提出してもらってください。";
+        let expected = [
+            "shiryo 実行レポート（令和8年11月24日）",
+            "入力フォルダ: 提出/11月",
+            "結果: 要確認（却下・失敗・問題があります。下の一覧を確認してください）",
+            "",
+            "■ ファイル 4 件（読込 2 / スキップ 1 / 失敗 1）",
+            "  読込    総務課.xlsx  [Excel] 入力行 2",
+            "  読込    財政課.csv  [CSV] 入力行 1（Shift_JIS として読みました）",
+            "  スキップ メモ.txt  提出ファイルの種類ではありません（.txt）。",
+            &format!("  {empty}"),
+            "",
+            "■ 件数",
+            "  入力行 3（各ファイルで数えた行） = 項目になった行 2 + スキップした行 0 + 却下した行 1  … 一致",
+            "  行から作った項目 3 = 資料の項目に記録された出典 3  … 一致",
+            "  資料の項目 3（提出された項目 3 のうち重複統合 0）",
+            "  似ている項目（まとめる候補）: 0 組 / 0 項目",
+            "  行政施策: 審議会意見 0 / 現状と課題 0 / 解決案 0 / 取組済み 0",
+            "  DX推進: 審議会意見 0 / 現状と課題 1 / 解決案 0 / 取組済み 0",
+            "  財務: 審議会意見 0 / 現状と課題 0 / 解決案 2 / 取組済み 0",
+            "  人材育成: 審議会意見 0 / 現状と課題 0 / 解決案 0 / 取組済み 0",
+            "  働き方改革: 審議会意見 0 / 現状と課題 0 / 解決案 0 / 取組済み 0",
+            "  経営: 審議会意見 0 / 現状と課題 0 / 解決案 0 / 取組済み 0",
+            "  その他: 審議会意見 0 / 現状と課題 0 / 解決案 0 / 取組済み 0",
+            "",
+            "■ 却下した行（提出元で直してください） 1 件",
+            "  総務課.xlsx!提出!A3: 分野「観光」は登録されていません。候補: 行政施策、DX推進、財務、人材育成、働き方改革、経営、その他 のどれかに直してください。",
+            "      内容: x",
+            "",
+            "■ 読み取れなかったファイル 1 件",
+            &format!("  壊れた.xlsx: {}", FileError::Empty),
+            "",
+            "■ スキップ 1 件",
+            "  メモ.txt: 提出ファイルの種類ではありません（.txt）。",
+            "",
+            "■ 上の行から引き継いだ分野・区分（空欄または結合セル） 1 件",
+            "  総務課.xlsx!提出!B3: 結合セル →「課題」",
+            "",
+            "■ 重複として一つにまとめた項目 0 件",
+            "",
+            "■ 似ている項目（まとめる候補） 0 組",
+            "",
+            "■ 出力ファイル（出力フォルダ内）",
+            "  資料.xlsx",
+            "  report.txt",
+            "",
+        ]
+        .join("\n");
+        assert_eq!(text, expected);
+    }
+
+    /// The lines of the report section whose heading starts with `title`.
+    fn section<'a>(text: &'a str, title: &str) -> Vec<&'a str> {
+        let start = text
+            .find(&format!("\n■ {title}"))
+            .unwrap_or_else(|| panic!("no section {title} in\n{text}"));
+        text[start + 1..]
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn hidden_items_the_meeting_and_the_secretariats_own_rows() {
+        let (mut m, files) = month();
+        m.meeting_number = Some(3);
+        m.fields[FINANCE].cells[ColumnKey::Solutions.index()][1].hidden = true;
+        m.rejected.push(Rejection {
+            at: edits_at("A8"),
+            department: SECRETARIAT.into(),
+            reason: "分野「観光」は登録されていません。".into(),
+            fix: "候補: 財務 のどれかに直してください。".into(),
+            text: String::new(),
+        });
+        m.counts.rejected += 1;
+        m.counts.correction_rows = 0;
+        m.fields[OTHER].cells[ColumnKey::Council.index()] =
+            vec![item("委員意見", None, &[("審議会", "¶3")])];
+        m.counts.sources += 1;
+        m.recount();
+        let extras = ReportExtras {
+            problems: vec!["PDF を作れませんでした。".into()],
+            ..ReportExtras::default()
+        };
+        let text = render(&m, &files, Date::parse("2026-11-24").unwrap(), &extras);
+        let counts = section(&text, "件数");
+        assert_eq!(
+            counts[2],
+            "  行から作った項目 4 = 資料の項目に記録された出典 4  … 一致"
+        );
+        assert_eq!(
+            counts[3..5],
+            [
+                "  資料の項目 3（提出された項目 4 のうち重複統合 0、事務局修正で載せない 1）",
+                "  審議会の回: 第3回（会議録またはテンプレートから）",
+            ]
+        );
+        assert_eq!(
+            counts[8],
+            "  財務: 審議会意見 0 / 現状と課題 0 / 解決案 1 / 取組済み 0"
+        );
+        assert_eq!(
+            counts[12],
+            "  その他: 審議会意見 1 / 現状と課題 0 / 解決案 0 / 取組済み 0"
+        );
+        assert_eq!(
+            section(&text, "却下した行")[0],
+            "■ 却下した行（提出元で直してください） 1 件"
+        );
+        assert_eq!(
+            section(&text, "事務局修正で使えなかった行"),
+            [
+                "■ 事務局修正で使えなかった行（事務局修正のファイルを直してください） 1 件",
+                "  事務局修正.xlsx!事務局修正!A8: 分野「観光」は登録されていません。候補: 財務 のどれかに直してください。",
+            ]
+        );
+        assert_eq!(
+            section(&text, "出力の問題"),
+            ["■ 出力の問題 1 件", "  PDF を作れませんでした。"]
+        );
+        assert!(!text.contains("■ 出力ファイル"), "check writes nothing");
+    }
+
+    #[test]
+    fn a_clean_month_is_normal() {
+        let mut m = empty();
+        m.fields[DX].cells[ColumnKey::Issues.index()] = vec![item("一", None, &[("総務課", "C2")])];
+        m.counts.rows = 1;
+        m.counts.rows_with_items = 1;
+        m.counts.sources = 1;
+        m.recount();
+        let date = Date::parse("2019-05-01").unwrap();
+        let text = render(&m, &[], date, &ReportExtras::default());
+        assert_eq!(
+            text.lines().take(3).collect::<Vec<_>>(),
+            [
+                "shiryo 実行レポート（令和元年5月1日）",
+                "入力フォルダ: ",
+                "結果: 正常"
+            ]
+        );
+        // Extra problems alone make the run 要確認.
+        let extras = ReportExtras {
+            problems: vec!["x".into()],
+            ..ReportExtras::default()
+        };
+        let text = render(&m, &[], date, &extras);
+        assert_eq!(
+            text.lines().nth(2),
+            Some("結果: 要確認（却下・失敗・問題があります。下の一覧を確認してください）")
+        );
+    }
+}

@@ -109,3 +109,244 @@ pub(crate) fn status(
     out.extend(tally.into_iter().map(|(name, t)| entry(&name, t, false)));
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Failed, FileError, Ingested, KindSpec, Located, RawEntry};
+    use crate::template::DepartmentDef;
+    use crate::vocab::{ColumnKey, SECRETARIAT};
+
+    /// The built-in template with a roster of five departments, 総務課
+    /// also written 総務部総務課.
+    fn roster() -> Template {
+        let department = |name: &str, aliases: &[&str]| DepartmentDef {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        };
+        Template {
+            departments: vec![
+                department("総務課", &["総務部総務課"]),
+                department("財政課", &[]),
+                department("企画課", &[]),
+                department("人事課", &[]),
+                department("広報課", &[]),
+            ],
+            ..Template::default()
+        }
+    }
+
+    /// A long-layout row of `file` written by `department`.
+    fn row(file: &str, department: &str, r: u32, field: &str, content: &str) -> RawRow {
+        RawRow {
+            file: file.into(),
+            sheet: Some("提出".into()),
+            sheet_index: 0,
+            row: r,
+            department: department.into(),
+            field: Located {
+                value: field.into(),
+                cell: format!("A{r}"),
+            },
+            entries: vec![RawEntry {
+                kind: KindSpec::Cell(Located {
+                    value: "課題".into(),
+                    cell: format!("B{r}"),
+                }),
+                content: Located {
+                    value: content.into(),
+                    cell: format!("C{r}"),
+                },
+                examples: None,
+            }],
+        }
+    }
+
+    fn read(name: &str, departments: &[&str], rows: usize) -> FileRecord {
+        FileRecord {
+            name: name.into(),
+            size: 0,
+            sha256: String::new(),
+            status: FileStatus::Read {
+                departments: departments.iter().map(|d| d.to_string()).collect(),
+                rows,
+                kind: "Excel",
+                note: None,
+            },
+            corrections: false,
+        }
+    }
+
+    fn failed(name: &str, department: &str) -> (FileRecord, Failed) {
+        let record = FileRecord {
+            name: name.into(),
+            size: 0,
+            sha256: String::new(),
+            status: FileStatus::Failed(FileError::Empty),
+            corrections: department == SECRETARIAT,
+        };
+        let failed = Failed {
+            file: name.into(),
+            department: department.into(),
+            reason: FileError::Empty,
+        };
+        (record, failed)
+    }
+
+    /// The 提出状況 of a folder read as `ing`, as `run` makes it.
+    fn status_of(ing: Ingested, template: &Template) -> Option<Vec<DepartmentStatus>> {
+        let files = ing.files.clone();
+        let rows = rows_by_department(&ing.rows, template);
+        let m = crate::matrix::build(ing, template);
+        status(&files, &rows, &m, template)
+    }
+
+    fn expect(
+        name: &str,
+        status: SubmissionStatus,
+        files: &[&str],
+        (rows, items, rejected): (usize, usize, usize),
+    ) -> DepartmentStatus {
+        DepartmentStatus {
+            name: name.into(),
+            status,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            rows,
+            items,
+            rejected,
+        }
+    }
+
+    #[test]
+    fn no_roster_no_table() {
+        let ing = Ingested {
+            rows: vec![row("総務課.xlsx", "総務課", 2, "財務", "一")],
+            files: vec![read("総務課.xlsx", &["総務課"], 1)],
+            ..Ingested::default()
+        };
+        assert_eq!(status_of(ing, &Template::default()), None);
+    }
+
+    #[test]
+    fn rows_are_counted_under_the_template_name() {
+        let t = roster();
+        let rows = vec![
+            row("a.xlsx", "総務部総務課", 2, "財務", "一"),
+            row("a.xlsx", "総務課", 3, "財務", "二"),
+            row("a.xlsx", "総務部 総務課", 4, "財務", "三"),
+            row("b.xlsx", "土木部土木課", 2, "財務", "四"),
+        ];
+        let got = rows_by_department(&rows, &t);
+        let want: BTreeMap<String, usize> =
+            [("総務課".to_string(), 3), ("土木部土木課".to_string(), 1)].into();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn every_roster_department_gets_its_status() {
+        let t = roster();
+        let (kikaku, kikaku_failed) = failed("企画課.xlsx", "企画課");
+        let (koho2, koho2_failed) = failed("広報課2.xlsx", "広報課");
+        let (edits, edits_failed) = failed("事務局修正.xlsx", SECRETARIAT);
+        let minutes = read("会議録.docx", &[COUNCIL], 1);
+        let mut council = row("会議録.docx", COUNCIL, 1, "財務", "委員の意見");
+        council.sheet = None;
+        council.entries[0].kind = KindSpec::Fixed(ColumnKey::Council);
+        let skipped = FileRecord {
+            status: FileStatus::Skipped("隠しファイルです。".into()),
+            ..read(".人事課.xlsx", &[], 0)
+        };
+        let ing = Ingested {
+            rows: vec![
+                // Two items from one row, under the roster's other name.
+                row("総務部総務課.xlsx", "総務部総務課", 2, "財務", "・一\n・二"),
+                // The same item as 総務課's: merged, still one each.
+                row("財政課.xlsx", "財政課", 2, "財務", "一"),
+                row("財政課.xlsx", "財政課", 3, "観光", "却下される"),
+                row("広報課.xlsx", "広報課", 2, "DX推進", "広報"),
+                row("広報課.xlsx", "広報課", 3, "", "分野が空欄"),
+                row("土木課.xlsx", "土木課", 2, "財務", "土木"),
+                row("下水道課.xlsx", "下水道課", 2, "財務", "下水"),
+                council,
+            ],
+            files: vec![
+                read("総務部総務課.xlsx", &["総務部総務課"], 1),
+                read("財政課.xlsx", &["財政課"], 2),
+                kikaku,
+                read("広報課.xlsx", &["広報課"], 2),
+                koho2,
+                // Off the roster: listed by name, not in file order.
+                read("土木課.xlsx", &["土木課"], 1),
+                read("下水道課.xlsx", &["下水道課"], 1),
+                minutes,
+                edits,
+                skipped,
+            ],
+            failed: vec![kikaku_failed, koho2_failed, edits_failed],
+            ..Ingested::default()
+        };
+        let got = status_of(ing, &t).expect("a roster");
+        use SubmissionStatus as S;
+        let want = vec![
+            expect("総務課", S::Submitted, &["総務部総務課.xlsx"], (1, 2, 0)),
+            expect("財政課", S::PartlyRejected, &["財政課.xlsx"], (2, 1, 1)),
+            expect("企画課", S::Failed, &["企画課.xlsx"], (0, 0, 0)),
+            // A missing department is listed with nothing.
+            expect("人事課", S::Missing, &[], (0, 0, 0)),
+            // One file read with a rejected row, one failed: 読込失敗 wins.
+            expect(
+                "広報課",
+                S::Failed,
+                &["広報課.xlsx", "広報課2.xlsx"],
+                (2, 1, 1),
+            ),
+            expect("下水道課", S::NotOnRoster, &["下水道課.xlsx"], (1, 1, 0)),
+            expect("土木課", S::NotOnRoster, &["土木課.xlsx"], (1, 1, 0)),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_file_listed_twice_for_a_department_is_one_file() {
+        let t = roster();
+        // A workbook with two sheets of the same department, one of them
+        // written with the roster's other name.
+        let ing = Ingested {
+            rows: vec![row("総務課.xlsx", "総務課", 2, "財務", "一")],
+            files: vec![read("総務課.xlsx", &["総務課", "総務部総務課"], 1)],
+            ..Ingested::default()
+        };
+        let got = status_of(ing, &t).unwrap();
+        assert_eq!(
+            got[0],
+            expect(
+                "総務課",
+                SubmissionStatus::Submitted,
+                &["総務課.xlsx"],
+                (1, 1, 0)
+            )
+        );
+        assert_eq!(got.len(), 5, "only the roster: {got:?}");
+    }
+
+    #[test]
+    fn a_failed_file_off_the_roster_is_off_the_roster() {
+        let t = roster();
+        let (record, f) = failed("土木課.xlsx", "土木課");
+        let ing = Ingested {
+            files: vec![record],
+            failed: vec![f],
+            ..Ingested::default()
+        };
+        let got = status_of(ing, &t).unwrap();
+        assert_eq!(
+            got.last(),
+            Some(&expect(
+                "土木課",
+                SubmissionStatus::NotOnRoster,
+                &["土木課.xlsx"],
+                (0, 0, 0)
+            ))
+        );
+    }
+}

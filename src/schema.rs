@@ -101,7 +101,8 @@ pub enum SchemaError {
     /// Not JSON, or a field missing or of the wrong type.
     #[error("JSON として読めません: {0}")]
     Json(#[from] serde_json::Error),
-    /// Another schema.
+    /// Another schema: the one the document names (a value read, not an
+    /// error to carry).
     #[error("形式が {SCHEMA} ではありません（{0}）")]
     Schema(String),
 }

@@ -33,8 +33,7 @@ pub fn finish(
     );
     compress_streams(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| PdfError::Write(e.to_string()))?;
+    lo.save_to(&mut bytes).map_err(PdfError::Save)?;
     drop(lo);
     elements.splice(bytes).map_err(PdfError::Write)
 }
