@@ -2,6 +2,7 @@
 //! rejection, dedup, order and the reconciliation of counts. The only place
 //! where those rules live.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -295,8 +296,14 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
     let mut entries = Vec::new();
     let mut rows_with_items = 0;
     let resolver = Resolver::new(template);
-    for row in &ing.rows {
-        match row_entries(row, template, &resolver) {
+    // Rows are read independently: on every core, then taken in order.
+    let per_row: Vec<Result<Vec<Entry>, Box<Rejection>>> = ing
+        .rows
+        .par_iter()
+        .map(|row| row_entries(row, template, &resolver))
+        .collect();
+    for result in per_row {
+        match result {
             Ok(list) => {
                 rows_with_items += 1;
                 entries.extend(list);
@@ -305,7 +312,12 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
         }
     }
     let sources = entries.len();
-    entries.sort_by(|a, b| a.order.cmp(&b.order));
+    // A stable sort, as `sort_by`.
+    entries.par_sort_by(|a, b| a.order.cmp(&b.order));
+    let keys: Vec<String> = entries
+        .par_iter()
+        .map(|e| normalize::dedup_key(&e.text))
+        .collect();
 
     let mut fields: Vec<FieldRow> = template
         .fields
@@ -318,8 +330,8 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
     let mut seen: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
     let mut merged_keys = Vec::new();
     let mut merged_seen = std::collections::HashSet::new();
-    for e in entries {
-        let key = (e.field, e.column, normalize::dedup_key(&e.text));
+    for (e, text_key) in entries.into_iter().zip(keys) {
+        let key = (e.field, e.column, text_key);
         let cell = &mut fields[e.field].cells[e.column.index()];
         match seen.get(&key) {
             Some(&i) => {
