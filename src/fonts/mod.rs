@@ -156,6 +156,15 @@ impl Font {
         g.map(|(gid, advance)| (gid, f64::from(advance) / self.units_per_em))
     }
 
+    /// The advance of a glyph in thousandths of an em, as printpdf writes it
+    /// into the font's `/W` widths (0 for a glyph the font does not have).
+    pub fn width_thousandths(&self, gid: u16) -> i64 {
+        let face = self.face();
+        let units_per_em = f32::from(face.units_per_em());
+        face.glyph_hor_advance(ttf_parser::GlyphId(gid))
+            .map_or(0, |w| (f32::from(w) * 1000.0 / units_per_em) as i64)
+    }
+
     /// Advance of a character in em, `None` when the font has no glyph.
     pub fn advance_em(&self, c: char) -> Option<f64> {
         self.glyph(c).map(|(_, a)| a)

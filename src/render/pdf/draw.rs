@@ -9,12 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::error::PdfError;
 use super::finish;
+use lopdf::Object::{Name, Real};
 use printpdf::{
-    Codepoint, Color, DictItem, Greyscale, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
+    TextItem, TextMatrix,
 };
 use rayon::prelude::*;
 
+use super::content;
 use super::model::{DocModel, Frame, PageModel, Role, TextLine};
 use crate::date::Date;
 use crate::fonts::{Face, FontPair};
@@ -29,25 +31,16 @@ pub struct Drawn {
     pub marks: Vec<Vec<Role>>,
 }
 
-/// Pages drawn together by one worker: small enough that their printpdf
-/// operations (tens of bytes per glyph) stay a few megabytes, large enough
-/// that the per-batch font subsetting (a few milliseconds) is noise.
-/// Measured on 2 cores (100×30 month, 126 pages / 1,000×80, 3,111 pages):
-/// 32 pages 0.42 s, 96 MB / 9.7 s, 824 MB; 48 pages 0.44 s, 104 MB /
-/// 9.9 s, 830 MB; 64 pages 0.44 s, 113 MB / 9.3 s, 838 MB.
-const PAGES_PER_BATCH: usize = 32;
-
 /// Draws the model and returns the unfinished document.
 ///
-/// printpdf holds every glyph of every page as an operation until it
-/// serialises the document; a 3,000-page month made that 1 GB. So the
-/// pages are drawn in batches, on all cores, each batch as a document of
-/// its own that shows every glyph of the whole handout once more (so that
-/// its fonts are subset, and its glyph ids renumbered, exactly as the
-/// whole document's), and only its pages' content streams, compressed,
-/// are kept. The document itself is made by printpdf with the same pages
-/// left empty, which numbers every object as before, and the streams are
-/// put into its pages: the bytes are those of drawing it in one piece.
+/// printpdf makes the document with every page left empty but the last,
+/// which shows every glyph of the handout once (so its fonts are subset
+/// with exactly those glyphs and their characters go into the ToUnicode
+/// maps); that numbers every object as drawing it in one piece did. The
+/// pages' content streams are then written on every core by
+/// [`content::Writer`], in the operations printpdf would have written, and
+/// compressed as they are made: the bytes are those of drawing with
+/// printpdf, without its every glyph of every page held as an operation.
 pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Result<Drawn, PdfError> {
     let mut doc = PdfDocument::new(title);
     let mut font_warnings = Vec::new();
@@ -63,23 +56,23 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     let id = finish::document_id(&model, title, date);
     let glyphs = GlyphTable::of(&model.pages, fonts);
     let used = glyphs.used(&model.pages);
-    let register = register_characters(&used, &ids);
 
     let (width, height) = (model.width, model.height);
     let page_count = model.pages.len();
-    let blank = |ops: Vec<Op>| {
-        let mut p = PdfPage::new(Mm(0.0), Mm(0.0), ops);
-        // Set the boxes in points directly: a round trip through mm loses the
-        // last digit of A3's 841.89 pt.
-        let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
-        p.media_box = media.clone();
-        p.trim_box = media.clone();
-        p.crop_box = media;
-        p
-    };
-    let mut pages: Vec<PdfPage> = (0..page_count).map(|_| blank(Vec::new())).collect();
+    let mut pages: Vec<PdfPage> = (0..page_count)
+        .map(|_| {
+            let mut p = PdfPage::new(Mm(0.0), Mm(0.0), Vec::new());
+            // Set the boxes in points directly: a round trip through mm loses
+            // the last digit of A3's 841.89 pt.
+            let media = Rect::from_wh(Pt(width as f32), Pt(height as f32));
+            p.media_box = media.clone();
+            p.trim_box = media.clone();
+            p.crop_box = media;
+            p
+        })
+        .collect();
     if let Some(last) = pages.last_mut() {
-        last.ops.clone_from(&register);
+        last.ops = register_characters(&used, &ids);
     }
     doc.with_pages(pages);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
@@ -97,71 +90,54 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    // The batches share the document's fonts (and so its font names).
-    let resources = doc.resources.clone();
     drop(doc);
 
-    let batches: Vec<Vec<(finish::Packed, Vec<Role>)>> = model
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    // What printpdf wrote on the last page: the registration, with the
+    // subset's codes of every glyph.
+    let registration = page_ids
+        .last()
+        .map(|p| page_content(&lo, *p))
+        .unwrap_or_default();
+    let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
+    let codes =
+        content::Codes::read(&registration, &names, &used, fonts).map_err(PdfError::Write)?;
+
+    let drawn: Vec<(finish::Packed, Vec<Role>)> = model
         .pages
-        .par_chunks(PAGES_PER_BATCH)
+        .par_iter()
         .enumerate()
-        .map(|(b, chunk)| {
-            let first = b * PAGES_PER_BATCH;
+        .map(|(i, page)| {
             let drawer = TextDrawer {
                 glyphs: &glyphs,
-                ids: &ids,
+                codes: &codes,
             };
-            let mut marks = Vec::with_capacity(chunk.len());
-            let mut batch_pages: Vec<PdfPage> = chunk
-                .iter()
-                .map(|page| {
-                    let (ops, page_marks) = drawer.page_ops(page);
-                    marks.push(page_marks);
-                    blank(ops)
-                })
-                .collect();
-            let holds_last = first + chunk.len() == page_count;
-            match batch_pages.last_mut() {
-                // The whole document's last page shows them after its text.
-                Some(last) if holds_last => last.ops.extend(register.iter().cloned()),
-                _ => batch_pages.push(blank(register.clone())),
+            let (mut bytes, marks) = drawer.page(page);
+            if i + 1 == page_count {
+                // The last page shows the registration after its text.
+                bytes.push(b'\n');
+                bytes.extend_from_slice(&registration);
             }
-            let mut batch = PdfDocument::new(title);
-            batch.resources = resources.clone();
-            batch.with_pages(batch_pages);
-            let lo = batch.to_lopdf_document(&opts, &mut Vec::new());
-            let contents = page_contents(&lo);
-            contents
-                .into_iter()
-                .zip(marks)
-                .map(|(c, m)| (finish::deflate(c), m))
-                .collect()
+            (finish::deflate(bytes), marks)
         })
         .collect();
-
     let mut marks = Vec::with_capacity(page_count);
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (page, (content, page_marks)) in page_ids.into_iter().zip(batches.into_iter().flatten()) {
+    for (page, (content, page_marks)) in page_ids.into_iter().zip(drawn) {
         set_page_content(&mut lo, page, content);
         marks.push(page_marks);
     }
     Ok(Drawn { doc: lo, id, marks })
 }
 
-/// The content stream of every page, in page order.
-fn page_contents(doc: &lopdf::Document) -> Vec<Vec<u8>> {
-    doc.get_pages()
-        .into_values()
-        .map(|page| {
-            doc.get_dictionary(page)
-                .and_then(|d| d.get(b"Contents"))
-                .and_then(lopdf::Object::as_reference)
-                .and_then(|c| doc.get_object(c))
-                .and_then(lopdf::Object::as_stream)
-                .map(|s| s.content.clone())
-                .unwrap_or_default()
-        })
-        .collect()
+/// The content stream of a page.
+fn page_content(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<u8> {
+    doc.get_dictionary(page)
+        .and_then(|d| d.get(b"Contents"))
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|c| doc.get_object(c))
+        .and_then(lopdf::Object::as_stream)
+        .map(|s| s.content.clone())
+        .unwrap_or_default()
 }
 
 /// Puts a page's (compressed) content into the document printpdf made.
@@ -224,7 +200,7 @@ impl GlyphTable {
     /// order) it draws, for the fonts' ToUnicode maps.
     fn used(&self, pages: &[PageModel]) -> BTreeMap<Face, BTreeMap<u16, char>> {
         let per_batch: Vec<BTreeMap<Face, BTreeMap<u16, char>>> = pages
-            .par_chunks(PAGES_PER_BATCH)
+            .par_chunks(32)
             .map(|chunk| {
                 let mut used: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
                 for line in chunk.iter().flat_map(|p| &p.texts) {
@@ -255,113 +231,70 @@ fn drawn_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     text.chars().filter(|c| !c.is_control())
 }
 
-fn grey(p: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: p,
-        icc_profile: None,
-    })
-}
-
 fn artifact() -> Op {
     Op::BeginMarkedContent {
         tag: "Artifact".into(),
     }
 }
 
-/// The rules and fills of a page: one artifact.
-fn frame_ops(frames: &[Frame]) -> Vec<Op> {
-    let mut ops = vec![
-        Op::SaveGraphicsState,
-        Op::SetOutlineThickness { pt: Pt(0.6) },
-        Op::SetOutlineColor { col: grey(0.0) },
-        artifact(),
-    ];
-    for f in frames {
-        let r = f.rect;
-        ops.push(Op::SetFillColor {
-            col: grey(f.fill.unwrap_or(1.0)),
-        });
-        ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(r.x as f32),
-                y: Pt(r.y as f32),
-                width: Pt(r.w as f32),
-                height: Pt(r.h as f32),
-                mode: Some(if f.fill.is_some() {
-                    PaintMode::FillStroke
-                } else {
-                    PaintMode::Stroke
-                }),
-                winding_order: None,
-            },
-        });
-    }
-    ops.push(Op::EndMarkedContent);
-    ops
-}
-
-/// Draws the text of pages with the embedded fonts.
+/// Writes the pages' content streams.
 struct TextDrawer<'a> {
     glyphs: &'a GlyphTable,
-    ids: &'a BTreeMap<Face, printpdf::FontId>,
+    codes: &'a content::Codes,
 }
 
 impl TextDrawer<'_> {
-    /// The operations of one page (its frames, then its text) and the role
-    /// of each MCID drawn on it.
-    fn page_ops(&self, page: &PageModel) -> (Vec<Op>, Vec<Role>) {
-        let mut ops = frame_ops(&page.frames);
-        ops.push(Op::SetFillColor { col: grey(0.0) });
-        ops.push(Op::StartTextSection);
-        let marks = self.text(&page.texts, &mut ops);
-        ops.push(Op::EndTextSection);
-        ops.push(Op::RestoreGraphicsState);
-        (ops, marks)
+    /// The content of one page (its frames, then its text) and the role of
+    /// each MCID drawn on it.
+    fn page(&self, page: &PageModel) -> (Vec<u8>, Vec<Role>) {
+        let mut w = content::Writer::new(self.codes);
+        frames(&mut w, &page.frames);
+        w.op("g", vec![Real(0.0)]);
+        w.begin_text();
+        let marks = self.text(&page.texts, &mut w);
+        w.end_text();
+        w.op("Q", vec![]);
+        (w.finish(), marks)
     }
 
     /// The text of one page as marked content; returns the role of each
     /// MCID. Consecutive lines of one role (the lines of an item, the page
     /// furniture) share one marked-content sequence: fewer MCIDs make a
     /// smaller file that screen readers and checkers read faster.
-    fn text(&self, texts: &[TextLine], ops: &mut Vec<Op>) -> Vec<Role> {
+    fn text(&self, texts: &[TextLine], w: &mut content::Writer) -> Vec<Role> {
         let mut page_marks = Vec::new();
         let mut current: Option<(Face, u64)> = None;
         let mut open: Option<Role> = None;
         for t in texts {
             if open != Some(t.role) {
                 if open.is_some() {
-                    ops.push(Op::EndMarkedContent);
+                    w.op("EMC", vec![]);
                 }
                 open = Some(t.role);
-                ops.push(match t.role.structure_type() {
-                    None => artifact(),
+                match t.role.structure_type() {
+                    None => w.op("BMC", vec![Name(b"Artifact".to_vec())]),
                     Some(tag) => {
-                        let mcid = page_marks.len() as i64;
+                        let mcid = page_marks.len();
                         page_marks.push(t.role);
-                        Op::BeginMarkedContentWithProperties {
-                            tag: tag.into(),
-                            properties: DictItem::Dict {
-                                map: [("MCID".to_string(), DictItem::Int(mcid))].into(),
-                            },
-                        }
+                        w.op(
+                            "BDC",
+                            vec![Name(tag.as_bytes().to_vec()), content::mcid(mcid)],
+                        );
                     }
-                });
+                }
             }
-            self.line(t, &mut current, ops);
+            self.line(t, &mut current, w);
         }
         if open.is_some() {
-            ops.push(Op::EndMarkedContent);
+            w.op("EMC", vec![]);
         }
         page_marks
     }
 
     /// One line in runs of characters drawn by the same font (a fallback
     /// font draws what the main one lacks), each placed at its own x.
-    fn line(&self, t: &TextLine, current: &mut Option<(Face, u64)>, ops: &mut Vec<Op>) {
+    fn line(&self, t: &TextLine, current: &mut Option<(Face, u64)>, w: &mut content::Writer) {
         let mut x = t.x;
-        // Glyph ids from our own table: printpdf's per-character cmap search
-        // dominated the run time. The characters for the ToUnicode map are
-        // registered once per glyph at the end.
         let glyphs: Vec<(Face, u16, f64)> = drawn_chars(&t.text)
             .map(|c| {
                 self.glyphs
@@ -373,31 +306,39 @@ impl TextDrawer<'_> {
             let k = run[0].0;
             let key = (k, t.size.to_bits());
             if *current != Some(key) {
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(self.ids[&k].clone()),
-                    size: Pt(t.size as f32),
-                });
+                w.set_font(k, t.size as f32);
                 *current = Some(key);
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x as f32), Pt(t.y as f32)),
-            });
-            let codepoints = run
-                .iter()
-                .map(|&(_, gid, advance)| {
-                    x += advance * t.size;
-                    Codepoint {
-                        gid,
-                        offset: 0.0,
-                        cid: None,
-                    }
-                })
-                .collect();
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(codepoints)],
-            });
+            let start = x;
+            for &(_, _, advance) in run {
+                x += advance * t.size;
+            }
+            w.show(start as f32, t.y as f32, run.iter().map(|g| g.1));
         }
     }
+}
+
+/// The rules and fills of a page: one artifact.
+fn frames(w: &mut content::Writer, frames: &[Frame]) {
+    w.op("q", vec![]);
+    w.op("w", vec![Real(0.6)]);
+    w.op("G", vec![Real(0.0)]);
+    w.op("BMC", vec![Name(b"Artifact".to_vec())]);
+    for f in frames {
+        let r = f.rect;
+        w.op("g", vec![Real(f.fill.unwrap_or(1.0))]);
+        w.op(
+            "re",
+            vec![
+                Real(r.x as f32),
+                Real(r.y as f32),
+                Real(r.w as f32),
+                Real(r.h as f32),
+            ],
+        );
+        w.op(if f.fill.is_some() { "B" } else { "S" }, vec![]);
+    }
+    w.op("EMC", vec![]);
 }
 
 /// printpdf records a glyph's character from the last time it is shown:

@@ -11,6 +11,7 @@
 //! reproducible and small.
 
 pub mod archival;
+mod content;
 pub mod draw;
 pub mod error;
 pub mod finish;
