@@ -5,8 +5,9 @@
 //! month) and re-encoded each glyph through its own tables. What printpdf
 //! still does is the document: fonts (subset, `/W`, ToUnicode) and the
 //! page objects; [`Codes`] reads the subset's glyph codes from the content
-//! printpdf wrote for the glyph registration. `lopdf::content::Content`
-//! encodes the operations, so numbers are written as before.
+//! printpdf wrote for the glyph registration. The operations are written
+//! as `lopdf::content::Content::encode` writes them (numbers as Rust
+//! displays an `f32`, hex strings in capitals), straight into bytes.
 //!
 //! printpdf's one transformation is kept: a text matrix followed by
 //! glyphs opens a "run" that later glyphs on the same baseline, in the
@@ -16,9 +17,8 @@
 
 use std::collections::BTreeMap;
 
-use lopdf::Object::{self, Array, Integer, Name, Real};
-use lopdf::StringFormat::Hexadecimal;
-use lopdf::content::{Content, Operation};
+use lopdf::Object::{Array, Name};
+use lopdf::content::Content;
 
 use crate::fonts::{Face, FontPair};
 
@@ -56,7 +56,7 @@ impl Codes {
                     let name = current.clone().ok_or("Tf のない TJ")?;
                     let codes = shown.entry(name).or_default();
                     for item in items {
-                        if let Object::String(bytes, _) = item {
+                        if let lopdf::Object::String(bytes, _) = item {
                             for pair in bytes.chunks(2) {
                                 codes.push(u16::from_be_bytes([
                                     pair[0],
@@ -103,13 +103,26 @@ struct Run {
     size: f32,
     /// Where the pen is, in thousandths of an em from the run's start.
     pen: f64,
-    array: Vec<Object>,
+    /// The array's elements as written, without the brackets.
+    array: Vec<u8>,
 }
 
-/// Writes one page's content.
+/// An operand of an operation, written as lopdf writes objects.
+pub(super) enum Operand<'o> {
+    /// A number with a fraction (`f32` as Rust displays it).
+    Real(f32),
+    /// A name (our names need no escaping).
+    Name(&'o [u8]),
+    /// `<</MCID n>>`.
+    Mcid(usize),
+}
+
+/// Writes one page's content: operations one per line, operands each
+/// followed by a space, as `lopdf::content::Content::encode` does.
 pub(super) struct Writer<'a> {
     codes: &'a Codes,
-    ops: Vec<Operation>,
+    out: Vec<u8>,
+    first: bool,
     in_text: bool,
     font: Option<(Face, f32)>,
     pending_tm: Option<[f32; 6]>,
@@ -121,7 +134,8 @@ impl<'a> Writer<'a> {
     pub(super) fn new(codes: &'a Codes) -> Writer<'a> {
         Writer {
             codes,
-            ops: Vec::new(),
+            out: Vec::with_capacity(1 << 16),
+            first: true,
             in_text: false,
             font: None,
             pending_tm: None,
@@ -130,54 +144,83 @@ impl<'a> Writer<'a> {
     }
 
     /// Any operation but text: what is pending is written first.
-    pub(super) fn op(&mut self, operator: &str, operands: Vec<Object>) {
+    pub(super) fn op(&mut self, operator: &str, operands: &[Operand]) {
         self.flush_run();
         self.flush_tm();
-        self.ops.push(Operation::new(operator, operands));
+        self.write_op(operator, operands);
+    }
+
+    fn write_op(&mut self, operator: &str, operands: &[Operand]) {
+        use std::io::Write;
+        if !self.first {
+            self.out.push(b'\n');
+        }
+        self.first = false;
+        for o in operands {
+            // Writing into a Vec cannot fail.
+            let _ = match o {
+                Operand::Real(v) => write!(self.out, "{v}"),
+                Operand::Name(n) => {
+                    self.out.push(b'/');
+                    self.out.extend_from_slice(n);
+                    Ok(())
+                }
+                Operand::Mcid(n) => write!(self.out, "<</MCID {n}>>"),
+            };
+            self.out.push(b' ');
+        }
+        self.out.extend_from_slice(operator.as_bytes());
+    }
+
+    fn write_tm(&mut self, m: [f32; 6]) {
+        self.write_op("Tm", &m.map(Operand::Real));
     }
 
     fn flush_run(&mut self) {
         if let Some(r) = self.run.take() {
-            self.ops.push(Operation::new("Tm", reals(&r.matrix)));
-            self.ops.push(Operation::new("TJ", vec![Array(r.array)]));
+            self.write_tm(r.matrix);
+            self.out.push(b'\n');
+            self.out.push(b'[');
+            self.out.extend_from_slice(&r.array);
+            self.out.extend_from_slice(b"] TJ");
         }
     }
 
     fn flush_tm(&mut self) {
         if let Some(m) = self.pending_tm.take() {
-            self.ops.push(Operation::new("Tm", reals(&m)));
+            self.write_tm(m);
         }
     }
 
     /// `BT`.
     pub(super) fn begin_text(&mut self) {
-        self.op("BT", vec![]);
+        self.op("BT", &[]);
         self.in_text = true;
     }
 
     /// `ET`.
     pub(super) fn end_text(&mut self) {
-        self.op("ET", vec![]);
+        self.op("ET", &[]);
         self.in_text = false;
     }
 
     /// `Tf` with a face's resource name.
     pub(super) fn set_font(&mut self, face: Face, size: f32) {
-        let name = self
-            .codes
+        let codes = self.codes;
+        let name = codes
             .faces
             .get(&face)
-            .map(|f| f.name.clone())
-            .unwrap_or_default();
-        self.op("Tf", vec![Name(name), Real(size)]);
+            .map_or(&[][..], |f| f.name.as_slice());
+        self.op("Tf", &[Operand::Name(name), Operand::Real(size)]);
         self.font = Some((face, size));
     }
 
     /// Glyphs (original ids) of the current font from (x, y).
     pub(super) fn show(&mut self, x: f32, y: f32, glyphs: impl Iterator<Item = u16>) {
+        use std::io::Write;
         let m = [1.0, 0.0, 0.0, 1.0, x, y];
         if !self.in_text {
-            self.op("Tm", reals(&m));
+            self.op("Tm", &m.map(Operand::Real));
         } else {
             self.flush_tm();
             self.pending_tm = Some(m);
@@ -200,7 +243,11 @@ impl<'a> Writer<'a> {
                 let dx_em = (f64::from(m[4]) - f64::from(r.matrix[4])) * 1000.0 / f64::from(size);
                 let kern = (r.pen - dx_em) as f32;
                 if kern != 0.0 {
-                    r.array.push(Real(kern));
+                    // A number after another element is set apart by a space.
+                    if !r.array.is_empty() {
+                        r.array.push(b' ');
+                    }
+                    let _ = write!(r.array, "{kern}");
                     r.pen -= f64::from(kern);
                 }
             } else {
@@ -217,10 +264,18 @@ impl<'a> Writer<'a> {
         let Some(r) = self.run.as_mut() else {
             return;
         };
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         for gid in glyphs {
             let (code, width) = f.glyphs.get(usize::from(gid)).copied().unwrap_or((0, 0));
-            r.array
-                .push(Object::String(code.to_be_bytes().to_vec(), Hexadecimal));
+            let [hi, lo] = code.to_be_bytes();
+            r.array.extend_from_slice(&[
+                b'<',
+                HEX[usize::from(hi >> 4)],
+                HEX[usize::from(hi & 15)],
+                HEX[usize::from(lo >> 4)],
+                HEX[usize::from(lo & 15)],
+                b'>',
+            ]);
             r.pen += width as f64;
         }
     }
@@ -229,19 +284,6 @@ impl<'a> Writer<'a> {
     pub(super) fn finish(mut self) -> Vec<u8> {
         self.flush_run();
         self.flush_tm();
-        Content {
-            operations: self.ops,
-        }
-        .encode()
-        .unwrap_or_default()
+        self.out
     }
-}
-
-fn reals(values: &[f32]) -> Vec<Object> {
-    values.iter().map(|v| Real(*v)).collect()
-}
-
-/// `Integer` for a marked-content id.
-pub(super) fn mcid(n: usize) -> Object {
-    Object::Dictionary(lopdf::Dictionary::from_iter([("MCID", Integer(n as i64))]))
 }

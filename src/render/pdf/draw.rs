@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::error::PdfError;
 use super::finish;
-use lopdf::Object::{Name, Real};
+use content::Operand::{Mcid, Name, Real};
 use printpdf::{
     Codepoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect,
     TextItem, TextMatrix,
@@ -249,11 +249,11 @@ impl TextDrawer<'_> {
     fn page(&self, page: &PageModel) -> (Vec<u8>, Vec<Role>) {
         let mut w = content::Writer::new(self.codes);
         frames(&mut w, &page.frames);
-        w.op("g", vec![Real(0.0)]);
+        w.op("g", &[Real(0.0)]);
         w.begin_text();
         let marks = self.text(&page.texts, &mut w);
         w.end_text();
-        w.op("Q", vec![]);
+        w.op("Q", &[]);
         (w.finish(), marks)
     }
 
@@ -268,25 +268,22 @@ impl TextDrawer<'_> {
         for t in texts {
             if open != Some(t.role) {
                 if open.is_some() {
-                    w.op("EMC", vec![]);
+                    w.op("EMC", &[]);
                 }
                 open = Some(t.role);
                 match t.role.structure_type() {
-                    None => w.op("BMC", vec![Name(b"Artifact".to_vec())]),
+                    None => w.op("BMC", &[Name(b"Artifact")]),
                     Some(tag) => {
                         let mcid = page_marks.len();
                         page_marks.push(t.role);
-                        w.op(
-                            "BDC",
-                            vec![Name(tag.as_bytes().to_vec()), content::mcid(mcid)],
-                        );
+                        w.op("BDC", &[Name(tag.as_bytes()), Mcid(mcid)]);
                     }
                 }
             }
             self.line(t, &mut current, w);
         }
         if open.is_some() {
-            w.op("EMC", vec![]);
+            w.op("EMC", &[]);
         }
         page_marks
     }
@@ -320,25 +317,25 @@ impl TextDrawer<'_> {
 
 /// The rules and fills of a page: one artifact.
 fn frames(w: &mut content::Writer, frames: &[Frame]) {
-    w.op("q", vec![]);
-    w.op("w", vec![Real(0.6)]);
-    w.op("G", vec![Real(0.0)]);
-    w.op("BMC", vec![Name(b"Artifact".to_vec())]);
+    w.op("q", &[]);
+    w.op("w", &[Real(0.6)]);
+    w.op("G", &[Real(0.0)]);
+    w.op("BMC", &[Name(b"Artifact")]);
     for f in frames {
         let r = f.rect;
-        w.op("g", vec![Real(f.fill.unwrap_or(1.0))]);
+        w.op("g", &[Real(f.fill.unwrap_or(1.0))]);
         w.op(
             "re",
-            vec![
+            &[
                 Real(r.x as f32),
                 Real(r.y as f32),
                 Real(r.w as f32),
                 Real(r.h as f32),
             ],
         );
-        w.op(if f.fill.is_some() { "B" } else { "S" }, vec![]);
+        w.op(if f.fill.is_some() { "B" } else { "S" }, &[]);
     }
-    w.op("EMC", vec![]);
+    w.op("EMC", &[]);
 }
 
 /// printpdf records a glyph's character from the last time it is shown:
