@@ -542,18 +542,28 @@ fn row_entries(
     Ok(out)
 }
 
+/// Values the unit tests of several stages build alike.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_support {
     use super::*;
     use crate::ingest::RawEntry;
 
-    fn row(file: &str, r: u32, field: &str, kind: &str, content: &str, ex: Option<&str>) -> RawRow {
+    /// A row of a submission sheet 提出 with one entry in columns A–D; the
+    /// department is the file's name.
+    pub(crate) fn row(
+        file: &str,
+        r: u32,
+        field: &str,
+        kind: &str,
+        content: &str,
+        ex: Option<&str>,
+    ) -> RawRow {
         RawRow {
             file: file.into(),
             sheet: Some("提出".into()),
             sheet_index: 0,
             row: r,
-            department: file.trim_end_matches(".xlsx").into(),
+            department: crate::ingest::file_stem(file).into(),
             field: Located {
                 value: field.into(),
                 cell: format!("A{r}"),
@@ -574,6 +584,30 @@ mod tests {
             }],
         }
     }
+
+    /// A line of the 提出状況 table: files, then (rows, items, rejected).
+    pub(crate) fn department(
+        name: &str,
+        status: SubmissionStatus,
+        files: &[&str],
+        (rows, items, rejected): (usize, usize, usize),
+    ) -> DepartmentStatus {
+        DepartmentStatus {
+            name: name.into(),
+            status,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            rows,
+            items,
+            rejected,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::test_support::row;
 
     /// Rows as readers give them: each file's record counts its rows.
     fn ingested(rows: Vec<RawRow>) -> Ingested {

@@ -410,9 +410,7 @@ pub(crate) fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{
-        Failed, FileError, FillDown, Ingested, KindSpec, Located, RawEntry, RawRow, Skipped,
-    };
+    use crate::ingest::{Failed, FileError, FillDown, Ingested, RawRow, Skipped};
     use crate::matrix::{
         AppliedCorrection, Item, Merge, Rejection, Removed, SimilarGroup, UnappliedCorrection,
     };
@@ -448,21 +446,7 @@ mod tests {
         Location::cell("事務局修正.xlsx", Some("事務局修正"), cell)
     }
 
-    fn department(
-        name: &str,
-        status: SubmissionStatus,
-        files: &[&str],
-        (rows, items, rejected): (usize, usize, usize),
-    ) -> DepartmentStatus {
-        DepartmentStatus {
-            name: name.into(),
-            status,
-            files: files.iter().map(|f| f.to_string()).collect(),
-            rows,
-            items,
-            rejected,
-        }
-    }
+    use crate::matrix::test_support::department;
 
     #[test]
     fn roster_lines_are_aligned_by_display_width() {
@@ -664,28 +648,7 @@ mod tests {
     }
 
     fn row(file: &str, r: u32, field: &str, kind: &str, content: &str) -> RawRow {
-        RawRow {
-            file: file.into(),
-            sheet: Some("提出".into()),
-            sheet_index: 0,
-            row: r,
-            department: crate::ingest::file_stem(file).into(),
-            field: Located {
-                value: field.into(),
-                cell: format!("A{r}"),
-            },
-            entries: vec![RawEntry {
-                kind: KindSpec::Cell(Located {
-                    value: kind.into(),
-                    cell: format!("B{r}"),
-                }),
-                content: Located {
-                    value: content.into(),
-                    cell: format!("C{r}"),
-                },
-                examples: None,
-            }],
-        }
+        crate::matrix::test_support::row(file, r, field, kind, content, None)
     }
 
     fn record(name: &str, status: FileStatus) -> FileRecord {

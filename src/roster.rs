@@ -201,21 +201,7 @@ mod tests {
         status(&files, &rows, &m, template)
     }
 
-    fn expect(
-        name: &str,
-        status: SubmissionStatus,
-        files: &[&str],
-        (rows, items, rejected): (usize, usize, usize),
-    ) -> DepartmentStatus {
-        DepartmentStatus {
-            name: name.into(),
-            status,
-            files: files.iter().map(|f| f.to_string()).collect(),
-            rows,
-            items,
-            rejected,
-        }
-    }
+    use crate::matrix::test_support::department as expect;
 
     #[test]
     fn no_roster_no_table() {
