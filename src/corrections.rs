@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use crate::ingest::CorrectionRow;
 use crate::matrix::{
-    AppliedCorrection, Editorial, Item, Matrix, Merge, PassRow, Rejection, UnappliedCorrection,
+    AppliedCorrection, Editorial, Item, Matrix, Merge, PassRow, Rejection, SupersededCorrection,
+    UnappliedCorrection,
 };
 use crate::normalize;
 use crate::template::{Resolver, Template};
@@ -173,8 +174,19 @@ pub(crate) fn apply(
             }
         }
     }
-    for (c, used) in corrections.iter().zip(used) {
-        if !used {
+    for (i, c) in corrections.iter().enumerate() {
+        let last = by_key[&key(c.field, c.column, &c.text)];
+        if last != i && used[last] {
+            // The same item was corrected again further down: the later row
+            // was used, and this one is reported, not silently dropped.
+            ed.superseded.push(SupersededCorrection {
+                field: m.fields[c.field].name.clone(),
+                column: c.column,
+                text: c.text.clone(),
+                at: c.at.clone(),
+                by: corrections[last].at.clone(),
+            });
+        } else if !used[i] {
             ed.unapplied.push(UnappliedCorrection {
                 field: m.fields[c.field].name.clone(),
                 column: c.column,
@@ -553,5 +565,22 @@ mod tests {
         assert_eq!(m.editorial.applied.len(), 1);
         assert_eq!(m.editorial.applied[0].at, at("C3"));
         assert_eq!(m.counts.correction_rows, 2);
+        // The earlier row is reported as replaced, not as a text no longer
+        // submitted.
+        assert!(
+            m.editorial.unapplied.is_empty(),
+            "{:?}",
+            m.editorial.unapplied
+        );
+        assert_eq!(
+            m.editorial.superseded,
+            vec![SupersededCorrection {
+                field: "財務".into(),
+                column: ColumnKey::Issues,
+                text: "A案".into(),
+                at: at("C2"),
+                by: at("C3"),
+            }]
+        );
     }
 }

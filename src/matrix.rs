@@ -11,7 +11,7 @@ use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, R
 use crate::normalize;
 pub use crate::review::{
     AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, Similar, SimilarGroup,
-    SubmissionStatus, UnappliedCorrection,
+    SubmissionStatus, SupersededCorrection, UnappliedCorrection,
 };
 use crate::template::{Resolver, Template};
 pub use crate::vocab::Source;

@@ -109,6 +109,24 @@ fn editorial_section(o: &mut String, ed: &Editorial) {
         let _ = writeln!(o, "  同じ修正後の文で一つにまとめた項目:");
         merge_lines(o, &ed.merged);
     }
+    if !ed.superseded.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n■ 同じ項目への修正が複数あり、後の行を使った修正 {} 件（前の行は使っていません。前の行の内容を使うときは、後の行を消すか直してください）",
+            ed.superseded.len()
+        );
+        for s in &ed.superseded {
+            let _ = writeln!(
+                o,
+                "  [{}／{}] {}（{}、使った行: {}）",
+                s.field,
+                s.column.short_label(),
+                s.text,
+                s.at,
+                s.by
+            );
+        }
+    }
     if !ed.unapplied.is_empty() {
         let _ = writeln!(
             o,
@@ -412,7 +430,8 @@ mod tests {
     use super::*;
     use crate::ingest::{Failed, FileError, FillDown, Ingested, RawRow, Skipped};
     use crate::matrix::{
-        AppliedCorrection, Item, Merge, Rejection, Removed, SimilarGroup, UnappliedCorrection,
+        AppliedCorrection, Item, Merge, Rejection, Removed, SimilarGroup, SupersededCorrection,
+        UnappliedCorrection,
     };
     use crate::vocab::{ColumnKey, ItemStatus, Location, SECRETARIAT, Source};
 
@@ -530,6 +549,13 @@ mod tests {
                 text: "消えた文".into(),
                 at: edits_at("C7"),
             }],
+            superseded: vec![SupersededCorrection {
+                field: "財務".into(),
+                column: ColumnKey::Issues,
+                text: "A案".into(),
+                at: edits_at("C8"),
+                by: edits_at("C2"),
+            }],
             merged: vec![Merge {
                 field: "財務".into(),
                 column: ColumnKey::Issues,
@@ -550,6 +576,8 @@ mod tests {
              \x20 [財務／現状と課題] C案\n\
              \x20     ← 総務課.xlsx!提出!C4（総務課）\n\
              \x20     ← 人事課.xlsx!提出!C6（人事課）\n\
+             \n■ 同じ項目への修正が複数あり、後の行を使った修正 1 件（前の行は使っていません。前の行の内容を使うときは、後の行を消すか直してください）\n\
+             \x20 [財務／現状と課題] A案（事務局修正.xlsx!事務局修正!C8、使った行: 事務局修正.xlsx!事務局修正!C2）\n\
              \n■ 適用されなかった修正 1 件（この文は今月提出されていないか、提出された文が変わりました。資料には提出されたとおり載せます。直すときは、今回の 事務局修正.xlsx で新しい文の行に記入してください）\n\
              \x20 [財務／審議会意見] 消えた文（事務局修正.xlsx!事務局修正!C7）\n"
         );

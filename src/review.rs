@@ -51,6 +51,21 @@ pub struct UnappliedCorrection {
     pub at: Location,
 }
 
+/// A correction row that a later row for the same item replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupersededCorrection {
+    /// 分野.
+    pub field: String,
+    /// 区分.
+    pub column: ColumnKey,
+    /// The submitted text both rows were made for.
+    pub text: String,
+    /// The row that was not used.
+    pub at: Location,
+    /// The later row that was used.
+    pub by: Location,
+}
+
 /// A row of the next corrections sheet (事務局修正.xlsx): one per submitted
 /// item, with its correction when one was applied.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +97,8 @@ pub struct Editorial {
     pub applied: Vec<AppliedCorrection>,
     /// Corrections that matched no item.
     pub unapplied: Vec<UnappliedCorrection>,
+    /// Corrections replaced by a later row for the same item.
+    pub superseded: Vec<SupersededCorrection>,
     /// Items that the same 修正後の文 merged.
     pub merged: Vec<Merge>,
     /// The rows of the next corrections sheet.
