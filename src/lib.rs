@@ -161,7 +161,7 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     };
     Ok(Outcome {
         report,
-        status: ExitStatus::problems_if(problems || !extras.problems.is_empty()),
+        status: ExitStatus::problems_if(report::needs_attention(&m, &extras)),
         written,
     })
 }

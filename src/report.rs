@@ -244,6 +244,13 @@ fn history_section(o: &mut String, m: &Matrix, removed: &[crate::matrix::Removed
     }
 }
 
+/// True when the run needs the secretariat's attention: a rejected row, a
+/// failed file, or a problem with an output. Decides the report's verdict
+/// and the exit code.
+pub(crate) fn needs_attention(m: &Matrix, extras: &ReportExtras) -> bool {
+    m.has_problems() || !extras.problems.is_empty()
+}
+
 /// Renders the report text.
 pub(crate) fn render(
     m: &Matrix,
@@ -252,10 +259,9 @@ pub(crate) fn render(
     extras: &ReportExtras,
 ) -> String {
     let mut o = String::new();
-    let c = &m.counts;
     let _ = writeln!(o, "shiryo 実行レポート（{}）", date.wareki_day());
     let _ = writeln!(o, "入力フォルダ: {}", extras.input);
-    let status = if m.has_problems() || !extras.problems.is_empty() {
+    let status = if needs_attention(m, extras) {
         "要確認（却下・失敗・問題があります。下の一覧を確認してください）"
     } else {
         "正常"
@@ -264,21 +270,41 @@ pub(crate) fn render(
     if let Some(departments) = &m.departments {
         roster_section(&mut o, departments);
     }
+    files_section(&mut o, files, m.counts.failed);
+    counts_section(&mut o, m, extras);
+    if let Some(removed) = &m.removed {
+        history_section(&mut o, m, removed, extras.previous.as_deref().unwrap_or(""));
+    }
+    editorial_section(&mut o, &m.editorial);
+    rejections_section(&mut o, m);
+    reading_section(&mut o, m);
+    similar_section(&mut o, m, &extras.similar);
+    if !extras.problems.is_empty() {
+        let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
+        for p in &extras.problems {
+            let _ = writeln!(o, "  {p}");
+        }
+    }
+    if !extras.outputs.is_empty() {
+        let _ = writeln!(o, "\n■ 出力ファイル（出力フォルダ内）");
+        for f in &extras.outputs {
+            let _ = writeln!(o, "  {f}");
+        }
+    }
+    o
+}
 
-    let read = files
-        .iter()
-        .filter(|f| matches!(f.status, FileStatus::Read { .. }))
-        .count();
+/// Every file of the input folder: read (with its kind and rows), skipped
+/// or failed, with the reason.
+fn files_section(o: &mut String, files: &[FileRecord], failed: usize) {
+    let count = |p: fn(&FileStatus) -> bool| files.iter().filter(|f| p(&f.status)).count();
     let _ = writeln!(
         o,
         "\n■ ファイル {} 件（読込 {} / スキップ {} / 失敗 {}）",
         files.len(),
-        read,
-        files
-            .iter()
-            .filter(|f| matches!(f.status, FileStatus::Skipped(_)))
-            .count(),
-        c.failed
+        count(|s| matches!(s, FileStatus::Read { .. })),
+        count(|s| matches!(s, FileStatus::Skipped(_))),
+        failed
     );
     for f in files {
         match &f.status {
@@ -299,7 +325,12 @@ pub(crate) fn render(
             }
         }
     }
+}
 
+/// The two reconciliations of independent tallies, the printed items per
+/// 分野 and 区分, the meeting and the similar items' count.
+fn counts_section(o: &mut String, m: &Matrix, extras: &ReportExtras) {
+    let c = &m.counts;
     let _ = writeln!(o, "\n■ 件数");
     let verdict = |ok: bool| {
         if ok {
@@ -332,7 +363,7 @@ pub(crate) fn render(
     let printed: Vec<[Vec<&crate::matrix::Item>; 4]> =
         m.fields.iter().map(|f| f.printed()).collect();
     let printed_items: usize = printed.iter().flatten().map(Vec::len).sum();
-    let hidden = match c.items - printed_items {
+    let hidden = match c.items.saturating_sub(printed_items) {
         0 => String::new(),
         n => format!("、事務局修正で載せない {n}"),
     };
@@ -363,13 +394,11 @@ pub(crate) fn render(
             .collect();
         let _ = writeln!(o, "  {}: {}", f.name, counts.join(" / "));
     }
-    if let Some(removed) = &m.removed {
-        history_section(&mut o, m, removed, extras.previous.as_deref().unwrap_or(""));
-    }
-    editorial_section(&mut o, &m.editorial);
+}
 
-    // The departments' rows go back to them; the secretariat's own
-    // corrections rows are its to fix.
+/// Rejected rows: the departments' (theirs to fix), then the secretariat's
+/// own corrections rows.
+fn rejections_section(o: &mut String, m: &Matrix) {
     let (own, submitted): (Vec<&crate::matrix::Rejection>, Vec<_>) = m
         .rejected
         .iter()
@@ -379,15 +408,20 @@ pub(crate) fn render(
         "\n■ 却下した行（提出元で直してください） {} 件",
         submitted.len()
     );
-    rejection_lines(&mut o, &submitted);
+    rejection_lines(o, &submitted);
     if !own.is_empty() {
         let _ = writeln!(
             o,
             "\n■ 事務局修正で使えなかった行（事務局修正のファイルを直してください） {} 件",
             own.len()
         );
-        rejection_lines(&mut o, &own);
+        rejection_lines(o, &own);
     }
+}
+
+/// What reading the files noted: failed files, skipped rows, values taken
+/// from the row above, duplicates merged.
+fn reading_section(o: &mut String, m: &Matrix) {
     if !m.failed.is_empty() {
         let _ = writeln!(o, "\n■ 読み取れなかったファイル {} 件", m.failed.len());
         for f in &m.failed {
@@ -408,21 +442,7 @@ pub(crate) fn render(
         let _ = writeln!(o, "  {}: {how} →「{}」", f.at, f.value);
     }
     let _ = writeln!(o, "\n■ 重複として一つにまとめた項目 {} 件", m.merges.len());
-    merge_lines(&mut o, &m.merges);
-    similar_section(&mut o, m, &extras.similar);
-    if !extras.problems.is_empty() {
-        let _ = writeln!(o, "\n■ 出力の問題 {} 件", extras.problems.len());
-        for p in &extras.problems {
-            let _ = writeln!(o, "  {p}");
-        }
-    }
-    if !extras.outputs.is_empty() {
-        let _ = writeln!(o, "\n■ 出力ファイル（出力フォルダ内）");
-        for f in &extras.outputs {
-            let _ = writeln!(o, "  {f}");
-        }
-    }
-    o
+    merge_lines(o, &m.merges);
 }
 
 #[cfg(test)]
