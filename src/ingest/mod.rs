@@ -133,12 +133,71 @@ pub fn ingest_with(
     isolation: &Isolation,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Ingested, IngestError> {
+    // First the cheap decisions (lock files, other types), then the parsing,
+    // spread over the cores, then the results in file name order.
+    let (jobs, entries) = plan(list(dir, edits)?);
+    let mut parsed = parse_all(&jobs, template, isolation, progress);
+    for (job, result) in jobs.iter().zip(parsed.iter_mut()) {
+        if job.promised == Format::Pdf
+            && let Err(e) = result
+        {
+            *e = std::mem::replace(e, FileError::Empty).for_pdf();
+        }
+    }
+    let word_minutes = word_minutes_read(&jobs, &parsed);
+    let mut out = Ingested::default();
+    for e in entries {
+        let i = match e.job {
+            Ok(i) => i,
+            Err(ref reason) => {
+                let reason = reason.clone();
+                out.skip(&e, reason);
+                continue;
+            }
+        };
+        // A PDF beside Word minutes of the same name: the Word file is
+        // read, the PDF (most likely made from it) is not (SPEC §8.3).
+        if jobs[i].promised == Format::Pdf
+            && let Some(word) = word_minutes.get(file_stem(&e.name))
+        {
+            let reason = format!(
+                "同じ名前の Word の会議録を読みました（{word}）。この PDF は読み込みません。"
+            );
+            out.skip(&e, reason);
+            continue;
+        }
+        let mut taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
+        // A file given as corrections must be one.
+        let not_corrections = match &taken {
+            Ok(p) => p.result.corrections.is_empty(),
+            Err(e) => matches!(e, FileError::NoHeader | FileError::NoSheetToRead { .. }),
+        };
+        if e.edits && not_corrections {
+            taken = Err(FileError::NotCorrections);
+        }
+        out.take(&e, jobs[i].promised, taken, template);
+    }
+    Ok(out)
+}
+
+/// A file of the folder (or given with `--edits`), named exactly as on
+/// disk: names are facts (SPEC §7.1), never normalised.
+struct Listed {
+    name: String,
+    path: std::path::PathBuf,
+    /// A regular file (not a pipe or a device).
+    regular: bool,
+    /// Given with `--edits`.
+    edits: bool,
+}
+
+/// The folder's files by name, then the `--edits` files.
+fn list(dir: &Path, edits: &[std::path::PathBuf]) -> Result<Vec<Listed>, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
         reason: e.to_string(),
     };
-    // Names are facts (SPEC §7.1): exactly as on disk, never normalised.
-    let mut names: Vec<(String, std::path::PathBuf, bool, bool)> = Vec::new();
+    let mut names: Vec<Listed> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(folder_err)? {
         let entry = entry.map_err(folder_err)?;
         let path = entry.path();
@@ -150,52 +209,55 @@ pub fn ingest_with(
         if meta.is_dir() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy().into_owned();
-        names.push((name, path, meta.is_file(), false));
+        names.push(Listed {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            path,
+            regular: meta.is_file(),
+            edits: false,
+        });
     }
-    names.sort();
+    names.sort_by(|a, b| (&a.name, &a.path).cmp(&(&b.name, &b.path)));
     for path in edits {
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        names.push((name, path.clone(), path.is_file(), true));
+        names.push(Listed {
+            name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            path: path.clone(),
+            regular: path.is_file(),
+            edits: true,
+        });
     }
+    Ok(names)
+}
 
-    // First the cheap decisions (lock files, other types), then the parsing,
-    // spread over the cores, then the results in file name order.
-    struct Entry {
-        name: String,
-        size: u64,
-        sha256: String,
-        job: Result<usize, String>,
-        edits: bool,
-    }
+/// A file as the run records it, and the parsing job it became (or why
+/// it is not read).
+struct Entry {
+    name: String,
+    size: u64,
+    sha256: String,
+    job: Result<usize, String>,
+    edits: bool,
+}
+
+/// Decides which files are parsed, and as what.
+fn plan(names: Vec<Listed>) -> (Vec<Job>, Vec<Entry>) {
     let mut jobs = Vec::new();
     let mut entries = Vec::new();
-    for (name, path, regular, edits) in names {
+    for Listed {
+        name,
+        path,
+        regular,
+        edits,
+    } in names
+    {
         let (size, sha256) = if regular {
             digest_file(&path)
         } else {
             (0, String::new())
         };
-        let lower = name.to_lowercase();
-        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-        let promised = if !regular {
-            Err(
-                "通常のファイルではありません（名前付きパイプやデバイスなど）。読み込みません。"
-                    .to_string(),
-            )
-        } else if name.starts_with("~$") {
-            Err("Excel の作業中に作られる一時ファイル（ロックファイル）です。".to_string())
-        } else if name.starts_with('.') {
-            Err("隠しファイルです。".to_string())
-        } else {
-            Format::from_extension(ext).ok_or_else(|| {
-                format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。")
-            })
-        };
-        let job = promised.map(|promised| {
+        let job = promise(&name, regular).map(|promised| {
             jobs.push(Job {
                 path,
                 name: name.clone(),
@@ -211,87 +273,84 @@ pub fn ingest_with(
             edits,
         });
     }
-    let mut parsed = parse_all(&jobs, template, isolation, progress);
-    for (job, result) in jobs.iter().zip(parsed.iter_mut()) {
-        if job.promised == Format::Pdf
-            && let Err(e) = result
-        {
-            *e = std::mem::replace(e, FileError::Empty).for_pdf();
-        }
-    }
-    let word_minutes = word_minutes_read(&jobs, &parsed);
+    (jobs, entries)
+}
 
-    let mut out = Ingested::default();
-    for e in entries {
-        let record = |status, corrections| FileRecord {
+/// The format a file's name promises, or why it is not read.
+fn promise(name: &str, regular: bool) -> Result<Format, String> {
+    let lower = name.to_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    if !regular {
+        Err(
+            "通常のファイルではありません（名前付きパイプやデバイスなど）。読み込みません。"
+                .to_string(),
+        )
+    } else if name.starts_with("~$") {
+        Err("Excel の作業中に作られる一時ファイル（ロックファイル）です。".to_string())
+    } else if name.starts_with('.') {
+        Err("隠しファイルです。".to_string())
+    } else {
+        Format::from_extension(ext).ok_or_else(|| {
+            format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。")
+        })
+    }
+}
+
+impl Ingested {
+    fn record(e: &Entry, status: FileStatus, corrections: bool) -> FileRecord {
+        FileRecord {
             name: e.name.clone(),
             size: e.size,
             sha256: e.sha256.clone(),
             status,
             corrections,
-        };
-        let i = match e.job {
-            Ok(i) => i,
-            Err(reason) => {
-                out.skipped
-                    .push(Skipped::new(Location::file(&e.name), reason.clone()));
-                out.files.push(record(FileStatus::Skipped(reason), false));
-                continue;
-            }
-        };
-        let promised = jobs[i].promised;
-        // A PDF beside Word minutes of the same name: the Word file is
-        // read, the PDF (most likely made from it) is not (SPEC §8.3).
-        if promised == Format::Pdf
-            && let Some(word) = word_minutes.get(file_stem(&e.name))
-        {
-            let reason = format!(
-                "同じ名前の Word の会議録を読みました（{word}）。この PDF は読み込みません。"
-            );
-            out.skipped
-                .push(Skipped::new(Location::file(&e.name), reason.clone()));
-            out.files.push(record(FileStatus::Skipped(reason), false));
-            continue;
         }
-        let mut taken = std::mem::replace(&mut parsed[i], Err(FileError::Empty));
-        // A file given as corrections must be one.
-        let not_corrections = match &taken {
-            Ok(p) => p.result.corrections.is_empty(),
-            Err(e) => matches!(e, FileError::NoHeader | FileError::NoSheetToRead { .. }),
-        };
-        if e.edits && not_corrections {
-            taken = Err(FileError::NotCorrections);
-        }
+    }
+
+    /// A file not read, with the reason.
+    fn skip(&mut self, e: &Entry, reason: String) {
+        self.skipped
+            .push(Skipped::new(Location::file(&e.name), reason.clone()));
+        self.files
+            .push(Ingested::record(e, FileStatus::Skipped(reason), false));
+    }
+
+    /// What parsing a file gave: its rows and notes, a reason it is not
+    /// used, or the reason it failed.
+    fn take(
+        &mut self,
+        e: &Entry,
+        promised: Format,
+        taken: Result<Parsed, FileError>,
+        template: &Template,
+    ) {
         match taken {
             Ok(Parsed { result: r, .. }) if r.not_used.is_some() => {
-                let reason = r.not_used.unwrap_or_default();
-                out.skipped
-                    .push(Skipped::new(Location::file(&e.name), reason.clone()));
-                out.files.push(record(FileStatus::Skipped(reason), false));
+                self.skip(e, r.not_used.unwrap_or_default());
             }
             Ok(Parsed { format, result: r }) => {
                 let rows = r.rows_counted;
-                if out.meeting_number.is_none() {
-                    out.meeting_number = r.meeting_number;
+                if self.meeting_number.is_none() {
+                    self.meeting_number = r.meeting_number;
                 }
-                out.rows.extend(r.rows);
-                out.skipped.extend(r.skipped);
-                out.skipped_rows += r.skipped_rows;
-                out.fill_downs.extend(r.fill_downs);
+                self.rows.extend(r.rows);
+                self.skipped.extend(r.skipped);
+                self.skipped_rows += r.skipped_rows;
+                self.fill_downs.extend(r.fill_downs);
                 let corrections = !r.corrections.is_empty();
                 let kind = if corrections {
                     crate::vocab::CORRECTIONS_SHEET
                 } else {
                     format.unwrap_or(promised).label()
                 };
-                out.corrections.extend(r.corrections);
+                self.corrections.extend(r.corrections);
                 let status = FileStatus::Read {
                     departments: r.departments,
                     rows,
                     kind,
                     note: r.note,
                 };
-                out.files.push(record(status, corrections));
+                self.files.push(Ingested::record(e, status, corrections));
             }
             Err(reason) => {
                 // A file that cannot be read speaks for the department in
@@ -304,17 +363,16 @@ pub fn ingest_with(
                         &e.name,
                     )))
                 };
-                out.failed.push(Failed {
+                self.failed.push(Failed {
                     file: e.name.clone(),
                     department,
                     reason: reason.clone(),
                 });
-                out.files
-                    .push(record(FileStatus::Failed(reason), corrections));
+                self.files
+                    .push(Ingested::record(e, FileStatus::Failed(reason), corrections));
             }
         }
     }
-    Ok(out)
 }
 
 /// The Word files read as minutes, by file stem (the stem exactly as on
