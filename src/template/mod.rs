@@ -210,6 +210,39 @@ mod tests {
     }
 
     #[test]
+    fn an_example_in_a_comment_does_not_take_the_line() {
+        // A commented-out example above the real element, with the same
+        // wrong key: the error names the element's line, not the comment's.
+        let xml = DEFAULT_XML
+            .replacen(
+                "<columns",
+                "<!-- 例: <paper size=\"A3\"/> <column key=\"opinions\"/> <columns> -->\n  <columns",
+                1,
+            )
+            .replace("key=\"ongoing\"", "key=\"opinions\"")
+            .replace("size=\"A3\"", "size=\"B5\"");
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        let real = xml
+            .lines()
+            .position(|l| l.contains("size=\"B5\"") && !l.contains("<!--"))
+            .unwrap()
+            + 1;
+        assert_eq!(
+            (e.line, e.message.contains("B5")),
+            (Some(real), true),
+            "{e}"
+        );
+        let xml = xml.replace("size=\"B5\"", "size=\"A3\"");
+        let e = Template::parse(&xml, "t.xml").unwrap_err();
+        let real = xml
+            .lines()
+            .position(|l| l.contains("key=\"opinions\"") && !l.contains("<!--"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(real), "{e}");
+    }
+
+    #[test]
     fn unknown_element_is_an_error_with_line() {
         let xml = DEFAULT_XML.replace("</matrix>", "  <colour>red</colour>\n</matrix>");
         let e = Template::parse(&xml, "t.xml").unwrap_err();

@@ -131,6 +131,9 @@ struct XmlMargins {
     right: f64,
 }
 
+/// A template error at a line.
+type ErrAt<'a> = dyn Fn(usize, String) -> TemplateError + 'a;
+
 /// Parses template XML; errors carry the 1-based line number.
 pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
     let err = |line: usize, message: String| TemplateError {
@@ -144,53 +147,15 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
         let line = guess_line(xml, &msg);
         err(line, format!("書式が正しくありません（{msg}）。"))
     })?;
-    let line_for = |needle: &str| line_of(xml, xml.find(needle).unwrap_or(0));
-
-    let paper = Paper {
-        size: match raw.paper.size.trim().to_ascii_uppercase().as_str() {
-            "A3" => PaperSize::A3,
-            "A4" => PaperSize::A4,
-            other => {
-                return Err(err(
-                    line_for("<paper"),
-                    format!("用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"),
-                ));
-            }
-        },
-        landscape: match raw.paper.orientation.trim() {
-            "landscape" => true,
-            "portrait" => false,
-            other => {
-                return Err(err(
-                    line_for("<paper"),
-                    format!(
-                        "用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"
-                    ),
-                ));
-            }
-        },
-    };
-    let council_meeting = match raw.council_meeting.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => match normalize::parse_number(s) {
-            Some(Ok(n)) => Some(n),
-            Some(Err(_)) => {
-                return Err(err(
-                    line_for("<council-meeting"),
-                    format!("審議会の回「{s}」は大きすぎます。正しい回に直してください。"),
-                ));
-            }
-            None => {
-                return Err(err(
-                    line_for("<council-meeting"),
-                    format!("審議会の回「{s}」は数字で書いてください。"),
-                ));
-            }
-        },
-    };
+    // The line of an element's first start tag (comments are not looked in).
+    let line_for = |name: &str| element_lines(xml, name).first().copied().unwrap_or(1);
+    let paper = paper(&raw.paper, &|m| err(line_for("paper"), m))?;
+    let council_meeting = council_meeting(raw.council_meeting.as_deref(), &|m| {
+        err(line_for("council-meeting"), m)
+    })?;
     if !(4.0..=30.0).contains(&raw.font.size) {
         return Err(err(
-            line_for("<font"),
+            line_for("font"),
             format!(
                 "文字の大きさ {} は 4〜30 の範囲で指定してください。",
                 raw.font.size
@@ -199,109 +164,17 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
     }
     if raw.fields.fields.is_empty() {
         return Err(err(
-            line_for("<fields"),
+            line_for("fields"),
             "分野（field）が一つもありません。".into(),
         ));
     }
-    let mut slots: [Option<ColumnDef>; 4] = Default::default();
-    for c in raw.columns.columns {
-        let key = ColumnKey::parse(c.key.trim()).ok_or_else(|| {
-            err(
-                line_for(&format!("key=\"{}\"", c.key)),
-                format!(
-                    "区分の key「{}」は使えません。council, issues, solutions, ongoing のいずれかです。",
-                    c.key
-                ),
-            )
-        })?;
-        let slot = &mut slots[key.index()];
-        if slot.is_some() {
-            return Err(err(
-                line_for(&format!("key=\"{}\"", c.key)),
-                format!("区分の key「{}」が二度書かれています。", c.key),
-            ));
-        }
-        *slot = Some(ColumnDef {
-            key,
-            label: c.label,
-            aliases: c.aliases,
-            width: c.width,
-        });
-    }
-    let missing = |key: ColumnKey| {
-        err(
-            line_for("<columns"),
-            format!("区分 key=\"{}\" の column がありません。", key.as_str()),
-        )
-    };
-    let [council, issues, solutions, ongoing] = slots;
-    let columns = [
-        council.ok_or_else(|| missing(ColumnKey::Council))?,
-        issues.ok_or_else(|| missing(ColumnKey::Issues))?,
-        solutions.ok_or_else(|| missing(ColumnKey::Solutions))?,
-        ongoing.ok_or_else(|| missing(ColumnKey::Ongoing))?,
-    ];
-    let bad_width = if raw.fields.width > 0.0 {
-        columns
-            .iter()
-            .find(|c| c.width <= 0.0 || c.width.is_nan())
-            .map(|c| line_for(&format!("key=\"{}\"", c.key.as_str())))
-    } else {
-        Some(line_for("<fields"))
-    };
-    if let Some(line) = bad_width {
-        return Err(err(
-            line,
-            "列幅（width）は正の数で指定してください。".into(),
-        ));
-    }
-    let margins = match raw.margins {
-        None => Margins::default(),
-        Some(m) => {
-            let ok = [m.top, m.bottom, m.left, m.right]
-                .iter()
-                .all(|v| (0.0..=50.0).contains(v));
-            if !ok {
-                return Err(err(
-                    line_for("<margins"),
-                    "余白（margins）は 0〜50 mm で指定してください。".into(),
-                ));
-            }
-            Margins {
-                top: m.top,
-                bottom: m.bottom,
-                left: m.left,
-                right: m.right,
-            }
-        }
-    };
-    let mut departments = Vec::new();
-    // `<department` elements in order (not `<departments>`, not the
-    // examples in comments).
-    let department_lines = element_lines(xml, "department");
-    for (i, d) in raw
-        .departments
-        .map(|d| d.departments)
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
-        let name = d
-            .name
-            .or(d.text)
-            .map(|n| n.trim().to_string())
-            .unwrap_or_default();
-        if name.is_empty() {
-            return Err(err(
-                department_lines.get(i).copied().unwrap_or(0),
-                "課（department）の名前が空です。name=\"総務課\" のように書いてください。".into(),
-            ));
-        }
-        departments.push(DepartmentDef {
-            name,
-            aliases: d.aliases,
-        });
-    }
+    let columns = columns(xml, raw.columns.columns, raw.fields.width, &err)?;
+    let margins = margins(raw.margins, &|m| err(line_for("margins"), m))?;
+    let departments = departments(
+        xml,
+        raw.departments.map(|d| d.departments).unwrap_or_default(),
+        &err,
+    )?;
     let synonyms = synonym_groups(
         xml,
         raw.synonyms.map(|s| s.groups).unwrap_or_default(),
@@ -334,12 +207,174 @@ pub fn parse(xml: &str, file: &str) -> Result<Template, TemplateError> {
     })
 }
 
+/// `<paper size orientation>`.
+fn paper(raw: &XmlPaper, err: &dyn Fn(String) -> TemplateError) -> Result<Paper, TemplateError> {
+    Ok(Paper {
+        size: match raw.size.trim().to_ascii_uppercase().as_str() {
+            "A3" => PaperSize::A3,
+            "A4" => PaperSize::A4,
+            other => {
+                return Err(err(format!(
+                    "用紙サイズ「{other}」は使えません。A3 または A4 を指定してください。"
+                )));
+            }
+        },
+        landscape: match raw.orientation.trim() {
+            "landscape" => true,
+            "portrait" => false,
+            other => {
+                return Err(err(format!(
+                    "用紙の向き「{other}」は使えません。landscape（横）または portrait（縦）を指定してください。"
+                )));
+            }
+        },
+    })
+}
+
+/// `<council-meeting>`: a number, or nothing.
+fn council_meeting(
+    raw: Option<&str>,
+    err: &dyn Fn(String) -> TemplateError,
+) -> Result<Option<u32>, TemplateError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => match normalize::parse_number(s) {
+            Some(Ok(n)) => Ok(Some(n)),
+            Some(Err(_)) => Err(err(format!(
+                "審議会の回「{s}」は大きすぎます。正しい回に直してください。"
+            ))),
+            None => Err(err(format!("審議会の回「{s}」は数字で書いてください。"))),
+        },
+    }
+}
+
+/// The four `<column>`s, each key once, with positive widths (the 分野
+/// column's width is `field_width`).
+fn columns(
+    xml: &str,
+    raw: Vec<XmlColumn>,
+    field_width: f64,
+    err: &ErrAt,
+) -> Result<[ColumnDef; 4], TemplateError> {
+    // The i-th `<column` start tag is the i-th column.
+    let lines = element_lines(xml, "column");
+    let at = |i: usize| lines.get(i).copied().unwrap_or(1);
+    let mut slots: [Option<(usize, ColumnDef)>; 4] = Default::default();
+    for (i, c) in raw.into_iter().enumerate() {
+        let key = ColumnKey::parse(c.key.trim()).ok_or_else(|| {
+            err(
+                at(i),
+                format!(
+                    "区分の key「{}」は使えません。council, issues, solutions, ongoing のいずれかです。",
+                    c.key
+                ),
+            )
+        })?;
+        let slot = &mut slots[key.index()];
+        if slot.is_some() {
+            return Err(err(
+                at(i),
+                format!("区分の key「{}」が二度書かれています。", c.key),
+            ));
+        }
+        *slot = Some((
+            i,
+            ColumnDef {
+                key,
+                label: c.label,
+                aliases: c.aliases,
+                width: c.width,
+            },
+        ));
+    }
+    // The 分野 column's width is checked first.
+    if field_width <= 0.0 || field_width.is_nan() {
+        let fields_line = element_lines(xml, "fields").first().copied().unwrap_or(1);
+        return Err(err(
+            fields_line,
+            "列幅（width）は正の数で指定してください。".into(),
+        ));
+    }
+    let columns_line = element_lines(xml, "columns").first().copied().unwrap_or(1);
+    let mut out = Vec::with_capacity(4);
+    for (key, slot) in ColumnKey::ALL.into_iter().zip(slots) {
+        let (i, c) = slot.ok_or_else(|| {
+            err(
+                columns_line,
+                format!("区分 key=\"{}\" の column がありません。", key.as_str()),
+            )
+        })?;
+        if c.width <= 0.0 || c.width.is_nan() {
+            return Err(err(
+                at(i),
+                "列幅（width）は正の数で指定してください。".into(),
+            ));
+        }
+        out.push(c);
+    }
+    Ok(out
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("four columns")))
+}
+
+/// `<margins>` in millimetres, 0 to 50 each; the default when absent.
+fn margins(
+    raw: Option<XmlMargins>,
+    err: &dyn Fn(String) -> TemplateError,
+) -> Result<Margins, TemplateError> {
+    let Some(m) = raw else {
+        return Ok(Margins::default());
+    };
+    if ![m.top, m.bottom, m.left, m.right]
+        .iter()
+        .all(|v| (0.0..=50.0).contains(v))
+    {
+        return Err(err("余白（margins）は 0〜50 mm で指定してください。".into()));
+    }
+    Ok(Margins {
+        top: m.top,
+        bottom: m.bottom,
+        left: m.left,
+        right: m.right,
+    })
+}
+
+/// The `<department>`s of the roster, each with a name.
+fn departments(
+    xml: &str,
+    raw: Vec<XmlDepartment>,
+    err: &ErrAt,
+) -> Result<Vec<DepartmentDef>, TemplateError> {
+    // `<department` elements in order (not `<departments>`, not the
+    // examples in comments).
+    let lines = element_lines(xml, "department");
+    let mut out = Vec::new();
+    for (i, d) in raw.into_iter().enumerate() {
+        let name = d
+            .name
+            .or(d.text)
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
+        if name.is_empty() {
+            return Err(err(
+                lines.get(i).copied().unwrap_or(0),
+                "課（department）の名前が空です。name=\"総務課\" のように書いてください。".into(),
+            ));
+        }
+        out.push(DepartmentDef {
+            name,
+            aliases: d.aliases,
+        });
+    }
+    Ok(out)
+}
+
 /// The `<group>` elements of `<synonyms>`, each with two words or more
 /// (after SPEC §3); a mistake names the group's line.
 fn synonym_groups(
     xml: &str,
     groups: Vec<XmlSynonymGroup>,
-    err: &dyn Fn(usize, String) -> TemplateError,
+    err: &ErrAt,
 ) -> Result<Vec<Vec<String>>, TemplateError> {
     let lines = element_lines(xml, "group");
     let mut out = Vec::new();
