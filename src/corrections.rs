@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use crate::ingest::CorrectionRow;
 use crate::matrix::{
-    AppliedCorrection, Editorial, Item, Matrix, Merge, PassRow, Rejection, SupersededCorrection,
+    AppliedCorrection, Editorial, Matrix, PassRow, Rejection, SupersededCorrection,
     UnappliedCorrection,
 };
 use crate::normalize;
@@ -109,14 +109,45 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
     (out, rejected)
 }
 
-/// Applies the corrections to the matrix and prepares the next corrections
-/// sheet; rejected rows join the matrix's rejections.
-pub(crate) fn apply(
-    m: &mut Matrix,
+/// A correction applied to one item: its new text and ＜examples＞ (read
+/// again from the 修正後の文), and whether it is left out of the handout.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ItemChange {
+    /// 分野 index.
+    pub(crate) field: usize,
+    /// 区分.
+    pub(crate) column: ColumnKey,
+    /// The item's place in its cell.
+    pub(crate) item: usize,
+    /// The new text and examples, when the correction gives one.
+    pub(crate) revised: Option<(String, Option<String>)>,
+    /// 載せない.
+    pub(crate) hide: bool,
+}
+
+/// What the corrections do to this month's matrix, worked out from it
+/// without changing it; [`Matrix::corrected`] applies it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Plan {
+    /// The items changed, in the matrix's order.
+    pub(crate) changes: Vec<ItemChange>,
+    /// Files, applied, superseded and unapplied corrections, the next
+    /// sheet (the merges are the matrix's to record).
+    pub(crate) editorial: Editorial,
+    /// Rows that cannot be used.
+    pub(crate) rejected: Vec<Rejection>,
+    /// Rows read.
+    pub(crate) rows: usize,
+}
+
+/// Works out the corrections for the matrix and the next corrections
+/// sheet; rows that cannot be used are rejected.
+pub(crate) fn plan(
+    m: &Matrix,
     rows: &[CorrectionRow],
     files: Vec<(String, String)>,
     template: &Template,
-) {
+) -> Plan {
     let (corrections, rejected) = parse(rows, template);
     let key =
         |field: usize, column: ColumnKey, text: &str| (field, column, normalize::dedup_key(text));
@@ -130,11 +161,11 @@ pub(crate) fn apply(
         files,
         ..Editorial::default()
     };
-    for (fi, f) in m.fields.iter_mut().enumerate() {
-        for (ci, items) in f.cells.iter_mut().enumerate() {
+    let mut changes = Vec::new();
+    for (fi, f) in m.fields.iter().enumerate() {
+        for (ci, items) in f.cells.iter().enumerate() {
             let column = ColumnKey::ALL[ci];
-            let mut changed = false;
-            for item in items.iter_mut() {
+            for (n, item) in items.iter().enumerate() {
                 let found = by_key.get(&key(fi, column, &item.text)).copied();
                 let c = found.map(|i| &corrections[i]);
                 ed.sheet.push(PassRow {
@@ -159,18 +190,13 @@ pub(crate) fn apply(
                     hidden: c.hide,
                     at: c.at.clone(),
                 });
-                if let Some(revised) = &c.revised {
-                    let (text, examples) = normalize::split_examples(revised);
-                    item.original.get_or_insert_with(|| item.text.clone());
-                    item.text = text;
-                    item.examples = examples;
-                    changed = true;
-                }
-                item.hidden = c.hide;
-            }
-            // Only a new text can make two items of a cell the same.
-            if changed {
-                merge_equal(items, &f.name, column, &mut ed.merged);
+                changes.push(ItemChange {
+                    field: fi,
+                    column,
+                    item: n,
+                    revised: c.revised.as_deref().map(normalize::split_examples),
+                    hide: c.hide,
+                });
             }
         }
     }
@@ -195,47 +221,30 @@ pub(crate) fn apply(
             });
         }
     }
-    // Every row is either read or rejected.
-    m.counts.correction_rows = rows.len() - rejected.len();
-    m.counts.rejected += rejected.len();
-    m.rejected.extend(rejected);
-    m.editorial = ed;
-    m.recount();
-}
-
-/// Merges the items of one cell that now have the same text: the first
-/// keeps its place and takes in the others.
-fn merge_equal(items: &mut Vec<Item>, field: &str, column: ColumnKey, merged: &mut Vec<Merge>) {
-    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let mut absorbed = vec![false; items.len()];
-    for item in items.drain(..) {
-        let key = normalize::dedup_key(&item.text);
-        match index.get(&key) {
-            Some(&i) => {
-                kept[i].absorb(item);
-                absorbed[i] = true;
-            }
-            None => {
-                index.insert(key, kept.len());
-                kept.push(item);
-            }
-        }
+    Plan {
+        changes,
+        editorial: ed,
+        // Every row is either read or rejected.
+        rows: rows.len() - rejected.len(),
+        rejected,
     }
-    for (item, _) in kept.iter().zip(absorbed).filter(|(_, a)| *a) {
-        merged.push(Merge {
-            field: field.to_string(),
-            column,
-            text: item.text.clone(),
-            sources: item.sources.clone(),
-        });
-    }
-    *items = kept;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matrix::{Item, Merge};
+
+    /// The corrections applied, as the run applies them.
+    fn apply(
+        m: Matrix,
+        rows: &[CorrectionRow],
+        files: Vec<(String, String)>,
+        t: &Template,
+    ) -> Matrix {
+        let plan = plan(&m, rows, files, t);
+        m.corrected(plan)
+    }
     use crate::ingest::Located;
     use crate::vocab::Source;
 
@@ -346,7 +355,7 @@ mod tests {
             row(7, ["財務", "解決案", "消えた文", "新しい文", ""]),
         ];
         let files = vec![(FILE.to_string(), "ab12".to_string())];
-        apply(&mut m, &rows, files.clone(), &Template::default());
+        m = apply(m, &rows, files.clone(), &Template::default());
 
         let dx = &m.fields[DX].cells[ColumnKey::Issues.index()];
         assert_eq!(dx[0].text, "会議資料を電子化する");
@@ -504,7 +513,7 @@ mod tests {
             // The mark is checked first, even with nothing to change.
             row(11, ["観光", "課題", "その他の課題", "", "×"]),
         ];
-        apply(&mut m, &rows, Vec::new(), &Template::default());
+        m = apply(m, &rows, Vec::new(), &Template::default());
         let reject = |cell: &str, reason: &str, fix: &str, text: &str| Rejection {
             at: at(cell),
             department: SECRETARIAT.into(),
@@ -559,7 +568,7 @@ mod tests {
             row(2, ["財務", "課題", "A案", "一", ""]),
             row(3, ["財務", "課題", "A案。", "二", "○"]),
         ];
-        apply(&mut m, &rows, Vec::new(), &Template::default());
+        m = apply(m, &rows, Vec::new(), &Template::default());
         let it = &m.fields[FINANCE].cells[ColumnKey::Issues.index()][0];
         assert_eq!((it.text.as_str(), it.hidden), ("二", true));
         assert_eq!(m.editorial.applied.len(), 1);

@@ -64,35 +64,52 @@ fn key(field: &str, column: ColumnKey, text: &str) -> (String, ColumnKey, String
     )
 }
 
-/// Marks every item of `m` as new or continued and lists last month's items
-/// that are gone.
-pub(crate) fn compare(m: &mut Matrix, previous: &[PreviousItem]) {
+/// This month against the last: every item's 新規 or 継続 (per 分野, per
+/// 区分, per item, in the matrix's order) and last month's items that are
+/// gone. [`Matrix::with_history`] records it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct History {
+    pub(crate) statuses: Vec<[Vec<ItemStatus>; 4]>,
+    pub(crate) removed: Vec<PreviousItem>,
+}
+
+/// Compares this month's items with last month's.
+pub(crate) fn compare(m: &Matrix, previous: &[PreviousItem]) -> History {
     let before: HashSet<_> = previous
         .iter()
         .map(|p| key(&p.field, p.column, &p.text))
         .collect();
     let mut now = HashSet::new();
-    for f in &mut m.fields {
-        for (i, items) in f.cells.iter_mut().enumerate() {
-            let column = ColumnKey::ALL[i];
-            for it in items {
-                let k = key(&f.name, column, &it.text);
-                it.status = Some(if before.contains(&k) {
-                    ItemStatus::Continued
-                } else {
-                    ItemStatus::New
-                });
-                now.insert(k);
-            }
-        }
-    }
-    m.removed = Some(
-        previous
+    let statuses = m
+        .fields
+        .iter()
+        .map(|f| {
+            std::array::from_fn(|i| {
+                let column = ColumnKey::ALL[i];
+                f.cells[i]
+                    .iter()
+                    .map(|it| {
+                        let k = key(&f.name, column, &it.text);
+                        let status = if before.contains(&k) {
+                            ItemStatus::Continued
+                        } else {
+                            ItemStatus::New
+                        };
+                        now.insert(k);
+                        status
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    History {
+        statuses,
+        removed: previous
             .iter()
             .filter(|p| !now.contains(&key(&p.field, p.column, &p.text)))
             .cloned()
             .collect(),
-    );
+    }
 }
 
 #[cfg(test)]
@@ -164,7 +181,7 @@ mod tests {
             previous("行政施策", ColumnKey::Issues, "新しい意見"),
             gone.clone(),
         ];
-        compare(&mut m, &before);
+        m = m.clone().with_history(compare(&m, &before));
         use ItemStatus::{Continued, New};
         assert_eq!(
             statuses(&m, DX, ColumnKey::Issues),
@@ -182,7 +199,7 @@ mod tests {
         let mut m = empty();
         m.fields[OTHER].cells[ColumnKey::Council.index()] =
             vec![item("委員意見", None, &["審議会"])];
-        compare(&mut m, &[]);
+        m = m.clone().with_history(compare(&m, &[]));
         assert_eq!(
             statuses(&m, OTHER, ColumnKey::Council),
             vec![Some(ItemStatus::New)]
@@ -246,7 +263,7 @@ mod tests {
         let mut m = empty();
         m.fields[DX].cells[ColumnKey::Issues.index()] =
             vec![item("会議資料が紙である。", None, &["総務課"])];
-        compare(&mut m, &got);
+        m = m.clone().with_history(compare(&m, &got));
         assert_eq!(
             statuses(&m, DX, ColumnKey::Issues),
             vec![Some(ItemStatus::Continued)]

@@ -114,19 +114,27 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let files = ingested.files.clone();
     let correction_rows = std::mem::take(&mut ingested.corrections);
     let rows_by_department = roster::rows_by_department(&ingested.rows, &template);
-    let mut m = matrix::build(ingested, &template);
-    m.departments = roster::status(&files, &rows_by_department, &m, &template);
+    // Each stage works out its part from the matrix as the stage before
+    // left it, and the matrix takes it in (matrix.rs is the only writer).
+    let m = matrix::build(ingested, &template);
+    let departments = roster::status(&files, &rows_by_department, &m, &template);
+    let m = m.with_departments(departments);
     // Months are compared by what was submitted, then the secretariat's
     // corrections change what is printed.
-    if let Some(prev) = &previous {
-        history::compare(&mut m, prev);
-    }
+    let m = match &previous {
+        Some(prev) => {
+            let history = history::compare(&m, prev);
+            m.with_history(history)
+        }
+        None => m,
+    };
     let correction_files = files
         .iter()
         .filter(|f| f.corrections && matches!(f.status, ingest::FileStatus::Read { .. }))
         .map(|f| (f.name.clone(), f.sha256.clone()))
         .collect();
-    corrections::apply(&mut m, &correction_rows, correction_files, &template);
+    let plan = corrections::plan(&m, &correction_rows, correction_files, &template);
+    let m = m.corrected(plan);
     clock.lap("normalize+matrix");
     let words = similar::Synonyms::with_builtin(&template.synonyms);
     let problems = m.has_problems();

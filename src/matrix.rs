@@ -269,9 +269,61 @@ impl Matrix {
         self.counts.rejected + self.counts.failed > 0 || !self.counts.reconciles()
     }
 
+    /// The matrix with the roster's statuses.
+    pub(crate) fn with_departments(mut self, departments: Option<Vec<DepartmentStatus>>) -> Matrix {
+        self.departments = departments;
+        self
+    }
+
+    /// The matrix with every item marked 新規 or 継続 and last month's
+    /// items that are gone.
+    pub(crate) fn with_history(mut self, h: crate::history::History) -> Matrix {
+        for (f, cells) in self.fields.iter_mut().zip(h.statuses) {
+            for (items, statuses) in f.cells.iter_mut().zip(cells) {
+                for (it, status) in items.iter_mut().zip(statuses) {
+                    it.status = Some(status);
+                }
+            }
+        }
+        self.removed = Some(h.removed);
+        self
+    }
+
+    /// The matrix with the secretariat's corrections applied: new texts,
+    /// items left out, and the items of a cell that a new text made the
+    /// same merged (as duplicates are, SPEC §3).
+    pub(crate) fn corrected(mut self, plan: crate::corrections::Plan) -> Matrix {
+        let mut ed = plan.editorial;
+        let mut changed = vec![[false; 4]; self.fields.len()];
+        for c in plan.changes {
+            let item = &mut self.fields[c.field].cells[c.column.index()][c.item];
+            if let Some((text, examples)) = c.revised {
+                item.original.get_or_insert_with(|| item.text.clone());
+                item.text = text;
+                item.examples = examples;
+                changed[c.field][c.column.index()] = true;
+            }
+            item.hidden = c.hide;
+        }
+        for (f, changed) in self.fields.iter_mut().zip(changed) {
+            for (ci, items) in f.cells.iter_mut().enumerate() {
+                // Only a new text can make two items of a cell the same.
+                if changed[ci] {
+                    merge_equal(items, &f.name, ColumnKey::ALL[ci], &mut ed.merged);
+                }
+            }
+        }
+        self.counts.correction_rows = plan.rows;
+        self.counts.rejected += plan.rejected.len();
+        self.rejected.extend(plan.rejected);
+        self.editorial = ed;
+        self.recount();
+        self
+    }
+
     /// Counts again what is counted on the finished matrix (items and the
     /// sources they list), after a later stage changed it.
-    pub fn recount(&mut self) {
+    pub(crate) fn recount(&mut self) {
         let all_items = || self.fields.iter().flat_map(|f| f.cells.iter().flatten());
         let items = all_items().count();
         let listed = all_items().map(|i| i.sources.len()).sum::<usize>();
@@ -279,6 +331,36 @@ impl Matrix {
         self.counts.sources_listed = listed;
         self.counts.duplicates_merged = listed.saturating_sub(items);
     }
+}
+
+/// Merges the items of one cell that now have the same text: the first
+/// keeps its place and takes in the others.
+fn merge_equal(items: &mut Vec<Item>, field: &str, column: ColumnKey, merged: &mut Vec<Merge>) {
+    let mut kept: Vec<Item> = Vec::with_capacity(items.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut absorbed = vec![false; items.len()];
+    for item in items.drain(..) {
+        let key = normalize::dedup_key(&item.text);
+        match index.get(&key) {
+            Some(&i) => {
+                kept[i].absorb(item);
+                absorbed[i] = true;
+            }
+            None => {
+                index.insert(key, kept.len());
+                kept.push(item);
+            }
+        }
+    }
+    for (item, _) in kept.iter().zip(absorbed).filter(|(_, a)| *a) {
+        merged.push(Merge {
+            field: field.to_string(),
+            column,
+            text: item.text.clone(),
+            sources: item.sources.clone(),
+        });
+    }
+    *items = kept;
 }
 
 struct Entry {
