@@ -38,7 +38,7 @@ pub struct Drawn {
 /// with exactly those glyphs and their characters go into the ToUnicode
 /// maps); that numbers every object as drawing it in one piece did. The
 /// pages' content streams are then written on every core by
-/// [`content::Writer`], in the operations printpdf would have written, and
+/// `content::Writer`, in the operations printpdf would have written, and
 /// compressed as they are made: the bytes are those of drawing with
 /// printpdf, without its every glyph of every page held as an operation.
 pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Result<Drawn, PdfError> {
