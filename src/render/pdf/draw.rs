@@ -1,6 +1,7 @@
-//! Drawing the page model with printpdf: frames, text in runs per face (a
-//! fallback font draws what the main face lacks), fonts embedded as
-//! subsets with a ToUnicode map, the document's metadata. Every glyph and
+//! Drawing the page model: printpdf makes the document (fonts embedded as
+//! subsets with a ToUnicode map, the pages, the metadata), and each page's
+//! frames and text, in runs per face (a fallback font draws what the main
+//! face lacks), are written by `content`. Every glyph and
 //! every rule is drawn inside one marked-content sequence: an `Artifact`,
 //! or tagged with the structure type of its line's [`Role`] and an MCID
 //! that the structure tree maps back (SPEC §8.1).

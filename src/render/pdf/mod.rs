@@ -5,8 +5,9 @@
 //!
 //! Three steps, each in its own module: [`layout`] turns the handout into
 //! a page model ([`model`]) without any font file, deciding what every
-//! line is in the document's structure; [`draw`] draws the model with
-//! printpdf as marked content; [`finish`] adds the [`structure`] tree and
+//! line is in the document's structure; [`draw`] draws the model as marked
+//! content (printpdf for the document and its fonts, each page's content
+//! stream written on every core); [`finish`] adds the [`structure`] tree and
 //! the [`archival`] metadata (PDF/UA-1, PDF/A-2a) and makes the bytes
 //! reproducible and small.
 
