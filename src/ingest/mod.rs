@@ -354,9 +354,12 @@ impl Ingested {
             }
             Err(reason) => {
                 // A file that cannot be read speaks for the department in
-                // its name, or is the secretariat's own.
+                // its name, or is the secretariat's own: its corrections
+                // files, and the council's minutes (the only files read
+                // from Word and PDF), which no department is sent back.
                 let corrections = e.edits || crate::vocab::is_corrections_file_name(&e.name);
-                let department = if corrections {
+                let minutes = matches!(promised, Format::Docx | Format::Pdf);
+                let department = if corrections || minutes {
                     crate::vocab::SECRETARIAT.to_string()
                 } else {
                     template.department_name(&crate::normalize::department_from_stem(file_stem(
@@ -467,4 +470,49 @@ fn digest_file(path: &Path) -> (u64, String) {
         }
     }
     (size, crate::digest::hex(&hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> Entry {
+        Entry {
+            name: name.into(),
+            size: 0,
+            sha256: String::new(),
+            job: Ok(0),
+            edits: false,
+        }
+    }
+
+    #[test]
+    fn broken_minutes_are_the_secretariats_and_a_broken_sheet_its_departments() {
+        let t = Template::default();
+        let mut out = Ingested::default();
+        let broken = || Err(FileError::MinutesBroken("壊れています".into()));
+        out.take(
+            &entry("第2回審議会_会議録.docx"),
+            Format::Docx,
+            broken(),
+            &t,
+        );
+        out.take(&entry("第2回審議会_会議録.pdf"), Format::Pdf, broken(), &t);
+        out.take(&entry("総務部総務課_提出.xlsx"), Format::Xlsx, broken(), &t);
+        let departments: Vec<(&str, &str)> = out
+            .failed
+            .iter()
+            .map(|f| (f.file.as_str(), f.department.as_str()))
+            .collect();
+        assert_eq!(
+            departments,
+            [
+                ("第2回審議会_会議録.docx", crate::vocab::SECRETARIAT),
+                ("第2回審議会_会議録.pdf", crate::vocab::SECRETARIAT),
+                ("総務部総務課_提出.xlsx", "総務部総務課"),
+            ]
+        );
+        // Not corrections files: the record says so.
+        assert!(out.files.iter().all(|f| !f.corrections));
+    }
 }
