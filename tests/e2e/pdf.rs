@@ -136,7 +136,7 @@ fn same_input_and_date_give_byte_identical_outputs() {
     let a = month.build(&[]);
     let b = month.build(&[]);
     // Every file of the output folder, whatever outputs are added later.
-    let (x, y) = (all_files(&a.out), all_files(&b.out));
+    let (x, y) = (common::all_files(&a.out), common::all_files(&b.out));
     let names: Vec<&String> = x.keys().collect();
     assert_eq!(names, y.keys().collect::<Vec<_>>());
     for name in [
@@ -224,28 +224,4 @@ fn characters_the_main_font_lacks_are_drawn_with_another_installed_font() {
         fonts.lines().count() >= 5,
         "a fallback font is embedded too: {fonts}"
     );
-}
-
-/// The files under `dir` (sub-folders included) by their relative path
-/// with `/`, and their bytes.
-fn all_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap();
-                let name = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }

@@ -14,26 +14,14 @@ use crate::synth::{MonthSpec, write_month};
 
 const FONT: &str = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
 
-/// SHA-256 of every file under `out`, by path relative to it.
+/// SHA-256 of every file under `out` (the lock file aside), by path
+/// relative to it.
 fn digests(out: &Path) -> BTreeMap<String, String> {
-    let mut all = BTreeMap::new();
-    let mut stack = vec![out.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| n != ".shiryo.lock") {
-                let rel = p
-                    .strip_prefix(out)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                all.insert(rel, shiryo::digest::sha256(&std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    all
+    common::all_files(out)
+        .into_iter()
+        .filter(|(name, _)| name != ".shiryo.lock")
+        .map(|(name, bytes)| (name, shiryo::digest::sha256(&bytes)))
+        .collect()
 }
 
 fn synthetic_month(dir: &Path) {
