@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawRow, Skipped};
+use crate::ingest::{
+    Failed, FileStatus, FillDown, Ingested, KindSpec, Located, RawEntry, RawRow, Skipped,
+};
 use crate::normalize;
 pub use crate::review::{
     AppliedCorrection, DepartmentStatus, Editorial, Merge, PassRow, Similar, SimilarGroup,
@@ -374,72 +376,10 @@ struct Entry {
 
 /// Builds the matrix from ingested rows (SPEC §1, §3, §4).
 pub fn build(ing: Ingested, template: &Template) -> Matrix {
-    let mut rejected = Vec::new();
-    let mut entries = Vec::new();
-    let mut rows_with_items = 0;
     let resolver = Resolver::new(template);
-    // Rows are read independently: on every core, then taken in order.
-    let per_row: Vec<Result<Vec<Entry>, Box<Rejection>>> = ing
-        .rows
-        .par_iter()
-        .map(|row| row_entries(row, template, &resolver))
-        .collect();
-    for result in per_row {
-        match result {
-            Ok(list) => {
-                rows_with_items += 1;
-                entries.extend(list);
-            }
-            Err(r) => rejected.push(*r),
-        }
-    }
+    let (entries, rejected, rows_with_items) = read_rows(&ing.rows, template, &resolver);
     let sources = entries.len();
-    // A stable sort, as `sort_by`.
-    entries.par_sort_by(|a, b| a.order.cmp(&b.order));
-    let keys: Vec<String> = entries
-        .par_iter()
-        .map(|e| normalize::dedup_key(&e.text))
-        .collect();
-
-    let mut fields: Vec<FieldRow> = template
-        .fields
-        .iter()
-        .map(|f| FieldRow {
-            name: f.name.clone(),
-            cells: Default::default(),
-        })
-        .collect();
-    let mut seen: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
-    let mut merged_keys = Vec::new();
-    let mut merged_seen = std::collections::HashSet::new();
-    for (e, text_key) in entries.into_iter().zip(keys) {
-        let key = (e.field, e.column, text_key);
-        let cell = &mut fields[e.field].cells[e.column.index()];
-        match seen.get(&key) {
-            Some(&i) => {
-                cell[i].absorb(Item::new(e.text, e.examples, e.source));
-                if merged_seen.insert(key.clone()) {
-                    merged_keys.push(key);
-                }
-            }
-            None => {
-                seen.insert(key, cell.len());
-                cell.push(Item::new(e.text, e.examples, e.source));
-            }
-        }
-    }
-    let merges = merged_keys
-        .iter()
-        .map(|k| {
-            let item = &fields[k.0].cells[k.1.index()][seen[k]];
-            Merge {
-                field: fields[k.0].name.clone(),
-                column: k.1,
-                text: item.text.clone(),
-                sources: item.sources.clone(),
-            }
-        })
-        .collect();
+    let (fields, merges) = place(entries, template);
     let rows_counted = ing
         .files
         .iter()
@@ -487,6 +427,84 @@ pub fn build(ing: Ingested, template: &Template) -> Matrix {
     m
 }
 
+/// Every row's entries in handout order, the rows rejected, and how many
+/// rows gave items. Rows are read independently: on every core, then taken
+/// in order.
+fn read_rows(
+    rows: &[RawRow],
+    template: &Template,
+    resolver: &Resolver,
+) -> (Vec<Entry>, Vec<Rejection>, usize) {
+    let mut rejected = Vec::new();
+    let mut entries = Vec::new();
+    let mut rows_with_items = 0;
+    let per_row: Vec<Result<Vec<Entry>, Box<Rejection>>> = rows
+        .par_iter()
+        .map(|row| row_entries(row, template, resolver))
+        .collect();
+    for result in per_row {
+        match result {
+            Ok(list) => {
+                rows_with_items += 1;
+                entries.extend(list);
+            }
+            Err(r) => rejected.push(*r),
+        }
+    }
+    // A stable sort, as `sort_by`.
+    entries.par_sort_by(|a, b| a.order.cmp(&b.order));
+    (entries, rejected, rows_with_items)
+}
+
+/// Puts sorted entries into their cells, an item absorbing every later
+/// entry of the same cell with the same text (SPEC §3); the merges made.
+fn place(entries: Vec<Entry>, template: &Template) -> (Vec<FieldRow>, Vec<Merge>) {
+    let keys: Vec<String> = entries
+        .par_iter()
+        .map(|e| normalize::dedup_key(&e.text))
+        .collect();
+    let mut fields: Vec<FieldRow> = template
+        .fields
+        .iter()
+        .map(|f| FieldRow {
+            name: f.name.clone(),
+            cells: Default::default(),
+        })
+        .collect();
+    let mut seen: HashMap<(usize, ColumnKey, String), usize> = HashMap::new();
+    let mut merged_keys = Vec::new();
+    let mut merged_seen = std::collections::HashSet::new();
+    for (e, text_key) in entries.into_iter().zip(keys) {
+        let key = (e.field, e.column, text_key);
+        let cell = &mut fields[e.field].cells[e.column.index()];
+        match seen.get(&key) {
+            Some(&i) => {
+                cell[i].absorb(Item::new(e.text, e.examples, e.source));
+                if merged_seen.insert(key.clone()) {
+                    merged_keys.push(key);
+                }
+            }
+            None => {
+                seen.insert(key, cell.len());
+                cell.push(Item::new(e.text, e.examples, e.source));
+            }
+        }
+    }
+    let merges = merged_keys
+        .iter()
+        .map(|k| {
+            let item = &fields[k.0].cells[k.1.index()][seen[k]];
+            Merge {
+                field: fields[k.0].name.clone(),
+                column: k.1,
+                text: item.text.clone(),
+                sources: item.sources.clone(),
+            }
+        })
+        .collect();
+    (fields, merges)
+}
+
 /// Up to three candidates that look like `value`; every candidate when none
 /// is close (short Japanese words make edit distance a weak guide).
 pub(crate) fn suggestion(value: &str, candidates: &[&str]) -> String {
@@ -510,6 +528,9 @@ pub(crate) fn suggestion(value: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// A row's rejection without its place: the reason and the fix.
+type Refusal = (String, String);
+
 /// Entries of one row, or the reason it is rejected.
 fn row_entries(
     row: &RawRow,
@@ -517,7 +538,7 @@ fn row_entries(
     resolver: &Resolver,
 ) -> Result<Vec<Entry>, Box<Rejection>> {
     let department = resolver.department_name(&row.department);
-    let reject = |at: &Located, reason: String, fix: String| {
+    let reject = |at: &Located, (reason, fix): Refusal| {
         Box::new(Rejection {
             at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
             department: department.clone(),
@@ -531,76 +552,17 @@ fn row_entries(
                 .join(" ／ "),
         })
     };
-    let field_value = normalize::normalize_line(&row.field.value);
-    if field_value.is_empty() {
-        return Err(reject(
-            &row.field,
-            "分野が空欄です。".into(),
-            format!(
-                "{} のいずれかを記入してください。",
-                template.field_candidates().join("、")
-            ),
-        ));
-    }
-    let Some(field) = resolver.field(&field_value) else {
-        return Err(reject(
-            &row.field,
-            format!("分野「{field_value}」は登録されていません。"),
-            format!(
-                "候補: {} のどれかに直してください。",
-                suggestion(&field_value, &template.field_candidates())
-            ),
-        ));
-    };
+    let field =
+        row_field(&row.field.value, template, resolver).map_err(|r| reject(&row.field, r))?;
     let mut out = Vec::new();
     for entry in &row.entries {
         let column = match &entry.kind {
             KindSpec::Fixed(k) => *k,
             KindSpec::Cell(cell) => {
-                let v = normalize::normalize_line(&cell.value);
-                if v.is_empty() {
-                    return Err(reject(
-                        cell,
-                        "区分が空欄です。".into(),
-                        "現状と課題・解決案・取組済み などを記入してください。".into(),
-                    ));
-                }
-                resolver.column(&v).ok_or_else(|| {
-                    reject(
-                        cell,
-                        format!("区分「{v}」は登録されていません。"),
-                        format!(
-                            "候補: {} のどれかに直してください。",
-                            suggestion(&v, &template.column_candidates())
-                        ),
-                    )
-                })?
+                entry_column(&cell.value, template, resolver).map_err(|r| reject(cell, r))?
             }
         };
-        let text = normalize::normalize_text(&entry.content.value);
-        let mut items: Vec<(String, Option<String>)> = normalize::split_items(&text)
-            .iter()
-            .map(|i| normalize::split_examples(i))
-            .filter(|(t, _)| !t.is_empty())
-            .collect();
-        if items.is_empty() {
-            return Err(reject(
-                &entry.content,
-                "内容が空欄です。".into(),
-                "意見や取組の内容を記入するか、不要なら行ごと削除してください。".into(),
-            ));
-        }
-        if let Some(extra) = entry
-            .examples
-            .as_ref()
-            .and_then(|e| normalize::clean_examples(&e.value))
-            && let Some(last) = items.last_mut()
-        {
-            last.1 = Some(match last.1.take() {
-                Some(inline) => format!("{inline}、{extra}"),
-                None => extra,
-            });
-        }
+        let items = entry_items(entry).map_err(|r| reject(&entry.content, r))?;
         for (n, (text, examples)) in items.into_iter().enumerate() {
             out.push(Entry {
                 field,
@@ -622,6 +584,82 @@ fn row_entries(
         }
     }
     Ok(out)
+}
+
+/// The 分野 a row's cell names (SPEC §4).
+fn row_field(value: &str, template: &Template, resolver: &Resolver) -> Result<usize, Refusal> {
+    let field_value = normalize::normalize_line(value);
+    if field_value.is_empty() {
+        return Err((
+            "分野が空欄です。".into(),
+            format!(
+                "{} のいずれかを記入してください。",
+                template.field_candidates().join("、")
+            ),
+        ));
+    }
+    resolver.field(&field_value).ok_or_else(|| {
+        (
+            format!("分野「{field_value}」は登録されていません。"),
+            format!(
+                "候補: {} のどれかに直してください。",
+                suggestion(&field_value, &template.field_candidates())
+            ),
+        )
+    })
+}
+
+/// The 区分 a cell names (SPEC §4).
+fn entry_column(
+    value: &str,
+    template: &Template,
+    resolver: &Resolver,
+) -> Result<ColumnKey, Refusal> {
+    let v = normalize::normalize_line(value);
+    if v.is_empty() {
+        return Err((
+            "区分が空欄です。".into(),
+            "現状と課題・解決案・取組済み などを記入してください。".into(),
+        ));
+    }
+    resolver.column(&v).ok_or_else(|| {
+        (
+            format!("区分「{v}」は登録されていません。"),
+            format!(
+                "候補: {} のどれかに直してください。",
+                suggestion(&v, &template.column_candidates())
+            ),
+        )
+    })
+}
+
+/// An entry's items with their examples (SPEC §3): the content split into
+/// statements, the examples column added to the last one.
+fn entry_items(entry: &RawEntry) -> Result<Vec<(String, Option<String>)>, Refusal> {
+    let text = normalize::normalize_text(&entry.content.value);
+    let mut items: Vec<(String, Option<String>)> = normalize::split_items(&text)
+        .iter()
+        .map(|i| normalize::split_examples(i))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    if items.is_empty() {
+        return Err((
+            "内容が空欄です。".into(),
+            "意見や取組の内容を記入するか、不要なら行ごと削除してください。".into(),
+        ));
+    }
+    if let Some(extra) = entry
+        .examples
+        .as_ref()
+        .and_then(|e| normalize::clean_examples(&e.value))
+        && let Some(last) = items.last_mut()
+    {
+        last.1 = Some(match last.1.take() {
+            Some(inline) => format!("{inline}、{extra}"),
+            None => extra,
+        });
+    }
+    Ok(items)
 }
 
 /// Values the unit tests of several stages build alike.

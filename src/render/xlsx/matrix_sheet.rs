@@ -191,26 +191,9 @@ pub fn matrix_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name("資料")?;
     let font = style.font.as_str();
-    let header = super::style::head(font)
-        .set_font_size(style.size)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let field = border(Format::new(), font)
-        .set_bold()
-        .set_font_size(style.size)
-        .set_background_color("F2F2F2")
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter);
-    let body = border(Format::new(), font)
-        .set_font_size(style.size)
-        .set_text_wrap()
-        .set_align(FormatAlign::Left)
-        .set_align(FormatAlign::Top);
-
-    let plain = Format::new().set_font_name(font).set_font_size(style.size);
-    let mark = plain.clone().set_bold().set_font_color("C00000");
+    let formats = SheetFormats::new(style);
+    let header = &formats.header;
+    let field = &formats.field;
     let regular = style.cell_font(false);
     let bold = style.cell_font(true);
     let line_px = regular.line_px().max(bold.line_px());
@@ -224,10 +207,10 @@ pub fn matrix_sheet(
         text_px.push(columns.text_px(written_width(writer_px, columns.writer_mdw)));
     }
     let text_px_of = |c: usize| text_px.get(c).copied().unwrap_or(1.0);
-    ws.write_string_with_format(0, 0, &m.field_label, &header)?;
+    ws.write_string_with_format(0, 0, &m.field_label, header)?;
     let mut head_lines = text_lines(&m.field_label, text_px_of(0), &bold);
     for (i, col) in m.columns.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16 + 1, &col.label, &header)?;
+        ws.write_string_with_format(0, i as u16 + 1, &col.label, header)?;
         head_lines = head_lines.max(text_lines(&col.label, text_px_of(i + 1), &bold));
     }
     ws.set_row_height_pixels(0, row_px(head_lines, line_px))?;
@@ -252,26 +235,12 @@ pub fn matrix_sheet(
             for (i, col) in chunks.iter().enumerate() {
                 let c = i as u16 + 1;
                 match col.get(k) {
-                    Some(chunk) if !chunk.marks.is_empty() => {
-                        let mut segments: Vec<(&Format, &str)> = Vec::new();
-                        let mut at = 0;
-                        for &m in &chunk.marks {
-                            if m > at {
-                                segments.push((&plain, &chunk.text[at..m]));
-                            }
-                            segments.push((&mark, NEW_MARK));
-                            at = m + NEW_MARK.len();
-                        }
-                        segments.push((&plain, &chunk.text[at..]));
-                        ws.write_rich_string_with_format(r, c, &segments, &body)?;
-                        lines = lines.max(chunk.lines);
-                    }
                     Some(chunk) => {
-                        ws.write_string_with_format(r, c, &chunk.text, &body)?;
+                        write_chunk(ws, (r, c), chunk, &formats)?;
                         lines = lines.max(chunk.lines);
                     }
                     None => {
-                        ws.write_blank(r, c, &body)?;
+                        ws.write_blank(r, c, &formats.body)?;
                     }
                 }
             }
@@ -285,13 +254,91 @@ pub fn matrix_sheet(
         }
         let last = row + n_rows as u32 - 1;
         if last > row {
-            ws.merge_range(row, 0, last, 0, &f.name, &field)?;
+            ws.merge_range(row, 0, last, 0, &f.name, field)?;
         } else {
-            ws.write_string_with_format(row, 0, &f.name, &field)?;
+            ws.write_string_with_format(row, 0, &f.name, field)?;
         }
         row = last + 1;
     }
 
+    page_setup(ws, m, template, font)?;
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The cell formats of the 資料 sheet.
+struct SheetFormats {
+    header: Format,
+    field: Format,
+    body: Format,
+    plain: Format,
+    mark: Format,
+}
+
+impl SheetFormats {
+    fn new(style: &TextStyle) -> SheetFormats {
+        let font = style.font.as_str();
+        let header = super::style::head(font)
+            .set_font_size(style.size)
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let field = border(Format::new(), font)
+            .set_bold()
+            .set_font_size(style.size)
+            .set_background_color("F2F2F2")
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter);
+        let body = border(Format::new(), font)
+            .set_font_size(style.size)
+            .set_text_wrap()
+            .set_align(FormatAlign::Left)
+            .set_align(FormatAlign::Top);
+        let plain = Format::new().set_font_name(font).set_font_size(style.size);
+        let mark = plain.clone().set_bold().set_font_color("C00000");
+        SheetFormats {
+            header,
+            field,
+            body,
+            plain,
+            mark,
+        }
+    }
+}
+
+/// One chunk of a cell's items, its 新 marks in their own format.
+fn write_chunk(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    chunk: &CellChunk,
+    formats: &SheetFormats,
+) -> Result<(), XlsxError> {
+    if chunk.marks.is_empty() {
+        ws.write_string_with_format(r, c, &chunk.text, &formats.body)?;
+        return Ok(());
+    }
+    let mut segments: Vec<(&Format, &str)> = Vec::new();
+    let mut at = 0;
+    for &m in &chunk.marks {
+        if m > at {
+            segments.push((&formats.plain, &chunk.text[at..m]));
+        }
+        segments.push((&formats.mark, NEW_MARK));
+        at = m + NEW_MARK.len();
+    }
+    segments.push((&formats.plain, &chunk.text[at..]));
+    ws.write_rich_string_with_format(r, c, &segments, &formats.body)?;
+    Ok(())
+}
+
+/// Paper, margins, the header and footer of the printed sheet.
+fn page_setup(
+    ws: &mut Worksheet,
+    m: &Handout,
+    template: &Template,
+    font: &str,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(super::style::paper_code(template.paper.size));
     if template.paper.landscape {
         ws.set_landscape();
@@ -322,7 +369,6 @@ pub fn matrix_sheet(
         None => String::new(),
     };
     ws.set_footer(format!("{legend}&C&\"{font}\"&10- &P / &N -"));
-    ws.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
