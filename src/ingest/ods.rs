@@ -90,141 +90,163 @@ fn number_text(v: &str) -> String {
         .map_or_else(|_| v.to_string(), super::raw::number_text)
 }
 
+/// Where `content.xml`'s reading is: the sheets so far, the current row,
+/// its repetition, the column, and the cells of the row (column, text,
+/// span) written when the row ends.
+#[derive(Default)]
+struct State {
+    hidden_styles: HashSet<String>,
+    style: Option<String>,
+    sheets: Vec<(SheetMeta, Grid)>,
+    row: u32,
+    row_repeat: u32,
+    col: u32,
+    row_cells: Vec<(u32, String, (u32, u32))>,
+    cell: Option<Cell>,
+    in_p: usize,
+}
+
+impl State {
+    /// An element opened outside a paragraph.
+    fn open(&mut self, e: &BytesStart, empty: bool) {
+        match e.name().as_ref() {
+            "style:style" => self.style = attr(e, "style:name"),
+            "style:table-properties" => {
+                if attr(e, "table:display").as_deref() == Some("false")
+                    && let Some(s) = &self.style
+                {
+                    self.hidden_styles.insert(s.clone());
+                }
+            }
+            "table:table" => {
+                let name = attr(e, "table:name").unwrap_or_default();
+                let hidden =
+                    attr(e, "table:style-name").is_some_and(|s| self.hidden_styles.contains(&s));
+                self.sheets.push((
+                    SheetMeta {
+                        name,
+                        state: if hidden {
+                            SheetState::Hidden
+                        } else {
+                            SheetState::Data
+                        },
+                    },
+                    Grid::default(),
+                ));
+                self.row = 0;
+            }
+            "table:table-row" => {
+                self.row_repeat = count(e, "table:number-rows-repeated");
+                self.col = 0;
+                self.row_cells.clear();
+                if empty {
+                    self.row = self.row.saturating_add(self.row_repeat);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let c = Cell::start(e);
+                if empty {
+                    finish_cell(c, &mut self.col, &mut self.row_cells);
+                } else {
+                    self.cell = Some(c);
+                }
+            }
+            "text:p" | "text:h" => {
+                if let Some(c) = self.cell.as_mut() {
+                    if c.paragraphs > 0 {
+                        c.text.push('\n');
+                    }
+                    c.paragraphs += 1;
+                    if !empty {
+                        self.in_p += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An element inside a paragraph: spaces, tabs, line breaks, spans.
+    fn inline(&mut self, e: &BytesStart, empty: bool) {
+        let Some(c) = self.cell.as_mut() else {
+            return;
+        };
+        match e.name().as_ref() {
+            "text:s" => {
+                let n = count(e, "text:c").min(1000) as usize;
+                c.text.push_str(&" ".repeat(n));
+            }
+            "text:tab" => c.text.push('\t'),
+            "text:line-break" => c.text.push('\n'),
+            "text:p" | "text:h" if !empty => self.in_p += 1,
+            _ => {}
+        }
+    }
+
+    /// A row ends: its cells go into the sheet, once per repetition.
+    fn end_row(&mut self) -> Result<(), FileError> {
+        if let Some((meta, grid)) = self.sheets.last_mut()
+            && meta.state == SheetState::Data
+        {
+            let sheet = meta.name.clone();
+            for k in 0..self.row_repeat {
+                let r = self.row.saturating_add(k);
+                for (c, text, span) in &self.row_cells {
+                    grid.set(r, *c, text.clone())
+                        .map_err(|e| e.in_sheet(&sheet))?;
+                    if *span != (1, 1) {
+                        grid.add_merge(
+                            (r, *c),
+                            (r.saturating_add(span.0 - 1), c.saturating_add(span.1 - 1)),
+                        );
+                    }
+                }
+                if self.row_cells.is_empty() {
+                    break;
+                }
+            }
+        }
+        self.row = self.row.saturating_add(self.row_repeat);
+        self.row_cells.clear();
+        Ok(())
+    }
+}
+
 fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let broken = |e: quick_xml::Error| FileError::Unreadable(format!("content.xml: {e}"));
-    let mut hidden_styles: HashSet<String> = HashSet::new();
-    let mut style: Option<String> = None;
-    let mut sheets: Vec<(SheetMeta, Grid)> = Vec::new();
-    // The current sheet, row, its repetition, the column, and the cells of
-    // the row (column, text, span) written when the row ends.
-    let mut row = 0u32;
-    let mut row_repeat = 1u32;
-    let mut col = 0u32;
-    let mut row_cells: Vec<(u32, String, (u32, u32))> = Vec::new();
-    let mut cell: Option<Cell> = None;
-    let mut in_p = 0usize;
+    let mut st = State {
+        row_repeat: 1,
+        ..State::default()
+    };
     let mut buf = Vec::new();
     loop {
         let ev = reader.read_event_into(&mut buf).map_err(broken)?;
         let empty = matches!(ev, Event::Empty(_));
         match ev {
-            Event::Start(e) | Event::Empty(e) if cell.is_none() || in_p == 0 => {
-                match e.name().as_ref() {
-                    "style:style" => style = attr(&e, "style:name"),
-                    "style:table-properties" => {
-                        if attr(&e, "table:display").as_deref() == Some("false")
-                            && let Some(s) = &style
-                        {
-                            hidden_styles.insert(s.clone());
-                        }
-                    }
-                    "table:table" => {
-                        let name = attr(&e, "table:name").unwrap_or_default();
-                        let hidden = attr(&e, "table:style-name")
-                            .is_some_and(|s| hidden_styles.contains(&s));
-                        sheets.push((
-                            SheetMeta {
-                                name,
-                                state: if hidden {
-                                    SheetState::Hidden
-                                } else {
-                                    SheetState::Data
-                                },
-                            },
-                            Grid::default(),
-                        ));
-                        row = 0;
-                    }
-                    "table:table-row" => {
-                        row_repeat = count(&e, "table:number-rows-repeated");
-                        col = 0;
-                        row_cells.clear();
-                        if empty {
-                            row = row.saturating_add(row_repeat);
-                        }
-                    }
-                    "table:table-cell" | "table:covered-table-cell" => {
-                        let c = Cell::start(&e);
-                        if empty {
-                            finish_cell(c, &mut col, &mut row_cells);
-                        } else {
-                            cell = Some(c);
-                        }
-                    }
-                    "text:p" | "text:h" if cell.is_some() => {
-                        let c = cell.as_mut().expect("checked");
-                        if c.paragraphs > 0 {
-                            c.text.push('\n');
-                        }
-                        c.paragraphs += 1;
-                        if !empty {
-                            in_p += 1;
-                        }
-                    }
-                    _ => {}
-                }
+            Event::Start(e) | Event::Empty(e) if st.cell.is_none() || st.in_p == 0 => {
+                st.open(&e, empty);
             }
-            Event::Start(e) | Event::Empty(e) => {
-                // Inside a paragraph: spaces, tabs, line breaks, spans.
-                let c = cell.as_mut().expect("in_p > 0 only inside a cell");
-                match e.name().as_ref() {
-                    "text:s" => {
-                        let n = count(&e, "text:c").min(1000) as usize;
-                        c.text.push_str(&" ".repeat(n));
-                    }
-                    "text:tab" => c.text.push('\t'),
-                    "text:line-break" => c.text.push('\n'),
-                    "text:p" | "text:h" if !empty => in_p += 1,
-                    _ => {}
-                }
-            }
-            Event::Text(t) if in_p > 0 => {
-                if let Some(c) = cell.as_mut() {
+            Event::Start(e) | Event::Empty(e) => st.inline(&e, empty),
+            Event::Text(t) if st.in_p > 0 => {
+                if let Some(c) = st.cell.as_mut() {
                     c.text.push_str(&t.xml10_content());
                 }
             }
-            Event::GeneralRef(r) if in_p > 0 => {
-                if let Some(c) = cell.as_mut() {
+            Event::GeneralRef(r) if st.in_p > 0 => {
+                if let Some(c) = st.cell.as_mut() {
                     c.text.extend(super::raw::entity_text(&r));
                 }
             }
             Event::End(e) => match e.name().as_ref() {
-                "text:p" | "text:h" if in_p > 0 => in_p -= 1,
+                "text:p" | "text:h" if st.in_p > 0 => st.in_p -= 1,
                 "table:table-cell" | "table:covered-table-cell" => {
-                    if let Some(c) = cell.take() {
-                        finish_cell(c, &mut col, &mut row_cells);
+                    if let Some(c) = st.cell.take() {
+                        finish_cell(c, &mut st.col, &mut st.row_cells);
                     }
-                    in_p = 0;
+                    st.in_p = 0;
                 }
-                "table:table-row" => {
-                    if let Some((meta, grid)) = sheets.last_mut()
-                        && meta.state == SheetState::Data
-                    {
-                        let sheet = meta.name.clone();
-                        for k in 0..row_repeat {
-                            let r = row.saturating_add(k);
-                            for (c, text, span) in &row_cells {
-                                grid.set(r, *c, text.clone())
-                                    .map_err(|e| e.in_sheet(&sheet))?;
-                                if *span != (1, 1) {
-                                    grid.add_merge(
-                                        (r, *c),
-                                        (
-                                            r.saturating_add(span.0 - 1),
-                                            c.saturating_add(span.1 - 1),
-                                        ),
-                                    );
-                                }
-                            }
-                            if row_cells.is_empty() {
-                                break;
-                            }
-                        }
-                    }
-                    row = row.saturating_add(row_repeat);
-                    row_cells.clear();
-                }
-                "style:style" => style = None,
+                "table:table-row" => st.end_row()?,
+                "style:style" => st.style = None,
                 _ => {}
             },
             Event::Eof => break,
@@ -232,7 +254,7 @@ fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, 
         }
         buf.clear();
     }
-    Ok(sheets)
+    Ok(st.sheets)
 }
 
 /// Places a finished cell (and its repetitions) in the row.

@@ -381,6 +381,95 @@ impl SheetSource<'_> {
     }
 }
 
+/// Why row `r` is no input row: an example row, or nothing written in the
+/// columns shiryo reads.
+fn skip_reason(grid: &Grid, r: u32, first_col: u32, recognised: &[u32]) -> Option<&'static str> {
+    if is_example_row(grid.own(r, first_col)) {
+        return Some("記入例の行です（資料には載せません）。");
+    }
+    if !recognised
+        .iter()
+        .any(|&c| grid.own_nonblank(r, c).is_some())
+    {
+        return Some(
+            "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。",
+        );
+    }
+    None
+}
+
+/// The value of cell (`r`, `col`): its own, else its merge's, else the
+/// last value above in the column (`last`), recorded as a fill-down.
+fn inherited(
+    grid: &Grid,
+    src: &SheetSource,
+    (r, col): (u32, u32),
+    last: &mut Option<String>,
+    fill_downs: &mut Vec<FillDown>,
+) -> Located {
+    let cell = cell_ref(r, col);
+    let own = grid.own(r, col).trim();
+    let (value, merged) = if !own.is_empty() {
+        (own.to_string(), None)
+    } else if let Some((or, oc)) = grid.merge_origin(r, col) {
+        (grid.own(or, oc).trim().to_string(), Some(true))
+    } else if let Some(prev) = last.clone() {
+        (prev, Some(false))
+    } else {
+        (String::new(), None)
+    };
+    if let Some(merged) = merged
+        && !value.is_empty()
+    {
+        fill_downs.push(FillDown {
+            at: src.at(r, col),
+            value: value.clone(),
+            merged,
+        });
+    }
+    if !value.is_empty() {
+        *last = Some(value.clone());
+    }
+    Located { value, cell }
+}
+
+/// The entries of row `r` of a wide sheet (one column per 区分): one per
+/// written column, the examples going with the last; the first column's
+/// (empty) entry when none is written.
+fn wide_entries(grid: &Grid, header: &Header, r: u32, examples: Option<Located>) -> Vec<RawEntry> {
+    let own_located = |col: u32| Located {
+        value: grid.own(r, col).to_string(),
+        cell: cell_ref(r, col),
+    };
+    let filled: Vec<&(u32, ColumnKey)> = header
+        .columns
+        .iter()
+        .filter(|(c, _)| grid.own_nonblank(r, *c).is_some())
+        .collect();
+    let last_filled = filled.last().map(|(c, _)| *c);
+    let mut entries = Vec::new();
+    for &&(c, key) in &filled {
+        entries.push(RawEntry {
+            kind: KindSpec::Fixed(key),
+            content: own_located(c),
+            examples: if Some(c) == last_filled {
+                examples.clone()
+            } else {
+                None
+            },
+        });
+    }
+    if entries.is_empty() {
+        let (c, key) = header.columns[0];
+        entries.push(RawEntry {
+            kind: KindSpec::Fixed(key),
+            content: own_located(c),
+            examples,
+        });
+    }
+    entries
+}
+
 /// Reads one sheet. `None` when it has no header row (not a data sheet).
 pub fn read_grid(
     grid: &Grid,
@@ -406,54 +495,15 @@ pub fn read_grid(
             continue;
         };
         out.rows_counted += 1;
-        let first_text = grid.own(r, first_col);
-        if is_example_row(first_text) {
-            out.skipped.push(Skipped::new(
-                src.at(r, first_col),
-                "記入例の行です（資料には載せません）。",
-            ));
-            out.skipped_rows += 1;
-            continue;
-        }
-        if !recognised
-            .iter()
-            .any(|&c| grid.own_nonblank(r, c).is_some())
-        {
-            out.skipped.push(Skipped::new(
-                src.at(r, first_col),
-                "分野・区分・内容の列に記入がない行です（備考などの列だけに記入があります）。",
-            ));
+        if let Some(reason) = skip_reason(grid, r, first_col, &recognised) {
+            out.skipped.push(Skipped::new(src.at(r, first_col), reason));
             out.skipped_rows += 1;
             continue;
         }
 
-        let mut inherit = |col: u32, last: &mut Option<String>| -> Located {
-            let cell = cell_ref(r, col);
-            let own = grid.own(r, col).trim();
-            let (value, merged) = if !own.is_empty() {
-                (own.to_string(), None)
-            } else if let Some((or, oc)) = grid.merge_origin(r, col) {
-                (grid.own(or, oc).trim().to_string(), Some(true))
-            } else if let Some(prev) = last.clone() {
-                (prev, Some(false))
-            } else {
-                (String::new(), None)
-            };
-            if let Some(merged) = merged
-                && !value.is_empty()
-            {
-                out.fill_downs.push(FillDown {
-                    at: src.at(r, col),
-                    value: value.clone(),
-                    merged,
-                });
-            }
-            if !value.is_empty() {
-                *last = Some(value.clone());
-            }
-            Located { value, cell }
+        let mut inherit = |col: u32, last: &mut Option<String>| {
+            inherited(grid, src, (r, col), last, &mut out.fill_downs)
         };
-
         let field = inherit(header.field, &mut last_field);
         let own_located = |col: u32| Located {
             value: grid.own(r, col).to_string(),
@@ -472,31 +522,7 @@ pub fn read_grid(
                 examples,
             });
         } else {
-            let filled: Vec<&(u32, ColumnKey)> = header
-                .columns
-                .iter()
-                .filter(|(c, _)| grid.own_nonblank(r, *c).is_some())
-                .collect();
-            let last_filled = filled.last().map(|(c, _)| *c);
-            for &&(c, key) in &filled {
-                entries.push(RawEntry {
-                    kind: KindSpec::Fixed(key),
-                    content: own_located(c),
-                    examples: if Some(c) == last_filled {
-                        examples.clone()
-                    } else {
-                        None
-                    },
-                });
-            }
-            if entries.is_empty() {
-                let (c, key) = header.columns[0];
-                entries.push(RawEntry {
-                    kind: KindSpec::Fixed(key),
-                    content: own_located(c),
-                    examples,
-                });
-            }
+            entries = wide_entries(grid, &header, r, examples);
         }
         let department = header
             .department
