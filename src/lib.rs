@@ -298,16 +298,23 @@ fn workbooks(
     Ok((vec![handout_xlsx?, json], others, similar))
 }
 
-/// Wall time per stage, printed to stderr when `SHIRYO_TIMING` is set
-/// (used by the benchmark instructions in the README).
+/// Wall time and heap per stage, printed to stderr when `SHIRYO_TIMING` is
+/// set (used by the benchmark instructions in the README): the stage's
+/// time, the most heap held during it, and the heap held at its end.
 struct Stages {
+    on: bool,
     last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<(&'static str, std::time::Duration, usize, usize)>,
 }
 
 impl Stages {
     fn new() -> Stages {
+        let on = std::env::var_os("SHIRYO_TIMING").is_some();
+        if on {
+            ingest::worker::limits::count_allocations();
+        }
         Stages {
+            on,
             last: std::time::Instant::now(),
             laps: Vec::new(),
         }
@@ -315,19 +322,33 @@ impl Stages {
 
     fn lap(&mut self, name: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((name, now - self.last));
+        let (peak, live) = if self.on {
+            (
+                ingest::worker::limits::take_peak(),
+                ingest::worker::limits::allocated_now(),
+            )
+        } else {
+            (0, 0)
+        };
+        self.laps.push((name, now - self.last, peak, live));
         self.last = now;
     }
 
     fn print(&self) {
-        if std::env::var_os("SHIRYO_TIMING").is_some() {
-            for (name, d) in &self.laps {
-                eprintln!("{name:>24}: {:8.1} ms", d.as_secs_f64() * 1000.0);
+        if self.on {
+            let mb = |b: usize| b as f64 / (1024.0 * 1024.0);
+            for (name, d, peak, live) in &self.laps {
+                eprintln!(
+                    "{name:>24}: {:8.1} ms   heap peak {:7.1} MB, after {:7.1} MB",
+                    d.as_secs_f64() * 1000.0,
+                    mb(*peak),
+                    mb(*live)
+                );
             }
             eprintln!(
                 "{:>24}: {:8.1} MB",
                 "worker peak",
-                ingest::worker::peak_seen() as f64 / (1024.0 * 1024.0)
+                mb(ingest::worker::peak_seen())
             );
         }
     }

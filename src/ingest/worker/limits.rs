@@ -108,6 +108,24 @@ pub fn cap_allocations(limit: usize) {
     LIMIT.store(limit, Ordering::Relaxed);
 }
 
+/// Bytes held now, when counting is on (a cap, or [`count_allocations`]).
+pub fn allocated_now() -> usize {
+    usize::try_from(IN_USE.load(Ordering::Relaxed)).unwrap_or(0)
+}
+
+/// The most bytes held at once since the last call (or since counting
+/// began), restarting from what is held now: a stage's own peak.
+pub fn take_peak() -> usize {
+    let peak = PEAK.swap(IN_USE.load(Ordering::Relaxed), Ordering::Relaxed);
+    usize::try_from(peak).unwrap_or(0)
+}
+
+/// Counts allocations without a cap (the main process with
+/// `SHIRYO_TIMING`, to show each stage's heap).
+pub fn count_allocations() {
+    cap_allocations(usize::MAX - 1);
+}
+
 /// The most bytes held at once since the cap was turned on.
 pub fn peak_allocated() -> usize {
     usize::try_from(PEAK.load(Ordering::Relaxed)).unwrap_or(0)
