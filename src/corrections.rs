@@ -328,8 +328,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn corrections_change_hide_and_merge_items() {
+    /// The month of `month()` with six rows of corrections applied: a
+    /// new text, a hidden item, two items given one text, nothing to
+    /// change, a text no longer submitted.
+    fn corrected() -> (Matrix, Vec<(String, String)>) {
         let mut m = month();
         let rows = vec![
             // A new text with new examples.
@@ -356,7 +358,12 @@ mod tests {
         ];
         let files = vec![(FILE.to_string(), "ab12".to_string())];
         m = apply(m, &rows, files.clone(), &Template::default());
+        (m, files)
+    }
 
+    #[test]
+    fn corrections_change_texts_and_hide_items() {
+        let (m, _) = corrected();
         let dx = &m.fields[DX].cells[ColumnKey::Issues.index()];
         assert_eq!(dx[0].text, "会議資料を電子化する");
         assert_eq!(dx[0].examples.as_deref(), Some("宗像市"));
@@ -365,7 +372,11 @@ mod tests {
         assert_eq!(dx[1].text, "PCの仕様が異なる。");
         assert_eq!(dx[1].original, None);
         assert!(dx[1].hidden);
+    }
 
+    #[test]
+    fn items_given_one_text_are_merged_in_the_first_ones_place() {
+        let (m, _) = corrected();
         let finance = &m.fields[FINANCE].cells[ColumnKey::Issues.index()];
         assert_eq!(
             texts(&m, FINANCE, ColumnKey::Issues),
@@ -383,7 +394,11 @@ mod tests {
             vec!["予算の見える化"]
         );
         assert!(!m.fields[FINANCE].cells[ColumnKey::Solutions.index()][0].hidden);
+    }
 
+    #[test]
+    fn applied_merged_and_unapplied_corrections_are_recorded() {
+        let (m, files) = corrected();
         let ed = &m.editorial;
         assert_eq!(ed.files, files);
         let applied = |field: &str, before: &str, after: Option<&str>, hidden, cell: &str| {
@@ -429,7 +444,12 @@ mod tests {
                 at: at("C7"),
             }]
         );
+    }
 
+    #[test]
+    fn the_next_corrections_sheet_lists_every_item_as_submitted() {
+        let (m, _) = corrected();
+        let ed = &m.editorial;
         // The next sheet: every item as submitted, with its correction.
         let sheet: Vec<_> = ed
             .sheet
@@ -492,7 +512,11 @@ mod tests {
             ]
         );
         assert_eq!(ed.sheet[4].sources, vec![source("人事課", "C6")]);
+    }
 
+    #[test]
+    fn every_correction_row_is_counted() {
+        let (m, _) = corrected();
         // Every row read; the merge counted on the matrix.
         assert_eq!(m.counts.correction_rows, 6);
         assert_eq!(m.counts.rejected, 0);

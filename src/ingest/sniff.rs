@@ -181,25 +181,7 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
     let has_entry = |n: &str| names.iter().any(|x| part(x) == part(n));
     // A broken package that holds a Word document gets Word's advice.
     let word = word || has_entry("word/document.xml");
-    let mut total = 0u64;
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|_| FileError::corrupt_for(word))?;
-        let size = entry.size();
-        let packed = entry.compressed_size().max(1);
-        total = total.saturating_add(size);
-        if size > MAX_ENTRY
-            || total > MAX_TOTAL
-            || (size > 1024 * 1024 && size / packed > MAX_RATIO)
-        {
-            return Err(FileError::Bomb {
-                entry: entry.name().unwrap_or_default().to_string(),
-                megabytes: size / (1024 * 1024),
-                remedy: Remedy::of(word),
-            });
-        }
-    }
+    check_sizes(&mut zip, word)?;
     let mut relationships = String::new();
     let mut content_types = String::new();
     let mut mimetype = String::new();
@@ -258,10 +240,15 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
     let Some(main) = main else {
         return Err(FileError::NotOffice);
     };
-    // The main part's content type says what it is, wherever it lies
-    // (`wtf/workbook.xml`); its name decides when the type is not listed.
-    let declared = declared_type(&content_types, &main).unwrap_or_default();
-    let name = main.rsplit('/').next().unwrap_or(&main);
+    main_format(&content_types, &main)
+}
+
+/// The format of a package by its main part: the part's content type says
+/// what it is, wherever it lies (`wtf/workbook.xml`); its name decides
+/// when the type is not listed.
+fn main_format(content_types: &str, main: &str) -> Result<Format, FileError> {
+    let declared = declared_type(content_types, main).unwrap_or_default();
+    let name = main.rsplit('/').next().unwrap_or(main);
     if declared.contains("sheet.binary") || (declared.is_empty() && name.ends_with(".bin")) {
         Ok(Format::Xlsb)
     } else if declared.contains("spreadsheetml")
@@ -277,6 +264,31 @@ fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
     } else {
         Err(FileError::NotOffice)
     }
+}
+
+/// Refuses a package whose entries would expand too far (one entry, all
+/// of them, or at an absurd ratio): a zip bomb or a broken file.
+fn check_sizes(zip: &mut zip::ZipArchive<std::fs::File>, word: bool) -> Result<(), FileError> {
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| FileError::corrupt_for(word))?;
+        let size = entry.size();
+        let packed = entry.compressed_size().max(1);
+        total = total.saturating_add(size);
+        if size > MAX_ENTRY
+            || total > MAX_TOTAL
+            || (size > 1024 * 1024 && size / packed > MAX_RATIO)
+        {
+            return Err(FileError::Bomb {
+                entry: entry.name().unwrap_or_default().to_string(),
+                megabytes: size / (1024 * 1024),
+                remedy: Remedy::of(word),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The content type `[Content_Types].xml` gives a part (lower-cased), from

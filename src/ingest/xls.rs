@@ -420,6 +420,32 @@ fn parse(data: &[u8]) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     Ok(out)
 }
 
+/// The cells of a MULRK record: numbers in a row from a first column.
+fn mul_rk(grid: &mut Grid, b: &[u8], g: &Globals) -> Result<(), super::table::GridError> {
+    let r = u32::from(u16_at(b, 0).unwrap_or(0));
+    let first = u32::from(u16_at(b, 2).unwrap_or(0));
+    let items = b.get(4..b.len().saturating_sub(2)).unwrap_or(&[]);
+    for (k, item) in items.chunks_exact(6).enumerate() {
+        let xf = u16::from_le_bytes([item[0], item[1]]);
+        let v = u32::from_le_bytes([item[2], item[3], item[4], item[5]]);
+        grid.set(r, first + k as u32, g.number(xf, rk(v)))?;
+    }
+    Ok(())
+}
+
+/// The text of a BOOLERR record: TRUE, FALSE or the error as Excel shows it.
+fn bool_or_error(b: &[u8]) -> String {
+    match (b.get(6).copied(), b.get(7).copied()) {
+        (Some(v), Some(0)) => if v != 0 { "TRUE" } else { "FALSE" }.to_string(),
+        (Some(e), _) => ERRORS
+            .iter()
+            .find(|(code, _)| *code == e)
+            .map_or("#ERROR", |(_, t)| t)
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
 /// The written cells of the sheet substream at `pos`, with its merges.
 fn sheet_cells(data: &[u8], pos: usize, g: &Globals) -> Result<Grid, super::table::GridError> {
     let mut grid = Grid::default();
@@ -471,29 +497,10 @@ fn sheet_cells(data: &[u8], pos: usize, g: &Globals) -> Result<Grid, super::tabl
                     grid.set(r, c, g.number(xf, rk(v)))?;
                 }
             }
-            rt::MULRK => {
-                let r = u32::from(u16_at(b, 0).unwrap_or(0));
-                let first = u32::from(u16_at(b, 2).unwrap_or(0));
-                let items = b.get(4..b.len().saturating_sub(2)).unwrap_or(&[]);
-                for (k, item) in items.chunks_exact(6).enumerate() {
-                    let xf = u16::from_le_bytes([item[0], item[1]]);
-                    let v = u32::from_le_bytes([item[2], item[3], item[4], item[5]]);
-                    grid.set(r, first + k as u32, g.number(xf, rk(v)))?;
-                }
-            }
+            rt::MULRK => mul_rk(&mut grid, b, g)?,
             rt::BOOLERR => {
                 let (r, c, _) = cell(b);
-                let (v, is_err) = (b.get(6).copied(), b.get(7).copied());
-                let text = match (v, is_err) {
-                    (Some(v), Some(0)) => if v != 0 { "TRUE" } else { "FALSE" }.to_string(),
-                    (Some(e), _) => ERRORS
-                        .iter()
-                        .find(|(code, _)| *code == e)
-                        .map_or("#ERROR", |(_, t)| t)
-                        .to_string(),
-                    _ => String::new(),
-                };
-                grid.set(r, c, text)?;
+                grid.set(r, c, bool_or_error(b))?;
             }
             rt::FORMULA => {
                 let (r, c, xf) = cell(b);

@@ -179,135 +179,159 @@ fn units(bytes: &[u8]) -> Vec<u16> {
         .collect()
 }
 
+/// Where the parse is in the tokens, and how many mappings it has taken.
+struct Cursor {
+    i: usize,
+    entries: usize,
+}
+
+/// The target of a `bfrange` at `i`: a start that counts up, or a list.
+fn range_target(toks: &[Token], i: &mut usize) -> Option<Target> {
+    match toks.get(*i) {
+        Some(Token::Hex(dst)) => {
+            *i += 1;
+            Some(Target::Counting(units(dst)))
+        }
+        Some(Token::Open) => {
+            *i += 1;
+            let mut list = Vec::new();
+            while let Some(Token::Hex(dst)) = toks.get(*i) {
+                *i += 1;
+                list.push(units(dst));
+            }
+            if toks.get(*i) == Some(&Token::Close) {
+                *i += 1;
+            }
+            Some(Target::List(list))
+        }
+        _ => None,
+    }
+}
+
 impl CMap {
     /// Parses a CMap stream; what cannot be understood is left out.
     pub(crate) fn parse(data: &[u8]) -> CMap {
         let toks = tokens(data);
         let mut map = CMap::default();
-        let mut entries = 0usize;
-        let mut i = 0;
-        while i < toks.len() && entries < MAX_ENTRIES {
-            let Token::Word(w) = &toks[i] else {
-                i += 1;
+        let mut at = Cursor { i: 0, entries: 0 };
+        while at.i < toks.len() && at.entries < MAX_ENTRIES {
+            let Token::Word(w) = &toks[at.i] else {
+                at.i += 1;
                 continue;
             };
-            i += 1;
+            at.i += 1;
             match w.as_str() {
                 "usecmap" => {
-                    if let Some(Token::Name(n)) = i.checked_sub(2).and_then(|j| toks.get(j)) {
+                    if let Some(Token::Name(n)) = at.i.checked_sub(2).and_then(|j| toks.get(j)) {
                         map.uses = Some(n.clone());
                     }
                 }
-                "begincodespacerange" => {
-                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
-                        (toks.get(i), toks.get(i + 1))
-                    {
-                        i += 2;
-                        if lo.len() == hi.len() && (1..=4).contains(&lo.len()) {
-                            let mut low = [0u8; 4];
-                            let mut high = [0u8; 4];
-                            low[..lo.len()].copy_from_slice(lo);
-                            high[..hi.len()].copy_from_slice(hi);
-                            map.spaces.push(Space {
-                                len: lo.len(),
-                                low,
-                                high,
-                            });
-                        }
-                    }
-                }
-                "beginbfchar" => {
-                    while let (Some(Token::Hex(src)), Some(dst)) = (toks.get(i), toks.get(i + 1)) {
-                        i += 2;
-                        entries += 1;
-                        if let (Some(key), Token::Hex(dst)) = (code(src), dst) {
-                            map.chars.insert(key, units(dst));
-                        }
-                        if entries >= MAX_ENTRIES {
-                            break;
-                        }
-                    }
-                }
-                "beginbfrange" => {
-                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
-                        (toks.get(i), toks.get(i + 1))
-                    {
-                        i += 2;
-                        entries += 1;
-                        let target = match toks.get(i) {
-                            Some(Token::Hex(dst)) => {
-                                i += 1;
-                                Some(Target::Counting(units(dst)))
-                            }
-                            Some(Token::Open) => {
-                                i += 1;
-                                let mut list = Vec::new();
-                                while let Some(Token::Hex(dst)) = toks.get(i) {
-                                    i += 1;
-                                    list.push(units(dst));
-                                }
-                                if toks.get(i) == Some(&Token::Close) {
-                                    i += 1;
-                                }
-                                Some(Target::List(list))
-                            }
-                            _ => None,
-                        };
-                        if let (Some((len, low)), Some((hl, high)), Some(target)) =
-                            (code(lo), code(hi), target)
-                            && len == hl
-                            && low <= high
-                        {
-                            map.ranges.push(Range {
-                                len,
-                                low,
-                                high,
-                                target,
-                            });
-                        }
-                        if entries >= MAX_ENTRIES {
-                            break;
-                        }
-                    }
-                }
-                "begincidchar" => {
-                    while let (Some(Token::Hex(src)), Some(Token::Int(cid))) =
-                        (toks.get(i), toks.get(i + 1))
-                    {
-                        i += 2;
-                        entries += 1;
-                        if let (Some(key), Ok(cid)) = (code(src), u32::try_from(*cid)) {
-                            map.cid_chars.insert(key, cid);
-                        }
-                        if entries >= MAX_ENTRIES {
-                            break;
-                        }
-                    }
-                }
-                "begincidrange" => {
-                    while let (Some(Token::Hex(lo)), Some(Token::Hex(hi)), Some(Token::Int(cid))) =
-                        (toks.get(i), toks.get(i + 1), toks.get(i + 2))
-                    {
-                        i += 3;
-                        entries += 1;
-                        if let (Some((len, low)), Some((hl, high)), Ok(cid)) =
-                            (code(lo), code(hi), u32::try_from(*cid))
-                            && len == hl
-                            && low <= high
-                        {
-                            map.cid_ranges.push((len, low, high, cid));
-                        }
-                        if entries >= MAX_ENTRIES {
-                            break;
-                        }
-                    }
-                }
+                "begincodespacerange" => map.code_spaces(&toks, &mut at),
+                "beginbfchar" => map.bf_chars(&toks, &mut at),
+                "beginbfrange" => map.bf_ranges(&toks, &mut at),
+                "begincidchar" => map.cid_chars(&toks, &mut at),
+                "begincidrange" => map.cid_ranges(&toks, &mut at),
                 _ => {}
             }
         }
         map.ranges.sort_by_key(|r| (r.len, r.low));
         map.cid_ranges.sort_by_key(|r| (r.0, r.1));
         map
+    }
+
+    /// The pairs of `begincodespacerange`.
+    fn code_spaces(&mut self, toks: &[Token], at: &mut Cursor) {
+        while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
+            (toks.get(at.i), toks.get(at.i + 1))
+        {
+            at.i += 2;
+            if lo.len() == hi.len() && (1..=4).contains(&lo.len()) {
+                let mut low = [0u8; 4];
+                let mut high = [0u8; 4];
+                low[..lo.len()].copy_from_slice(lo);
+                high[..hi.len()].copy_from_slice(hi);
+                self.spaces.push(Space {
+                    len: lo.len(),
+                    low,
+                    high,
+                });
+            }
+        }
+    }
+
+    /// The pairs of `beginbfchar`.
+    fn bf_chars(&mut self, toks: &[Token], at: &mut Cursor) {
+        while let (Some(Token::Hex(src)), Some(dst)) = (toks.get(at.i), toks.get(at.i + 1)) {
+            at.i += 2;
+            at.entries += 1;
+            if let (Some(key), Token::Hex(dst)) = (code(src), dst) {
+                self.chars.insert(key, units(dst));
+            }
+            if at.entries >= MAX_ENTRIES {
+                break;
+            }
+        }
+    }
+
+    /// The ranges of `beginbfrange`, each to a counting start or a list.
+    fn bf_ranges(&mut self, toks: &[Token], at: &mut Cursor) {
+        while let (Some(Token::Hex(lo)), Some(Token::Hex(hi))) =
+            (toks.get(at.i), toks.get(at.i + 1))
+        {
+            at.i += 2;
+            at.entries += 1;
+            let target = range_target(toks, &mut at.i);
+            if let (Some((len, low)), Some((hl, high)), Some(target)) = (code(lo), code(hi), target)
+                && len == hl
+                && low <= high
+            {
+                self.ranges.push(Range {
+                    len,
+                    low,
+                    high,
+                    target,
+                });
+            }
+            if at.entries >= MAX_ENTRIES {
+                break;
+            }
+        }
+    }
+
+    /// The pairs of `begincidchar`.
+    fn cid_chars(&mut self, toks: &[Token], at: &mut Cursor) {
+        while let (Some(Token::Hex(src)), Some(Token::Int(cid))) =
+            (toks.get(at.i), toks.get(at.i + 1))
+        {
+            at.i += 2;
+            at.entries += 1;
+            if let (Some(key), Ok(cid)) = (code(src), u32::try_from(*cid)) {
+                self.cid_chars.insert(key, cid);
+            }
+            if at.entries >= MAX_ENTRIES {
+                break;
+            }
+        }
+    }
+
+    /// The ranges of `begincidrange`.
+    fn cid_ranges(&mut self, toks: &[Token], at: &mut Cursor) {
+        while let (Some(Token::Hex(lo)), Some(Token::Hex(hi)), Some(Token::Int(cid))) =
+            (toks.get(at.i), toks.get(at.i + 1), toks.get(at.i + 2))
+        {
+            at.i += 3;
+            at.entries += 1;
+            if let (Some((len, low)), Some((hl, high)), Ok(cid)) =
+                (code(lo), code(hi), u32::try_from(*cid))
+                && len == hl
+                && low <= high
+            {
+                self.cid_ranges.push((len, low, high, cid));
+            }
+            if at.entries >= MAX_ENTRIES {
+                break;
+            }
+        }
     }
 
     /// Whether the map declares its code space.

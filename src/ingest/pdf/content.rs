@@ -113,6 +113,101 @@ struct TextState {
     rise: f32,
 }
 
+/// The graphics and text state of a content stream being run: the
+/// current transformation, the saved states, the text state and matrices.
+struct Graphics {
+    ctm: Matrix,
+    stack: Vec<(Matrix, TextState)>,
+    ts: TextState,
+    tm: Matrix,
+    tlm: Matrix,
+}
+
+impl Graphics {
+    fn new(base: Matrix) -> Graphics {
+        Graphics {
+            ctm: base,
+            stack: Vec::new(),
+            ts: TextState::default(),
+            tm: Matrix::IDENTITY,
+            tlm: Matrix::IDENTITY,
+        }
+    }
+
+    /// Applies an operator that only changes the state (others are left).
+    fn apply(&mut self, operator: &str, o: &[Object]) {
+        let n = |i: usize| o.get(i).and_then(num);
+        let ts = &mut self.ts;
+        match operator {
+            "q" if self.stack.len() < 256 => self.stack.push((self.ctm, *ts)),
+            "Q" => {
+                if let Some((m, t)) = self.stack.pop() {
+                    self.ctm = m;
+                    *ts = t;
+                }
+            }
+            "cm" => {
+                if let Some(m) = Matrix::from_operands(o) {
+                    self.ctm = m.then(self.ctm);
+                }
+            }
+            "BT" => {
+                self.tm = Matrix::IDENTITY;
+                self.tlm = Matrix::IDENTITY;
+            }
+            "Tc" => ts.char_space = n(0).unwrap_or(0.0),
+            "Tw" => ts.word_space = n(0).unwrap_or(0.0),
+            "Tz" => ts.scale = n(0).unwrap_or(100.0) / 100.0,
+            "TL" => ts.leading = n(0).unwrap_or(0.0),
+            "Ts" => ts.rise = n(0).unwrap_or(0.0),
+            "Td" | "TD" => {
+                let (x, y) = (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0));
+                if operator == "TD" {
+                    ts.leading = -y;
+                }
+                self.tlm = Matrix::translate(x, y).then(self.tlm);
+                self.tm = self.tlm;
+            }
+            "Tm" => {
+                if let Some(m) = Matrix::from_operands(o) {
+                    self.tlm = m;
+                    self.tm = m;
+                }
+            }
+            "T*" => self.next_line(),
+            _ => {}
+        }
+    }
+
+    /// `T*`: to the start of the next line.
+    fn next_line(&mut self) {
+        self.tlm = Matrix::translate(0.0, -self.ts.leading).then(self.tlm);
+        self.tm = self.tlm;
+    }
+
+    /// What `'` and `"` do before they show their text: `"` sets the word
+    /// and character spacing; both move to the next line.
+    fn next_line_show(&mut self, operator: &str, o: &[Object]) {
+        if operator == "\"" {
+            self.ts.word_space = o.first().and_then(num).unwrap_or(self.ts.word_space);
+            self.ts.char_space = o.get(1).and_then(num).unwrap_or(self.ts.char_space);
+        }
+        self.next_line();
+    }
+
+    /// A number in a `TJ` array: moves the text back by thousandths of
+    /// an em.
+    fn adjust(&mut self, adjust: f32, vertical: bool) {
+        let shift = -adjust / 1000.0 * self.ts.size;
+        self.tm = if vertical {
+            Matrix::translate(0.0, shift)
+        } else {
+            Matrix::translate(shift * self.ts.scale, 0.0)
+        }
+        .then(self.tm);
+    }
+}
+
 impl Default for TextState {
     fn default() -> Self {
         TextState {
@@ -243,11 +338,7 @@ impl<'d> Reader<'d> {
         let Ok(content) = Content::decode(content) else {
             return;
         };
-        let mut ctm = base;
-        let mut stack: Vec<(Matrix, TextState)> = Vec::new();
-        let mut ts = TextState::default();
-        let mut tm = Matrix::IDENTITY;
-        let mut tlm = Matrix::IDENTITY;
+        let mut g = Graphics::new(base);
         let mut codes = Vec::new();
         for op in &content.operations {
             self.operations += 1;
@@ -256,64 +347,19 @@ impl<'d> Reader<'d> {
                 return;
             }
             let o = &op.operands;
-            let n = |i: usize| o.get(i).and_then(num);
             match op.operator.as_str() {
-                "q" if stack.len() < 256 => stack.push((ctm, ts)),
-                "Q" => {
-                    if let Some((m, t)) = stack.pop() {
-                        ctm = m;
-                        ts = t;
-                    }
-                }
-                "cm" => {
-                    if let Some(m) = Matrix::from_operands(o) {
-                        ctm = m.then(ctm);
-                    }
-                }
-                "BT" => {
-                    tm = Matrix::IDENTITY;
-                    tlm = Matrix::IDENTITY;
-                }
                 "Tf" => {
                     if let Some(name) = o.first().and_then(|f| f.as_name().ok()) {
-                        ts.font = self.font_for(resources, name);
+                        g.ts.font = self.font_for(resources, name);
                     }
-                    ts.size = n(1).unwrap_or(ts.size);
-                }
-                "Tc" => ts.char_space = n(0).unwrap_or(0.0),
-                "Tw" => ts.word_space = n(0).unwrap_or(0.0),
-                "Tz" => ts.scale = n(0).unwrap_or(100.0) / 100.0,
-                "TL" => ts.leading = n(0).unwrap_or(0.0),
-                "Ts" => ts.rise = n(0).unwrap_or(0.0),
-                "Td" | "TD" => {
-                    let (x, y) = (n(0).unwrap_or(0.0), n(1).unwrap_or(0.0));
-                    if op.operator == "TD" {
-                        ts.leading = -y;
-                    }
-                    tlm = Matrix::translate(x, y).then(tlm);
-                    tm = tlm;
-                }
-                "Tm" => {
-                    if let Some(m) = Matrix::from_operands(o) {
-                        tlm = m;
-                        tm = m;
-                    }
-                }
-                "T*" => {
-                    tlm = Matrix::translate(0.0, -ts.leading).then(tlm);
-                    tm = tlm;
+                    g.ts.size = o.get(1).and_then(num).unwrap_or(g.ts.size);
                 }
                 "Tj" | "'" | "\"" => {
                     if op.operator != "Tj" {
-                        if op.operator == "\"" {
-                            ts.word_space = n(0).unwrap_or(ts.word_space);
-                            ts.char_space = n(1).unwrap_or(ts.char_space);
-                        }
-                        tlm = Matrix::translate(0.0, -ts.leading).then(tlm);
-                        tm = tlm;
+                        g.next_line_show(&op.operator, o);
                     }
                     if let Some(Object::String(bytes, _)) = o.last() {
-                        self.show(bytes, &ts, &mut tm, ctm, &mut codes, page);
+                        self.show(bytes, &g.ts, &mut g.tm, g.ctm, &mut codes, page);
                     }
                 }
                 "TJ" => {
@@ -323,18 +369,12 @@ impl<'d> Reader<'d> {
                     for part in parts {
                         match part {
                             Object::String(bytes, _) => {
-                                self.show(bytes, &ts, &mut tm, ctm, &mut codes, page);
+                                self.show(bytes, &g.ts, &mut g.tm, g.ctm, &mut codes, page);
                             }
                             other => {
                                 if let Some(adjust) = num(other) {
-                                    let vertical = self.vertical(&ts);
-                                    let shift = -adjust / 1000.0 * ts.size;
-                                    tm = if vertical {
-                                        Matrix::translate(0.0, shift)
-                                    } else {
-                                        Matrix::translate(shift * ts.scale, 0.0)
-                                    }
-                                    .then(tm);
+                                    let vertical = self.vertical(&g.ts);
+                                    g.adjust(adjust, vertical);
                                 }
                             }
                         }
@@ -345,9 +385,9 @@ impl<'d> Reader<'d> {
                     let Some(name) = o.first().and_then(|f| f.as_name().ok()) else {
                         continue;
                     };
-                    self.draw_object(resources, name, ctm, depth, forms, page);
+                    self.draw_object(resources, name, g.ctm, depth, forms, page);
                 }
-                _ => {}
+                other => g.apply(other, o),
             }
         }
     }

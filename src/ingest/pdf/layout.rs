@@ -445,14 +445,15 @@ struct Open {
     lines: usize,
 }
 
-/// The paragraphs of a document's pages, in reading order (furniture
-/// included, marked).
-pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
-    let laid: Vec<(f32, Vec<Line>)> = pages.iter().map(|p| (p.height, lines(p))).collect();
-    let marks = furniture(&laid);
-    // Right edges by page width (portrait and landscape pages differ).
+/// The right edge of full lines for each page width (portrait and
+/// landscape pages differ).
+fn right_edges(
+    pages: &[Page],
+    laid: &[(f32, Vec<Line>)],
+    marks: &[Vec<bool>],
+) -> HashMap<i64, f32> {
     let mut ends: HashMap<i64, Vec<(f32, f32)>> = HashMap::new();
-    for ((_, lines), (page, marks)) in laid.iter().zip(pages.iter().zip(&marks)) {
+    for ((_, lines), (page, marks)) in laid.iter().zip(pages.iter().zip(marks)) {
         for (l, furniture) in lines.iter().zip(marks) {
             if !furniture
                 && let Some(last) = l.segments.last()
@@ -464,11 +465,51 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
             }
         }
     }
-    let edges: HashMap<i64, f32> = ends
-        .into_iter()
+    ends.into_iter()
         .filter_map(|(w, mut e)| right_edge(&mut e).map(|x| (w, x)))
-        .collect();
+        .collect()
+}
 
+/// The body line being read: its page, its index among the page's body
+/// lines, the line, the right edge of full lines and the line pitch.
+struct Here<'a> {
+    page: usize,
+    body: usize,
+    line: &'a Line,
+    right: f32,
+    pitch: Option<f32>,
+}
+
+/// Whether segment `s` of the line `here` continues the open paragraph
+/// `o`: on the next line (or at the top of the next page), the same size,
+/// `o` filling its line, and `s` aligned with it (or with its text after
+/// a bullet, or a first-line indent).
+fn continues(o: &Open, s: &Segment, here: &Here) -> bool {
+    let (p, body, l, right) = (here.page, here.body, here.line, here.right);
+    let most = here
+        .pitch
+        .map_or(LINE_PITCH * o.size.max(l.size), |p| PITCH_SLACK * p);
+    let adjacent = (o.page == p && o.line + 1 == body && o.y - l.y > 0.0 && o.y - l.y <= most)
+        || (o.page + 1 == p && o.ends_page && body == 0);
+    let em = o.size.max(1.0);
+    let same_size = o.size.max(l.size) <= 1.2 * o.size.min(l.size);
+    let full = o.ends_line
+        && o.x1 - o.x0 >= WRAP_WIDTH * em
+        && o.x1 >= right - FULL_LINE * em
+        && !(o.ends_sentence && o.x1 < right - 0.7 * em);
+    let aligned = (s.x0 - o.x0).abs() <= ALIGN * em
+        || (o.lines == 1
+            && ((o.marked && (s.x0 - o.first_text_x0).abs() <= ALIGN * em)
+                || (!o.marked && s.x0 < o.first_x0 - 0.3 * em && s.x0 >= o.first_x0 - 3.5 * em)));
+    adjacent && same_size && full && aligned
+}
+
+/// The paragraphs of a document's pages, in reading order (furniture
+/// included, marked).
+pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
+    let laid: Vec<(f32, Vec<Line>)> = pages.iter().map(|p| (p.height, lines(p))).collect();
+    let marks = furniture(&laid);
+    let edges = right_edges(pages, &laid, &marks);
     let pitch = line_pitch(&laid, &marks);
 
     let mut out: Vec<Paragraph> = Vec::new();
@@ -496,29 +537,17 @@ pub(crate) fn paragraphs(pages: &[Page]) -> Vec<Paragraph> {
             let mut row_started = false;
             for (k, s) in l.segments.iter().enumerate() {
                 let ends_line = k + 1 == l.segments.len();
-                let continues = |o: &Open| {
-                    let most = pitch.map_or(LINE_PITCH * o.size.max(l.size), |p| PITCH_SLACK * p);
-                    let adjacent =
-                        (o.page == p && o.line + 1 == body && o.y - l.y > 0.0 && o.y - l.y <= most)
-                            || (o.page + 1 == p && o.ends_page && body == 0);
-                    let em = o.size.max(1.0);
-                    let same_size = o.size.max(l.size) <= 1.2 * o.size.min(l.size);
-                    let full = o.ends_line
-                        && o.x1 - o.x0 >= WRAP_WIDTH * em
-                        && o.x1 >= right - FULL_LINE * em
-                        && !(o.ends_sentence && o.x1 < right - 0.7 * em);
-                    let aligned = (s.x0 - o.x0).abs() <= ALIGN * em
-                        || (o.lines == 1
-                            && ((o.marked && (s.x0 - o.first_text_x0).abs() <= ALIGN * em)
-                                || (!o.marked
-                                    && s.x0 < o.first_x0 - 0.3 * em
-                                    && s.x0 >= o.first_x0 - 3.5 * em)));
-                    adjacent && same_size && full && aligned && !s.marked && !row_started
+                let here = Here {
+                    page: p,
+                    body,
+                    line: l,
+                    right,
+                    pitch,
                 };
                 let found = open
                     .iter()
                     .enumerate()
-                    .filter(|(_, o)| continues(o))
+                    .filter(|(_, o)| !s.marked && !row_started && continues(o, s, &here))
                     .min_by(|(_, a), (_, b)| (a.x0 - s.x0).abs().total_cmp(&(b.x0 - s.x0).abs()))
                     .map(|(i, _)| i);
                 let state = match found {
