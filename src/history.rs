@@ -22,19 +22,31 @@ pub struct HistoryError {
     /// The matrix.json looked for.
     pub path: String,
     /// Why.
-    pub reason: String,
+    #[source]
+    pub reason: HistoryProblem,
+}
+
+/// Why a previous output cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryProblem {
+    /// Its matrix.json cannot be read.
+    #[error(transparent)]
+    Read(#[from] crate::output::ReadFailure),
+    /// It is no matrix.json of shiryo's.
+    #[error(transparent)]
+    Document(#[from] crate::schema::SchemaError),
 }
 
 /// Reads the items of a previous output folder's `matrix.json`.
 pub(crate) fn load(dir: &Path) -> Result<Vec<PreviousItem>, HistoryError> {
     let path = dir.join(crate::schema::FILE_NAME);
-    let err = |reason: String| HistoryError {
+    let err = |reason: HistoryProblem| HistoryError {
         path: path.display().to_string(),
         reason,
     };
     let text =
-        std::fs::read_to_string(&path).map_err(|e| err(crate::output::japanese_read_reason(&e)))?;
-    let doc = ItemsDoc::parse(&text).map_err(|e| err(e.to_string()))?;
+        std::fs::read_to_string(&path).map_err(|e| err(crate::output::ReadFailure(e).into()))?;
+    let doc = ItemsDoc::parse(&text).map_err(|e| err(e.into()))?;
     let mut out = Vec::new();
     for f in &doc.fields {
         for key in ColumnKey::ALL {
@@ -116,6 +128,7 @@ pub(crate) fn compare(m: &Matrix, previous: &[PreviousItem]) -> History {
 mod tests {
     use super::*;
     use crate::matrix::{Item, Similar};
+    use crate::schema::SchemaError;
     use crate::vocab::{Location, Source};
 
     const DX: usize = 1;
@@ -278,10 +291,11 @@ mod tests {
         let e = load(dir.path()).unwrap_err();
         assert_eq!(e.path, path.display().to_string());
         assert!(
-            e.reason.starts_with("ファイルがありません: "),
-            "{}",
+            matches!(&e.reason, HistoryProblem::Read(r) if r.0.kind() == std::io::ErrorKind::NotFound),
+            "{:?}",
             e.reason
         );
+        assert!(e.reason.to_string().starts_with("ファイルがありません: "));
         assert_eq!(
             e.to_string(),
             format!(
@@ -296,12 +310,21 @@ mod tests {
         )
         .unwrap();
         std::fs::write(&path, good.replace("shiryo.matrix/1", "shiryo.matrix/9")).unwrap();
+        let reason = load(dir.path()).unwrap_err().reason;
+        assert!(
+            matches!(&reason, HistoryProblem::Document(SchemaError::Schema { found }) if found == "shiryo.matrix/9"),
+            "{reason:?}"
+        );
         assert_eq!(
-            load(dir.path()).unwrap_err().reason,
+            reason.to_string(),
             "形式が shiryo.matrix/1 ではありません（shiryo.matrix/9）"
         );
         std::fs::write(&path, "{").unwrap();
         let reason = load(dir.path()).unwrap_err().reason;
-        assert!(reason.starts_with("JSON として読めません: "), "{reason}");
+        assert!(
+            matches!(&reason, HistoryProblem::Document(SchemaError::Json(_))),
+            "{reason:?}"
+        );
+        assert!(reason.to_string().starts_with("JSON として読めません: "));
     }
 }

@@ -22,8 +22,9 @@ pub enum OutputError {
     Write {
         /// The file or folder.
         path: String,
-        /// The reason, in Japanese where the system's is known.
-        reason: String,
+        /// Why.
+        #[source]
+        reason: WriteReason,
     },
     /// Another run is writing the same folder.
     #[error(
@@ -36,6 +37,26 @@ pub enum OutputError {
         secs: u64,
     },
 }
+
+/// Why a file or folder of the output cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteReason {
+    /// The system refused (in Japanese where the kind is known).
+    #[error("{}", japanese_reason(.0))]
+    Io(#[source] std::io::Error),
+    /// The output folder's name is taken by a file or a device.
+    #[error("フォルダではありません（同じ名前のファイルやデバイスがあります）")]
+    NotAFolder,
+    /// A folder stands where an output file goes.
+    #[error("同じ名前のフォルダがあります")]
+    FolderInTheWay,
+}
+
+/// A file the user named that the system would not let us read, in words a
+/// clerk can act on; the system's error is its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", japanese_read_reason(.0))]
+pub struct ReadFailure(#[source] pub std::io::Error);
 
 /// A system error in words a clerk can act on, with the system's own text.
 pub fn japanese_reason(e: &std::io::Error) -> String {
@@ -67,10 +88,10 @@ pub fn japanese_read_reason(e: &std::io::Error) -> String {
     format!("{what}: {e}")
 }
 
-fn write_error(path: &Path, e: &std::io::Error) -> OutputError {
+fn write_error(path: &Path, e: std::io::Error) -> OutputError {
     OutputError::Write {
         path: path.display().to_string(),
-        reason: japanese_reason(e),
+        reason: WriteReason::Io(e),
     }
 }
 
@@ -87,14 +108,14 @@ impl OutputDir {
         if path.exists() && !path.is_dir() {
             return Err(OutputError::Write {
                 path: path.display().to_string(),
-                reason: "フォルダではありません（同じ名前のファイルやデバイスがあります）".into(),
+                reason: WriteReason::NotAFolder,
             });
         }
         if !path.is_dir() {
             match std::fs::create_dir(path) {
                 // Another run made it a moment ago: the lock decides.
                 Err(e) if !(e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir()) => {
-                    return Err(write_error(path, &e));
+                    return Err(write_error(path, e));
                 }
                 _ => {}
             }
@@ -105,7 +126,7 @@ impl OutputDir {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| write_error(&lock_path, &e))?;
+            .map_err(|e| write_error(&lock_path, e))?;
         hide(&lock_path);
         let start = Instant::now();
         loop {
@@ -120,7 +141,7 @@ impl OutputDir {
                         secs: LOCK_WAIT.as_secs(),
                     });
                 }
-                Err(std::fs::TryLockError::Error(e)) => return Err(write_error(&lock_path, &e)),
+                Err(std::fs::TryLockError::Error(e)) => return Err(write_error(&lock_path, e)),
             }
         }
         Ok(OutputDir {
@@ -153,9 +174,9 @@ impl OutputDir {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {
-            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
+            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         }
-        let file = temp_beside(&path).map_err(|e| write_error(&path, &e))?;
+        let file = temp_beside(&path).map_err(|e| write_error(&path, e))?;
         let mut w = std::io::BufWriter::with_capacity(
             1 << 16,
             Hashing {
@@ -166,13 +187,15 @@ impl OutputDir {
         );
         write(&mut w)
             .and_then(|()| w.flush())
-            .map_err(|e| write_error(&path, &e))?;
+            .map_err(|e| write_error(&path, e))?;
         let Hashing {
             inner: tmp,
             hash,
             size,
-        } = w.into_inner().map_err(|e| write_error(&path, e.error()))?;
-        finish_temp(&tmp).map_err(|e| write_error(&path, &e))?;
+        } = w
+            .into_inner()
+            .map_err(|e| write_error(&path, e.into_error()))?;
+        finish_temp(&tmp).map_err(|e| write_error(&path, e))?;
         Ok(Staged {
             name: name.to_string(),
             tmp,
@@ -197,7 +220,7 @@ impl OutputDir {
             check_replaceable(path)?;
         }
         for (s, path) in staged.into_iter().zip(&paths) {
-            persist(s.tmp, path).map_err(|e| write_error(path, &e))?;
+            persist(s.tmp, path).map_err(|e| write_error(path, e))?;
         }
         // Names compare without letter case: on Windows `ICT推進課.xlsx` and
         // `Ict推進課.xlsx` are one file, and the new sheet must stay.
@@ -208,7 +231,7 @@ impl OutputDir {
             let path = self.path.join(old);
             let ours = old.starts_with(&format!("{sub}/"));
             if ours && !paths.iter().any(|p| same(p, &path)) && path.is_file() {
-                std::fs::remove_file(&path).map_err(|e| write_error(&path, &e))?;
+                std::fs::remove_file(&path).map_err(|e| write_error(&path, e))?;
             }
         }
         Ok(paths)
@@ -290,15 +313,15 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), OutputError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
             && !parent.is_dir()
         {
-            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, &e))?;
+            std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         }
     }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        staged.push((path, stage(path, bytes).map_err(|e| write_error(path, &e))?));
+        staged.push((path, stage(path, bytes).map_err(|e| write_error(path, e))?));
     }
     for (path, tmp) in staged {
-        persist(tmp, path).map_err(|e| write_error(path, &e))?;
+        persist(tmp, path).map_err(|e| write_error(path, e))?;
     }
     Ok(())
 }
@@ -309,14 +332,14 @@ fn check_replaceable(path: &Path) -> Result<(), OutputError> {
     if path.is_dir() {
         return Err(OutputError::Write {
             path: path.display().to_string(),
-            reason: "同じ名前のフォルダがあります".into(),
+            reason: WriteReason::FolderInTheWay,
         });
     }
     if path.exists() {
         std::fs::OpenOptions::new()
             .append(true)
             .open(path)
-            .map_err(|e| write_error(path, &e))?;
+            .map_err(|e| write_error(path, e))?;
     }
     Ok(())
 }

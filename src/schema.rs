@@ -103,8 +103,11 @@ pub enum SchemaError {
     Json(#[from] serde_json::Error),
     /// Another schema: the one the document names (a value read, not an
     /// error to carry).
-    #[error("形式が {SCHEMA} ではありません（{0}）")]
-    Schema(String),
+    #[error("形式が {SCHEMA} ではありません（{found}）")]
+    Schema {
+        /// The schema the document names.
+        found: String,
+    },
 }
 
 impl<'a> MatrixDoc<'a> {
@@ -224,7 +227,9 @@ fn check_schema(schema: &str) -> Result<(), SchemaError> {
     if schema == SCHEMA {
         Ok(())
     } else {
-        Err(SchemaError::Schema(schema.to_string()))
+        Err(SchemaError::Schema {
+            found: schema.to_string(),
+        })
     }
 }
 
@@ -254,7 +259,7 @@ mod tests {
         let other = good.replace(SCHEMA, "shiryo.matrix/9");
         assert!(matches!(
             MatrixDoc::parse(&other),
-            Err(SchemaError::Schema(_))
+            Err(SchemaError::Schema { .. })
         ));
     }
 }

@@ -74,6 +74,20 @@ impl GlyphCache {
     }
 }
 
+/// Why a font file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Unusable {
+    /// It cannot be read.
+    #[error(transparent)]
+    Read(#[from] crate::output::ReadFailure),
+    /// It is no font ttf-parser reads.
+    #[error(transparent)]
+    Parse(#[from] ttf_parser::FaceParsingError),
+    /// It has no Japanese characters.
+    #[error("日本語の文字が入っていません")]
+    NotJapanese,
+}
+
 /// No usable font: the PDF cannot be made.
 #[derive(Debug, thiserror::Error)]
 pub enum FontError {
@@ -85,7 +99,8 @@ pub enum FontError {
         /// The file.
         path: String,
         /// Why.
-        reason: String,
+        #[source]
+        reason: Unusable,
     },
     /// Nothing found on the system.
     #[error(
@@ -102,23 +117,22 @@ impl Font {
 
     /// Loads a face, Japanese or not (fallbacks for single characters).
     pub fn load_checked(spec: FontSpec, japanese: bool) -> Result<Font, FontError> {
-        let unusable = |reason: String| FontError::Unusable {
+        let unusable = |reason: Unusable| FontError::Unusable {
             path: spec.path.display().to_string(),
             reason,
         };
         let bytes = std::fs::read(&spec.path)
-            .map_err(|e| unusable(crate::output::japanese_read_reason(&e)))?;
+            .map_err(|e| unusable(crate::output::ReadFailure(e).into()))?;
         Font::from_bytes(spec, bytes, japanese)
     }
 
     /// A face of a file already read.
     pub fn from_bytes(spec: FontSpec, bytes: Vec<u8>, japanese: bool) -> Result<Font, FontError> {
-        let unusable = |reason: String| FontError::Unusable {
+        let unusable = |reason: Unusable| FontError::Unusable {
             path: spec.path.display().to_string(),
             reason,
         };
-        let face =
-            ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.to_string()))?;
+        let face = ttf_parser::Face::parse(&bytes, spec.index).map_err(|e| unusable(e.into()))?;
         let family = face
             .names()
             .into_iter()
@@ -126,7 +140,7 @@ impl Font {
             .and_then(|n| n.to_string())
             .unwrap_or_else(|| spec.path.display().to_string());
         if japanese && face.glyph_index('あ').is_none() {
-            return Err(unusable("日本語の文字が入っていません".into()));
+            return Err(unusable(Unusable::NotJapanese));
         }
         let units_per_em = f64::from(face.units_per_em());
         Ok(Font {

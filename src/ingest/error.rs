@@ -331,6 +331,99 @@ impl FileError {
 mod tests {
     use super::*;
 
+    /// One of every kind, with details that hold a 。 and brackets.
+    fn every_kind() -> Vec<FileError> {
+        use FileError::*;
+        vec![
+            Open("ファイルがありません: No such file (os error 2)".into()),
+            Empty,
+            Corrupt(Remedy::Excel),
+            Corrupt(Remedy::Word),
+            Crc {
+                entry: "xl/worksheets/sheet1.xml".into(),
+            },
+            Bomb {
+                entry: "xl/sharedStrings.xml".into(),
+                megabytes: 2048,
+                remedy: Remedy::Excel,
+            },
+            Bomb {
+                entry: "word/document.xml".into(),
+                megabytes: 4096,
+                remedy: Remedy::Word,
+            },
+            Encrypted,
+            OldExcel("BIFF4".into()),
+            OldWord,
+            Html,
+            Xml2003,
+            Xml,
+            NotOffice,
+            Unknown,
+            TooManyCells {
+                sheet: "回答。その2".into(),
+                limit: 10,
+            },
+            OutsideSheet {
+                sheet: "Sheet（1）".into(),
+            },
+            NoSheetToRead {
+                sheets: "Sheet1: 非表示のシートです。".into(),
+            },
+            NoHeader,
+            Encoding,
+            UnclosedQuote { line: 12 },
+            NumberTooLarge {
+                place: "¶3".into(),
+                text: "第99999999999回".into(),
+            },
+            Unreadable("content.xml: ill-formed (at 12)".into()),
+            MinutesBroken("本文 word/document.xml がありません".into()),
+            PdfEncrypted,
+            PdfNoText {
+                pages: 3,
+                scanned: true,
+            },
+            PdfNoText {
+                pages: 1,
+                scanned: false,
+            },
+            PdfNoUnicode,
+            PdfBroken("ページがありません".into()),
+            PdfUnreadable("読み取り中に処理が止まりました: メモリの上限".into()),
+            NotCorrections,
+            Timeout(60),
+            WorkerDied("メモリの上限".into()),
+            ParserPanic,
+            Internal {
+                location: "src/ingest/mod.rs:12".into(),
+            },
+        ]
+    }
+
+    /// Every message, its problem and the department's fix, as they read
+    /// (a golden file: a change of wording shows in its diff).
+    #[test]
+    fn every_message_reads_as_written_down() {
+        let mut out = String::new();
+        for e in every_kind() {
+            out.push_str(&format!(
+                "{e:?}\n  message: {e}\n  problem: {}\n  fix: {}\n",
+                e.problem(),
+                e.fix_for_submitter()
+            ));
+        }
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/e2e/golden/file_errors.txt"
+        );
+        if std::env::var_os("SHIRYO_BLESS").is_some() {
+            std::fs::write(path, &out).unwrap();
+        }
+        let golden = std::fs::read_to_string(path).unwrap_or_default();
+        assert_eq!(out, golden, "SHIRYO_BLESS=1 rewrites {path}");
+    }
+
     #[test]
     fn the_problem_is_the_first_sentence_whatever_a_sheet_is_called() {
         let e = FileError::TooManyCells {

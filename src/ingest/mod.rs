@@ -99,7 +99,8 @@ pub enum IngestError {
         /// The folder.
         dir: String,
         /// The system's reason.
-        reason: String,
+        #[source]
+        reason: std::io::Error,
     },
 }
 
@@ -195,7 +196,7 @@ struct Listed {
 fn list(dir: &Path, edits: &[std::path::PathBuf]) -> Result<Vec<Listed>, IngestError> {
     let folder_err = |e: std::io::Error| IngestError::Folder {
         dir: dir.display().to_string(),
-        reason: e.to_string(),
+        reason: e,
     };
     let mut names: Vec<Listed> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(folder_err)? {

@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use lopdf::Object::{Array, Name};
 use lopdf::content::Content;
 
+use super::error::{FontName, WriteProblem};
 use crate::fonts::{Face, FontPair};
 
 /// Per face: its resource name, and for each original glyph id the code
@@ -45,15 +46,15 @@ impl Codes {
         names: &BTreeMap<Face, String>,
         used: &BTreeMap<Face, BTreeMap<u16, char>>,
         fonts: &FontPair,
-    ) -> Result<Codes, String> {
-        let content = Content::decode(registration).map_err(|e| e.to_string())?;
+    ) -> Result<Codes, WriteProblem> {
+        let content = Content::decode(registration).map_err(|_| WriteProblem::Registration)?;
         let mut shown: BTreeMap<Vec<u8>, Vec<u16>> = BTreeMap::new();
         let mut current: Option<Vec<u8>> = None;
         for op in &content.operations {
             match (op.operator.as_str(), op.operands.as_slice()) {
                 ("Tf", [Name(name), ..]) => current = Some(name.clone()),
                 ("TJ", [Array(items)]) => {
-                    let name = current.clone().ok_or("Tf のない TJ")?;
+                    let name = current.clone().ok_or(WriteProblem::TjWithoutTf)?;
                     let codes = shown.entry(name).or_default();
                     for item in items {
                         if let lopdf::Object::String(bytes, _) = item {
@@ -71,12 +72,12 @@ impl Codes {
         }
         let mut faces = BTreeMap::new();
         for (face, glyphs) in used {
-            let name = names.get(face).ok_or("書体の名前がありません")?;
+            let name = names.get(face).ok_or(WriteProblem::FaceUnnamed)?;
             let codes = shown
                 .get(name.as_bytes())
-                .ok_or_else(|| format!("書体 {name} の登録がありません"))?;
+                .ok_or_else(|| WriteProblem::FaceUnregistered(FontName(name.clone())))?;
             if codes.len() != glyphs.len() {
-                return Err(format!("書体 {name} の字形の数が合いません"));
+                return Err(WriteProblem::GlyphCount(FontName(name.clone())));
             }
             let font = fonts.font(*face);
             let max = glyphs.keys().next_back().copied().unwrap_or(0);

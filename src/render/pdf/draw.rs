@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::error::PdfError;
+use super::error::{PdfError, WriteProblem};
 use super::finish;
 use content::Operand::{Mcid, Name, Real};
 use printpdf::{
@@ -50,7 +50,9 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     for face in fonts.faces() {
         let f = fonts.font(face);
         let parsed = ParsedFont::from_bytes(&f.bytes, f.spec.index as usize, &mut font_warnings)
-            .ok_or_else(|| PdfError::Embed(f.spec.path.display().to_string()))?;
+            .ok_or_else(|| PdfError::Embed {
+                path: f.spec.path.clone(),
+            })?;
         ids.insert(face, doc.add_font(&parsed));
     }
     // The document ID hashes the text.
@@ -77,7 +79,7 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     }
     doc.with_pages(pages);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
-        .map_err(|e| PdfError::Write(e.to_string()))?;
+        .map_err(|_| WriteProblem::Date(date.unix_seconds()))?;
     doc.metadata.info.creation_date = stamp;
     doc.metadata.info.modification_date = stamp;
     doc.metadata.info.metadata_date = stamp;
@@ -101,8 +103,7 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
         .map(|p| page_content(&lo, *p))
         .unwrap_or_default();
     let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
-    let codes =
-        content::Codes::read(&registration, &names, &used, fonts).map_err(PdfError::Write)?;
+    let codes = content::Codes::read(&registration, &names, &used, fonts)?;
 
     let drawn: Vec<(finish::Packed, Vec<Role>)> = model
         .pages

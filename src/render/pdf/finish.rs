@@ -35,7 +35,7 @@ pub fn finish(
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(PdfError::Save)?;
     drop(lo);
-    elements.splice(bytes).map_err(PdfError::Write)
+    Ok(elements.splice(bytes)?)
 }
 
 /// Deflates every stream not yet compressed, in parallel, at the default

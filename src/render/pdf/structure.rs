@@ -15,6 +15,7 @@
 
 use lopdf::{Dictionary, Object, ObjectId};
 
+use super::error::WriteProblem;
 use super::model::{ItemRef, Role, TableShape};
 
 /// A child of a structure element: another element, or marked content on a
@@ -270,7 +271,7 @@ impl Elements {
     /// Puts the elements into a file lopdf saved with their placeholders,
     /// and moves the cross-reference table's offsets to match: the bytes
     /// are those lopdf would have written with the elements in it.
-    pub fn splice(&self, saved: Vec<u8>) -> Result<Vec<u8>, String> {
+    pub fn splice(&self, saved: Vec<u8>) -> Result<Vec<u8>, WriteProblem> {
         if self.starts.is_empty() {
             return Ok(saved);
         }
@@ -284,7 +285,7 @@ impl Elements {
         for id in self.first..=last {
             let p = placeholder(id);
             if xref.offset(id)? != at || !saved[at..].starts_with(p.as_bytes()) {
-                return Err(format!("構造要素 {id} の場所が見つかりません"));
+                return Err(WriteProblem::ElementMissing(id));
             }
             at += p.len();
         }
@@ -308,7 +309,7 @@ impl Elements {
         let tail = out
             .windows(10)
             .rposition(|w| w == b"startxref\n")
-            .ok_or("startxref がありません")?;
+            .ok_or(WriteProblem::NoStartXref)?;
         out.truncate(tail);
         out.extend_from_slice(format!("startxref\n{}\n%%EOF", xref.start).as_bytes());
         Ok(out)
@@ -331,18 +332,18 @@ struct Xref {
 }
 
 impl Xref {
-    fn read(file: &[u8]) -> Result<Xref, String> {
+    fn read(file: &[u8]) -> Result<Xref, WriteProblem> {
         let text = |r: std::ops::Range<usize>| std::str::from_utf8(file.get(r)?).ok();
         let mark = file
             .windows(10)
             .rposition(|w| w == b"startxref\n")
-            .ok_or("startxref がありません")?;
+            .ok_or(WriteProblem::NoStartXref)?;
         let start: usize = text(mark + 10..file.len())
             .and_then(|t| t.lines().next())
             .and_then(|l| l.trim().parse().ok())
-            .ok_or("startxref が読めません")?;
+            .ok_or(WriteProblem::BadStartXref)?;
         if !file[start..].starts_with(b"xref\n") {
-            return Err("xref がありません".into());
+            return Err(WriteProblem::NoXref);
         }
         let mut entries = std::collections::BTreeMap::new();
         let mut pos = start + 5;
@@ -350,17 +351,17 @@ impl Xref {
             let eol = file[pos..]
                 .iter()
                 .position(|&b| b == b'\n')
-                .ok_or("xref の見出しが読めません")?;
-            let head = text(pos..pos + eol).ok_or("xref の見出しが読めません")?;
+                .ok_or(WriteProblem::BadXrefHead)?;
+            let head = text(pos..pos + eol).ok_or(WriteProblem::BadXrefHead)?;
             let (first, count) = head
                 .split_once(' ')
                 .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)))
-                .ok_or("xref の見出しが読めません")?;
+                .ok_or(WriteProblem::BadXrefHead)?;
             pos += eol + 1;
             for i in 0..count {
-                let line = text(pos..pos + 20).ok_or("xref の行が読めません")?;
+                let line = text(pos..pos + 20).ok_or(WriteProblem::BadXrefLine)?;
                 if line.as_bytes()[17] == b'n' {
-                    let offset = line[..10].parse().map_err(|_| "xref の行が読めません")?;
+                    let offset = line[..10].parse().map_err(|_| WriteProblem::BadXrefLine)?;
                     entries.insert(first + i, XrefEntry { offset, at: pos });
                 }
                 pos += 20;
@@ -369,11 +370,11 @@ impl Xref {
         Ok(Xref { start, entries })
     }
 
-    fn offset(&self, id: u32) -> Result<usize, String> {
+    fn offset(&self, id: u32) -> Result<usize, WriteProblem> {
         self.entries
             .get(&id)
             .map(|e| e.offset)
-            .ok_or_else(|| format!("xref に {id} がありません"))
+            .ok_or(WriteProblem::NotInXref(id))
     }
 }
 
