@@ -47,33 +47,20 @@ fn no_text_detail(pages: u32, scanned: bool) -> String {
 
 /// A file that cannot be used at all: it is listed as failed with this
 /// reason; every other file is still read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileError {
     /// The system refused to open or read it.
-    #[error(
-        "ファイルを開けません（{0}）。ほかのプログラムで開いていないか確かめて、もう一度実行してください。"
-    )]
     Open(String),
     /// Zero bytes.
-    #[error(
-        "空のファイルです（0 バイト）。保存や送信に失敗している可能性があります。もう一度提出してもらってください。"
-    )]
     Empty,
     /// Truncated or damaged beyond reading.
-    #[error("ファイルが壊れています（途中で切れているか、中身が傷んでいます）。{remedy}", remedy = .0.text())]
     Corrupt(Remedy),
     /// A zip entry whose checksum does not match: the bytes changed.
-    #[error(
-        "ファイルの中身が傷んでいます（{entry} の検査値が合いません）。送信や保存の途中で壊れた可能性があります。元のファイルをもう一度提出してもらってください。"
-    )]
     Crc {
         /// The damaged part of the package.
         entry: String,
     },
     /// A zip package that would expand to an absurd size.
-    #[error(
-        "展開すると異常に大きくなるファイルです（{entry} の展開後 {megabytes} MB）。壊れているか、不正なファイルの可能性があります。{}", .remedy.text()
-    )]
     Bomb {
         /// The part that expands too far.
         entry: String,
@@ -84,41 +71,22 @@ pub enum FileError {
     },
     /// Protected by a password (encrypted package, or an .xls with a
     /// FILEPASS record: RC4 or the old XOR obfuscation).
-    #[error(
-        "パスワードで保護されているため読み取れません。提出した課にパスワードを外して保存し直してもらってください。"
-    )]
     Encrypted,
     /// Excel 4.0 or earlier (BIFF2–4), which no current reader opens.
-    #[error("Excel 4.0 以前の古い形式（{0}）のブックです。{remedy}", remedy = Remedy::Excel.text())]
     OldExcel(String),
     /// A Word 97–2003 document.
-    #[error("古い Word 形式（.doc）です。{remedy}", remedy = Remedy::Word.text())]
     OldWord,
     /// An HTML page named like a workbook (exports of web systems).
-    #[error(
-        "Web システムなどから出力された HTML 形式のファイルで、Excel ブックではありません。{remedy}", remedy = Remedy::Excel.text()
-    )]
     Html,
     /// XML Spreadsheet 2003.
-    #[error("「XML スプレッドシート 2003」形式のファイルです。{remedy}", remedy = Remedy::Excel.text())]
     Xml2003,
     /// Some other XML file.
-    #[error("XML ファイルで、Excel ブックではありません。{remedy}", remedy = Remedy::Excel.text())]
     Xml,
     /// A zip that is no office document.
-    #[error(
-        "ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。{remedy}", remedy = Remedy::Excel.text()
-    )]
     NotOffice,
     /// Binary data of no known kind.
-    #[error(
-        "対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。{remedy}", remedy = Remedy::Excel.text()
-    )]
     Unknown,
     /// More written cells in one sheet than a submission can have.
-    #[error(
-        "シート「{sheet}」に記入されたセルが多すぎます（{limit} セルを超えています）。不要な行や列を削除して保存し直してください。"
-    )]
     TooManyCells {
         /// The sheet.
         sheet: String,
@@ -126,42 +94,26 @@ pub enum FileError {
         limit: usize,
     },
     /// A cell beyond an Excel sheet's last row or column.
-    #[error(
-        "シート「{sheet}」に、Excel のシートの大きさ（1,048,576 行 × 16,384 列）を超える位置のセルがあります。ファイルが壊れています。"
-    )]
     OutsideSheet {
         /// The sheet.
         sheet: String,
     },
     /// No visible worksheet has anything written in it.
-    #[error(
-        "記入された表のシートがありません（{sheets}）。非表示のシートやグラフのシートは読み込みません。"
-    )]
     NoSheetToRead {
         /// Each sheet and why it was not read.
         sheets: String,
     },
     /// No sheet has a header row: nothing could be read from the file.
-    #[error(
-        "見出し行が見つかりません。どのシートにも、上から {HEADER_SEARCH_ROWS} 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
-    )]
     NoHeader,
     /// A CSV whose text encoding is none of those accepted.
-    #[error(
-        "文字コードを判別できません。Excel で開き「CSV UTF-8（コンマ区切り）」で保存し直してください。"
-    )]
     Encoding,
     /// A CSV with a quoted field that never closes: everything after it
     /// would be one cell.
-    #[error(
-        "{line} 行目で「\"」から始まる欄が閉じられていません（「\"」が一つ足りません）。このままでは {line} 行目から後を読み取れません。"
-    )]
     UnclosedQuote {
         /// 1-based line where the field starts.
         line: usize,
     },
     /// A number too large to mean anything (a meeting number).
-    #[error("{place} の「{text}」は数として大きすぎます。正しい数に直してください。")]
     NumberTooLarge {
         /// The cell or paragraph.
         place: String,
@@ -169,18 +121,12 @@ pub enum FileError {
         text: String,
     },
     /// A workbook the reader rejects.
-    #[error(
-        "ブックを読み取れません（壊れているか、Excel 形式ではありません）。Excel で開けるか確認し、保存し直してから提出してもらってください。（詳細: {0}）"
-    )]
     Unreadable(String),
     /// Minutes whose document part is broken.
-    #[error("会議録（Word）を読み取れません（{0}）。{remedy}", remedy = Remedy::Word.text())]
     MinutesBroken(String),
     /// A PDF that needs a password to be opened.
-    #[error("パスワードで保護された PDF のため読み取れません。{PDF_REMEDY}")]
     PdfEncrypted,
     /// A PDF without a text layer: images only (a scan), or nothing drawn.
-    #[error("文字の情報がない PDF です（{detail}）。{PDF_REMEDY}", detail = no_text_detail(*.pages, *.scanned))]
     PdfNoText {
         /// Its number of pages.
         pages: u32,
@@ -189,46 +135,35 @@ pub enum FileError {
     },
     /// A PDF whose characters cannot be turned into text: its fonts have
     /// no map to Unicode.
-    #[error(
-        "PDF の文字を読み取れません（文字は描かれていますが、フォントに文字コードの対応表がありません）。{PDF_REMEDY}"
-    )]
     PdfNoUnicode,
     /// A PDF damaged beyond reading.
-    #[error("PDF が壊れているため読み取れません（{0}）。{PDF_REMEDY}")]
     PdfBroken(String),
     /// A PDF whose reading had to be stopped (too large, too slow, or the
     /// reader failed on it).
-    #[error("PDF を読み取れません（{0}）。{PDF_REMEDY}")]
     PdfUnreadable(String),
     /// A file given with `--edits` that has no corrections header.
-    #[error(
-        "事務局修正のファイルではありません（見出し「分野」「区分」「現在の文」「修正後の文」「載せない」がありません）。shiryo が出力フォルダに書き出した 事務局修正.xlsx に記入して指定してください。"
-    )]
     NotCorrections,
     /// A parser took too long.
-    #[error(
-        "読み取りに時間がかかりすぎたため中断しました（{0} 秒）。ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。"
-    )]
     Timeout(u64),
     /// The worker died on this file.
-    #[error(
-        "読み取り中に処理が異常終了しました（{0}）。ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。"
-    )]
     WorkerDied(String),
     /// A parser crate panicked on the file's content.
-    #[error(
-        "ファイルの中身が壊れているため読み取れません。Excel で開いて保存し直してから、もう一度提出してもらってください。"
-    )]
     ParserPanic,
     /// shiryo's own code failed: a bug, not the file's fault.
-    #[error(
-        "内部エラー（{location}）のため、このファイルを読み取れませんでした。shiryo の不具合です。このファイルを添えて開発担当に連絡してください。"
-    )]
     Internal {
         /// Where: `src/…rs:line`, or what went wrong between the processes.
         location: String,
     },
 }
+
+/// The problem, then the remedy: the message the report shows.
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.problem(), self.remedy())
+    }
+}
+
+impl std::error::Error for FileError {}
 
 impl FileError {
     /// The system could not open or read the file.
@@ -236,24 +171,100 @@ impl FileError {
         FileError::Open(crate::output::japanese_read_reason(e))
     }
 
-    /// What is wrong, without the advice: the message's first sentence.
+    /// What is wrong: the message's first sentence (the return sheets
+    /// show it with [`fix_for_submitter`](Self::fix_for_submitter)).
     pub fn problem(&self) -> String {
-        let text = self.to_string();
-        // The first 。 outside 「…」 and （…）: a sheet name or a quoted
-        // text may hold one.
-        let mut depth = 0i32;
-        let end = text.char_indices().find_map(|(i, c)| {
-            match c {
-                '「' | '（' | '(' => depth += 1,
-                '」' | '）' | ')' => depth -= 1,
-                '。' if depth <= 0 => return Some(i + c.len_utf8()),
-                _ => {}
+        use FileError::*;
+        match self {
+            Open(reason) => format!("ファイルを開けません（{reason}）。"),
+            Empty => "空のファイルです（0 バイト）。".into(),
+            Corrupt(_) => "ファイルが壊れています（途中で切れているか、中身が傷んでいます）。".into(),
+            Crc { entry } => format!("ファイルの中身が傷んでいます（{entry} の検査値が合いません）。"),
+            Bomb {
+                entry, megabytes, ..
+            } => format!(
+                "展開すると異常に大きくなるファイルです（{entry} の展開後 {megabytes} MB）。"
+            ),
+            Encrypted => "パスワードで保護されているため読み取れません。".into(),
+            OldExcel(version) => format!("Excel 4.0 以前の古い形式（{version}）のブックです。"),
+            OldWord => "古い Word 形式（.doc）です。".into(),
+            Html => "Web システムなどから出力された HTML 形式のファイルで、Excel ブックではありません。".into(),
+            Xml2003 => "「XML スプレッドシート 2003」形式のファイルです。".into(),
+            Xml => "XML ファイルで、Excel ブックではありません。".into(),
+            NotOffice => "ZIP 形式ですが、Excel・OpenDocument・Word の文書ではありません。".into(),
+            Unknown => "対応していない形式のファイルです（Excel・OpenDocument・CSV・Word .docx のいずれでもありません）。".into(),
+            TooManyCells { sheet, limit } => format!(
+                "シート「{sheet}」に記入されたセルが多すぎます（{limit} セルを超えています）。"
+            ),
+            OutsideSheet { sheet } => format!(
+                "シート「{sheet}」に、Excel のシートの大きさ（1,048,576 行 × 16,384 列）を超える位置のセルがあります。"
+            ),
+            NoSheetToRead { sheets } => format!("記入された表のシートがありません（{sheets}）。"),
+            NoHeader => "見出し行が見つかりません。".into(),
+            Encoding => "文字コードを判別できません。".into(),
+            UnclosedQuote { line } => format!(
+                "{line} 行目で「\"」から始まる欄が閉じられていません（「\"」が一つ足りません）。"
+            ),
+            NumberTooLarge { place, text } => {
+                format!("{place} の「{text}」は数として大きすぎます。")
             }
-            None
-        });
-        match end {
-            Some(i) => text[..i].to_string(),
-            None => text,
+            Unreadable(_) => "ブックを読み取れません（壊れているか、Excel 形式ではありません）。".into(),
+            MinutesBroken(reason) => format!("会議録（Word）を読み取れません（{reason}）。"),
+            PdfEncrypted => "パスワードで保護された PDF のため読み取れません。".into(),
+            PdfNoText { pages, scanned } => format!(
+                "文字の情報がない PDF です（{}）。",
+                no_text_detail(*pages, *scanned)
+            ),
+            PdfNoUnicode => "PDF の文字を読み取れません（文字は描かれていますが、フォントに文字コードの対応表がありません）。".into(),
+            PdfBroken(reason) => format!("PDF が壊れているため読み取れません（{reason}）。"),
+            PdfUnreadable(reason) => format!("PDF を読み取れません（{reason}）。"),
+            NotCorrections => "事務局修正のファイルではありません（見出し「分野」「区分」「現在の文」「修正後の文」「載せない」がありません）。".into(),
+            Timeout(secs) => format!("読み取りに時間がかかりすぎたため中断しました（{secs} 秒）。"),
+            WorkerDied(why) => format!("読み取り中に処理が異常終了しました（{why}）。"),
+            ParserPanic => "ファイルの中身が壊れているため読み取れません。".into(),
+            Internal { location } => format!(
+                "内部エラー（{location}）のため、このファイルを読み取れませんでした。"
+            ),
+        }
+    }
+
+    /// What the secretariat should do (or have done), after the problem
+    /// in the message.
+    pub fn remedy(&self) -> String {
+        use FileError::*;
+        let excel = Remedy::Excel.text();
+        match self {
+            Open(_) => "ほかのプログラムで開いていないか確かめて、もう一度実行してください。".into(),
+            Empty => "保存や送信に失敗している可能性があります。もう一度提出してもらってください。".into(),
+            Corrupt(remedy) => remedy.text().into(),
+            Crc { .. } => "送信や保存の途中で壊れた可能性があります。元のファイルをもう一度提出してもらってください。".into(),
+            Bomb { remedy, .. } => format!(
+                "壊れているか、不正なファイルの可能性があります。{}",
+                remedy.text()
+            ),
+            Encrypted => "提出した課にパスワードを外して保存し直してもらってください。".into(),
+            OldExcel(_) | Html | Xml2003 | Xml | NotOffice | Unknown => excel.into(),
+            OldWord | MinutesBroken(_) => Remedy::Word.text().into(),
+            TooManyCells { .. } => "不要な行や列を削除して保存し直してください。".into(),
+            OutsideSheet { .. } => "ファイルが壊れています。".into(),
+            NoSheetToRead { .. } => "非表示のシートやグラフのシートは読み込みません。".into(),
+            NoHeader => format!(
+                "どのシートにも、上から {HEADER_SEARCH_ROWS} 行以内に「分野」「区分」「内容」（または「分野」と「現状と課題」などの区分の列）の見出しがありません。配布した回答様式の見出しを消したり変えたりしていないか確認し、見出しを付けて提出し直してもらってください。"
+            ),
+            Encoding => "Excel で開き「CSV UTF-8（コンマ区切り）」で保存し直してください。".into(),
+            UnclosedQuote { line } => format!("このままでは {line} 行目から後を読み取れません。"),
+            NumberTooLarge { .. } => "正しい数に直してください。".into(),
+            Unreadable(detail) => format!(
+                "Excel で開けるか確認し、保存し直してから提出してもらってください。（詳細: {detail}）"
+            ),
+            PdfEncrypted | PdfNoText { .. } | PdfNoUnicode | PdfBroken(_) | PdfUnreadable(_) => {
+                PDF_REMEDY.into()
+            }
+            NotCorrections => "shiryo が出力フォルダに書き出した 事務局修正.xlsx に記入して指定してください。".into(),
+            Timeout(_) => "ファイルが極端に大きいか、壊れています。不要な行や列を削除して保存し直してから提出してもらってください。".into(),
+            WorkerDied(_) => "ファイルが壊れているか、極端に大きい可能性があります。Excel で開いて保存し直してから提出してもらってください。".into(),
+            ParserPanic => "Excel で開いて保存し直してから、もう一度提出してもらってください。".into(),
+            Internal { .. } => "shiryo の不具合です。このファイルを添えて開発担当に連絡してください。".into(),
         }
     }
 
