@@ -77,15 +77,7 @@ pub fn japanese_reason(e: &std::io::Error) -> String {
 /// A system error met while reading a file the user named, in words a
 /// clerk can act on, with the system's own text.
 pub fn japanese_read_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let what = match e.kind() {
-        K::NotFound => "ファイルがありません",
-        K::PermissionDenied => "読む権限がないか、ほかのプログラムが開いています",
-        K::IsADirectory => "ファイルではなくフォルダです",
-        K::InvalidData => "UTF-8 の文字で書かれていません",
-        _ => return e.to_string(),
-    };
-    format!("{what}: {e}")
+    crate::ingest::error::IoFailure::of(e).to_string()
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> OutputError {

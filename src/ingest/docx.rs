@@ -9,7 +9,7 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::error::FileError;
+use super::error::{Detail, FileError, Part};
 use super::minutes::{self, Paragraph};
 use super::raw::FileResult;
 use crate::template::Template;
@@ -30,7 +30,7 @@ pub fn paragraphs(xml: &str) -> Result<Vec<String>, FileError> {
     loop {
         let ev = reader
             .read_event()
-            .map_err(|e| FileError::MinutesBroken(format!("本文 document.xml: {e}")))?;
+            .map_err(|e| FileError::MinutesBroken(Detail::library(Some(Part::WordDocument), e)))?;
         match ev {
             Event::Start(e) => match e.name().as_ref() {
                 "w:p" => {
@@ -81,20 +81,19 @@ fn push(out: &mut [String], stack: &[usize], s: &str) {
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
     let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
-    let document = super::sniff::main_entry(&mut zip)
-        .ok_or_else(|| FileError::MinutesBroken("本文 word/document.xml がありません".into()))?;
+    let document = super::sniff::main_entry(&mut zip).ok_or(FileError::MinutesBroken(
+        Detail::Missing(Part::WordDocument),
+    ))?;
     let mut entry = zip
         .by_name(&document)
-        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
+        .map_err(|e| FileError::MinutesBroken(Detail::library(None, e)))?;
     if entry.size() > MAX_DOCUMENT_XML {
-        return Err(FileError::MinutesBroken(
-            "本文が大きすぎます（64MB を超えています）".into(),
-        ));
+        return Err(FileError::MinutesBroken(Detail::DocumentTooLarge));
     }
     let mut xml = String::new();
     entry
         .read_to_string(&mut xml)
-        .map_err(|e| FileError::MinutesBroken(e.to_string()))?;
+        .map_err(|e| FileError::MinutesBroken(Detail::library(None, e)))?;
     let paras = numbered(paragraphs(&xml)?);
     let head = paras.iter().take(TITLE_PARAGRAPHS).map(|p| p.text.as_str());
     if !minutes::is_minutes(name, head) {

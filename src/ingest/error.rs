@@ -45,12 +45,208 @@ fn no_text_detail(pages: u32, scanned: bool) -> String {
     }
 }
 
+/// The system's refusal to open or read a file: its kind in Japanese
+/// where known, and the system's own words (carried as text: errors cross
+/// from the worker process as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IoFailure {
+    /// What kind of refusal.
+    pub kind: ReadKind,
+    /// The system's message.
+    pub system: String,
+}
+
+/// The kinds of read failure a clerk can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReadKind {
+    /// No such file.
+    NotFound,
+    /// Not allowed, or another program holds it.
+    PermissionDenied,
+    /// A folder, not a file.
+    IsADirectory,
+    /// Not UTF-8.
+    InvalidData,
+    /// Anything else: the system's words alone.
+    Other,
+}
+
+impl IoFailure {
+    /// The failure of a system call.
+    pub fn of(e: &std::io::Error) -> IoFailure {
+        use std::io::ErrorKind as K;
+        let kind = match e.kind() {
+            K::NotFound => ReadKind::NotFound,
+            K::PermissionDenied => ReadKind::PermissionDenied,
+            K::IsADirectory => ReadKind::IsADirectory,
+            K::InvalidData => ReadKind::InvalidData,
+            _ => ReadKind::Other,
+        };
+        IoFailure {
+            kind,
+            system: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for IoFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.kind {
+            ReadKind::NotFound => "ファイルがありません",
+            ReadKind::PermissionDenied => "読む権限がないか、ほかのプログラムが開いています",
+            ReadKind::IsADirectory => "ファイルではなくフォルダです",
+            ReadKind::InvalidData => "UTF-8 の文字で書かれていません",
+            ReadKind::Other => return f.write_str(&self.system),
+        };
+        write!(f, "{what}: {}", self.system)
+    }
+}
+
+/// An Excel format older than any reader opens (BIFF2–4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OldExcelVersion {
+    /// BIFF2.
+    Excel2,
+    /// BIFF3.
+    Excel3,
+    /// BIFF4.
+    Excel4,
+}
+
+impl std::fmt::Display for OldExcelVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OldExcelVersion::Excel2 => "Excel 2.x",
+            OldExcelVersion::Excel3 => "Excel 3.0",
+            OldExcelVersion::Excel4 => "Excel 4.0",
+        })
+    }
+}
+
+/// Why the worker process died on a file, from its exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkerDeath {
+    /// It passed its memory limit.
+    Memory,
+    /// It passed its CPU time limit.
+    Cpu,
+    /// A crash on bad data.
+    BadData,
+    /// No known reason.
+    Unknown,
+}
+
+impl std::fmt::Display for WorkerDeath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkerDeath::Memory => "メモリの上限を超えました",
+            WorkerDeath::Cpu => "処理時間の上限を超えました",
+            WorkerDeath::BadData => "不正なデータで停止しました",
+            WorkerDeath::Unknown => "原因不明",
+        })
+    }
+}
+
+/// A part of a file that a reader needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    /// The document part of a Word file.
+    WordDocument,
+    /// The `content.xml` of an OpenDocument spreadsheet.
+    OdsContent,
+    /// The `Workbook` stream of an .xls.
+    XlsWorkbook,
+}
+
+/// What a reader found wrong inside a file, for the message's
+/// parentheses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Detail {
+    /// A part the format requires is missing.
+    Missing(Part),
+    /// The Word document part is larger than shiryo reads.
+    DocumentTooLarge,
+    /// A PDF without pages.
+    NoPages,
+    /// A PDF whose syntax does not parse.
+    PdfStructure,
+    /// A PDF cut short or with a broken cross-reference table.
+    PdfXref,
+    /// Compressed data that is broken or too large.
+    Compression,
+    /// Damaged, without a more precise reason.
+    Damaged,
+    /// A file larger than shiryo reads, in MB.
+    FileTooLarge(u64),
+    /// Reading stopped after this many seconds.
+    Timeout {
+        /// The limit reached.
+        secs: u64,
+    },
+    /// The worker process stopped.
+    WorkerStopped(WorkerDeath),
+    /// Another library's message (a part of the file, or the whole):
+    /// carried as text, as errors cross from the worker as JSON.
+    Library {
+        /// The part it concerns, if one.
+        part: Option<Part>,
+        /// The library's words.
+        message: String,
+    },
+}
+
+impl Detail {
+    /// Another library's error about `part` (or the whole file).
+    pub fn library(part: Option<Part>, e: impl std::fmt::Display) -> Detail {
+        Detail::Library {
+            part,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Detail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detail::Missing(Part::WordDocument) => {
+                f.write_str("本文 word/document.xml がありません")
+            }
+            Detail::Missing(Part::OdsContent) => f.write_str("content.xml がありません"),
+            Detail::Missing(Part::XlsWorkbook) => f.write_str("Workbook ストリームがありません"),
+            Detail::DocumentTooLarge => f.write_str("本文が大きすぎます（64MB を超えています）"),
+            Detail::NoPages => f.write_str("ページがありません"),
+            Detail::PdfStructure => f.write_str("PDF の構造を読み取れません"),
+            Detail::PdfXref => {
+                f.write_str("ファイルの終わりが欠けているか、相互参照表が壊れています")
+            }
+            Detail::Compression => f.write_str("圧縮されたデータが壊れているか、大きすぎます"),
+            Detail::Damaged => f.write_str("中身が傷んでいます"),
+            Detail::FileTooLarge(mb) => {
+                write!(f, "ファイルが大きすぎます（{mb} MB を超えています）")
+            }
+            Detail::Timeout { secs } => {
+                write!(
+                    f,
+                    "読み取りに時間がかかりすぎたため {secs} 秒で中断しました"
+                )
+            }
+            Detail::WorkerStopped(why) => write!(f, "読み取り中に処理が止まりました: {why}"),
+            Detail::Library { part, message } => match part {
+                Some(Part::WordDocument) => write!(f, "本文 document.xml: {message}"),
+                Some(Part::OdsContent) => write!(f, "content.xml: {message}"),
+                Some(Part::XlsWorkbook) => write!(f, "Workbook: {message}"),
+                None => f.write_str(message),
+            },
+        }
+    }
+}
+
 /// A file that cannot be used at all: it is listed as failed with this
 /// reason; every other file is still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileError {
     /// The system refused to open or read it.
-    Open(String),
+    Open(IoFailure),
     /// Zero bytes.
     Empty,
     /// Truncated or damaged beyond reading.
@@ -73,7 +269,7 @@ pub enum FileError {
     /// FILEPASS record: RC4 or the old XOR obfuscation).
     Encrypted,
     /// Excel 4.0 or earlier (BIFF2–4), which no current reader opens.
-    OldExcel(String),
+    OldExcel(OldExcelVersion),
     /// A Word 97–2003 document.
     OldWord,
     /// An HTML page named like a workbook (exports of web systems).
@@ -121,9 +317,9 @@ pub enum FileError {
         text: String,
     },
     /// A workbook the reader rejects.
-    Unreadable(String),
+    Unreadable(Detail),
     /// Minutes whose document part is broken.
-    MinutesBroken(String),
+    MinutesBroken(Detail),
     /// A PDF that needs a password to be opened.
     PdfEncrypted,
     /// A PDF without a text layer: images only (a scan), or nothing drawn.
@@ -137,16 +333,16 @@ pub enum FileError {
     /// no map to Unicode.
     PdfNoUnicode,
     /// A PDF damaged beyond reading.
-    PdfBroken(String),
+    PdfBroken(Detail),
     /// A PDF whose reading had to be stopped (too large, too slow, or the
     /// reader failed on it).
-    PdfUnreadable(String),
+    PdfUnreadable(Detail),
     /// A file given with `--edits` that has no corrections header.
     NotCorrections,
     /// A parser took too long.
     Timeout(u64),
     /// The worker died on this file.
-    WorkerDied(String),
+    WorkerDied(WorkerDeath),
     /// A parser crate panicked on the file's content.
     ParserPanic,
     /// shiryo's own code failed: a bug, not the file's fault.
@@ -168,7 +364,7 @@ impl std::error::Error for FileError {}
 impl FileError {
     /// The system could not open or read the file.
     pub fn open(e: &std::io::Error) -> FileError {
-        FileError::Open(crate::output::japanese_read_reason(e))
+        FileError::Open(IoFailure::of(e))
     }
 
     /// What is wrong: the message's first sentence (the return sheets
@@ -321,13 +517,9 @@ impl FileError {
     /// Excel's.
     pub fn for_pdf(self) -> FileError {
         match self {
-            FileError::Timeout(secs) => FileError::PdfUnreadable(format!(
-                "読み取りに時間がかかりすぎたため {secs} 秒で中断しました"
-            )),
-            FileError::WorkerDied(why) => {
-                FileError::PdfUnreadable(format!("読み取り中に処理が止まりました: {why}"))
-            }
-            FileError::ParserPanic => FileError::PdfBroken("中身が傷んでいます".into()),
+            FileError::Timeout(secs) => FileError::PdfUnreadable(Detail::Timeout { secs }),
+            FileError::WorkerDied(why) => FileError::PdfUnreadable(Detail::WorkerStopped(why)),
+            FileError::ParserPanic => FileError::PdfBroken(Detail::Damaged),
             other => other,
         }
     }
@@ -346,7 +538,10 @@ mod tests {
     fn every_kind() -> Vec<FileError> {
         use FileError::*;
         vec![
-            Open("ファイルがありません: No such file (os error 2)".into()),
+            Open(IoFailure {
+                kind: ReadKind::NotFound,
+                system: "No such file (os error 2)".into(),
+            }),
             Empty,
             Corrupt(Remedy::Excel),
             Corrupt(Remedy::Word),
@@ -364,7 +559,7 @@ mod tests {
                 remedy: Remedy::Word,
             },
             Encrypted,
-            OldExcel("BIFF4".into()),
+            OldExcel(OldExcelVersion::Excel4),
             OldWord,
             Html,
             Xml2003,
@@ -388,8 +583,11 @@ mod tests {
                 place: "¶3".into(),
                 text: "第99999999999回".into(),
             },
-            Unreadable("content.xml: ill-formed (at 12)".into()),
-            MinutesBroken("本文 word/document.xml がありません".into()),
+            Unreadable(Detail::library(
+                Some(Part::OdsContent),
+                "ill-formed (at 12)",
+            )),
+            MinutesBroken(Detail::Missing(Part::WordDocument)),
             PdfEncrypted,
             PdfNoText {
                 pages: 3,
@@ -400,11 +598,11 @@ mod tests {
                 scanned: false,
             },
             PdfNoUnicode,
-            PdfBroken("ページがありません".into()),
-            PdfUnreadable("読み取り中に処理が止まりました: メモリの上限".into()),
+            PdfBroken(Detail::NoPages),
+            PdfUnreadable(Detail::WorkerStopped(WorkerDeath::Memory)),
             NotCorrections,
             Timeout(60),
-            WorkerDied("メモリの上限".into()),
+            WorkerDied(WorkerDeath::Memory),
             ParserPanic,
             Internal {
                 location: "src/ingest/mod.rs:12".into(),

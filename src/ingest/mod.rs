@@ -491,7 +491,7 @@ mod tests {
     fn broken_minutes_are_the_secretariats_and_a_broken_sheet_its_departments() {
         let t = Template::default();
         let mut out = Ingested::default();
-        let broken = || Err(FileError::MinutesBroken("壊れています".into()));
+        let broken = || Err(FileError::MinutesBroken(error::Detail::Damaged));
         out.take(
             &entry("第2回審議会_会議録.docx"),
             Format::Docx,

@@ -13,7 +13,7 @@ use std::io::{BufReader, Read, Seek};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::error::FileError;
+use super::error::{Detail, FileError, Part};
 use super::table::{Grid, SheetMeta, SheetState};
 
 /// Largest row or column count a repetition may claim.
@@ -24,7 +24,7 @@ pub fn read(file: impl Read + Seek) -> Result<Vec<(SheetMeta, Grid)>, FileError>
     let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(false))?;
     let content = zip
         .by_name("content.xml")
-        .map_err(|_| FileError::Unreadable("content.xml がありません".into()))?;
+        .map_err(|_| FileError::Unreadable(Detail::Missing(Part::OdsContent)))?;
     let mut reader = Reader::from_reader(BufReader::new(content));
     parse(&mut reader)
 }
@@ -213,7 +213,8 @@ impl State {
 }
 
 fn parse<R: std::io::BufRead>(reader: &mut Reader<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
-    let broken = |e: quick_xml::Error| FileError::Unreadable(format!("content.xml: {e}"));
+    let broken =
+        |e: quick_xml::Error| FileError::Unreadable(Detail::library(Some(Part::OdsContent), e));
     let mut st = State {
         row_repeat: 1,
         ..State::default()

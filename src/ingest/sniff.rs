@@ -97,7 +97,7 @@ pub fn sniff(path: &Path, promised: Format) -> Result<Format, FileError> {
         return check_ole(path);
     }
     if let Some(version) = super::xls::old_biff_version(head) {
-        return Err(FileError::OldExcel(version.to_string()));
+        return Err(FileError::OldExcel(version));
     }
     // UTF-16 text carries NUL bytes: its byte order mark says it is text.
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {

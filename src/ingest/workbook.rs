@@ -109,7 +109,7 @@ pub fn read(
 }
 
 fn unreadable(e: impl std::fmt::Display) -> FileError {
-    FileError::Unreadable(e.to_string())
+    FileError::Unreadable(super::error::Detail::library(None, e))
 }
 
 fn state(visible: SheetVisible, typ: SheetType) -> SheetState {

@@ -10,7 +10,7 @@
 
 use std::io::{Read, Seek};
 
-use super::error::FileError;
+use super::error::{Detail, FileError, OldExcelVersion, Part};
 use super::table::{Grid, SheetMeta, SheetState};
 
 /// BIFF record types used here (MS-XLS 2.3).
@@ -40,7 +40,7 @@ mod rt {
 /// What the first bytes of a file say about old Excel formats: BIFF2–4
 /// workbooks are plain record streams (no compound file) starting with a
 /// BOF record of their own type.
-pub fn old_biff_version(head: &[u8]) -> Option<&'static str> {
+pub fn old_biff_version(head: &[u8]) -> Option<OldExcelVersion> {
     if head.len() < 8 {
         return None;
     }
@@ -49,9 +49,9 @@ pub fn old_biff_version(head: &[u8]) -> Option<&'static str> {
     let dt = u16::from_le_bytes([head[6], head[7]]);
     let sheet_or_book = matches!(dt, 0x0010 | 0x0020 | 0x0040 | 0x0100 | 0x0005);
     match typ {
-        0x0009 if len == 4 => Some("Excel 2.x"),
-        0x0209 if len == 6 && sheet_or_book => Some("Excel 3.0"),
-        0x0409 if len == 6 && sheet_or_book => Some("Excel 4.0"),
+        0x0009 if len == 4 => Some(OldExcelVersion::Excel2),
+        0x0209 if len == 6 && sheet_or_book => Some(OldExcelVersion::Excel3),
+        0x0409 if len == 6 && sheet_or_book => Some(OldExcelVersion::Excel4),
         _ => None,
     }
 }
@@ -328,7 +328,7 @@ pub fn read(file: impl Read + Seek) -> Result<Vec<(SheetMeta, Grid)>, FileError>
     let stream_name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| cf.is_stream(n))
-        .ok_or_else(|| FileError::Unreadable("Workbook ストリームがありません".into()))?;
+        .ok_or(FileError::Unreadable(Detail::Missing(Part::XlsWorkbook)))?;
     let mut data = Vec::new();
     cf.open_stream(stream_name)
         .and_then(|mut s| s.read_to_end(&mut data))
@@ -638,11 +638,11 @@ mod tests {
     fn old_biff_streams_are_recognised() {
         assert_eq!(
             old_biff_version(&[0x09, 0x04, 6, 0, 0, 0, 0x10, 0]),
-            Some("Excel 4.0")
+            Some(OldExcelVersion::Excel4)
         );
         assert_eq!(
             old_biff_version(&[0x09, 0x00, 4, 0, 0, 0, 0x10, 0]),
-            Some("Excel 2.x")
+            Some(OldExcelVersion::Excel2)
         );
         assert_eq!(old_biff_version(b"a,b,c\n\n\n"), None);
     }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use lopdf::{Document, LoadOptions};
 
-use super::error::FileError;
+use super::error::{Detail, FileError};
 use super::minutes;
 use super::raw::FileResult;
 use crate::template::Template;
@@ -36,15 +36,13 @@ const TITLE_PAGES: usize = 2;
 const TITLE_LENGTH: usize = 40;
 
 /// Why lopdf could not load a file, in the report's words.
-fn load_problem(e: &lopdf::Error) -> String {
+fn load_problem(e: &lopdf::Error) -> Detail {
     use lopdf::Error;
     match e {
-        Error::Parse(_) | Error::Syntax(_) => "PDF の構造を読み取れません".into(),
-        Error::Xref(_) | Error::InvalidOffset(_) => {
-            "ファイルの終わりが欠けているか、相互参照表が壊れています".into()
-        }
-        Error::Decompress(_) => "圧縮されたデータが壊れているか、大きすぎます".into(),
-        _ => "中身が傷んでいます".into(),
+        Error::Parse(_) | Error::Syntax(_) => Detail::PdfStructure,
+        Error::Xref(_) | Error::InvalidOffset(_) => Detail::PdfXref,
+        Error::Decompress(_) => Detail::Compression,
+        _ => Detail::Damaged,
     }
 }
 
@@ -55,9 +53,8 @@ fn load(path: &Path) -> Result<Document, FileError> {
         .map_err(|e| FileError::open(&e))?
         .len();
     if size > MAX_FILE {
-        return Err(FileError::PdfUnreadable(format!(
-            "ファイルが大きすぎます（{} MB を超えています）",
-            MAX_FILE / (1024 * 1024)
+        return Err(FileError::PdfUnreadable(Detail::FileTooLarge(
+            MAX_FILE / (1024 * 1024),
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
@@ -96,7 +93,7 @@ fn read_pages(doc: &Document) -> (Vec<content::Page>, bool) {
 pub fn paragraphs(path: &Path) -> Result<Vec<minutes::Paragraph>, FileError> {
     let doc = load(path)?;
     if doc.get_pages().is_empty() {
-        return Err(FileError::PdfBroken("ページがありません".into()));
+        return Err(FileError::PdfBroken(Detail::NoPages));
     }
     let (pages, _) = read_pages(&doc);
     check_text(&pages)?;
@@ -135,7 +132,7 @@ fn check_text(pages: &[content::Page]) -> Result<(), FileError> {
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
     let doc = load(path)?;
     if doc.get_pages().is_empty() {
-        return Err(FileError::PdfBroken("ページがありません".into()));
+        return Err(FileError::PdfBroken(Detail::NoPages));
     }
     let (pages, truncated) = read_pages(&doc);
     check_text(&pages)?;

@@ -5,6 +5,8 @@
 //! the reasons a dead worker's exit status is given in the report.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+
+use crate::ingest::error::WorkerDeath;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 
 /// Bytes a worker may hold in allocations; passing it aborts the worker
@@ -153,14 +155,14 @@ pub fn limit_this_worker() {
 }
 
 /// Why a worker died, from its exit status, in the report's words.
-pub fn describe(status: Option<std::process::ExitStatus>) -> &'static str {
+pub fn describe(status: Option<std::process::ExitStatus>) -> WorkerDeath {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt;
         match status.and_then(|s| s.signal()) {
-            Some(6 | 9) => return MEMORY,
-            Some(24) => return CPU,
-            Some(11 | 7 | 4) => return BAD_DATA,
+            Some(6 | 9) => return WorkerDeath::Memory,
+            Some(24) => return WorkerDeath::Cpu,
+            Some(11 | 7 | 4) => return WorkerDeath::BadData,
             _ => {}
         }
     }
@@ -170,22 +172,18 @@ pub fn describe(status: Option<std::process::ExitStatus>) -> &'static str {
         match status.and_then(|s| s.code()).map(|c| c as u32) {
             // __fastfail (Rust's abort, also after a failed allocation),
             // STATUS_NO_MEMORY, STATUS_COMMITMENT_LIMIT.
-            Some(0xC000_0409 | 0xC000_0017 | 0xC000_012D) => return MEMORY,
+            Some(0xC000_0409 | 0xC000_0017 | 0xC000_012D) => return WorkerDeath::Memory,
             // The Job Object's CPU time limit (ERROR_NOT_ENOUGH_QUOTA,
             // STATUS_QUOTA_EXCEEDED).
-            Some(1816 | 0xC000_0044) => return CPU,
+            Some(1816 | 0xC000_0044) => return WorkerDeath::Cpu,
             // Access violation, stack overflow, illegal instruction.
-            Some(0xC000_0005 | 0xC000_00FD | 0xC000_001D) => return BAD_DATA,
+            Some(0xC000_0005 | 0xC000_00FD | 0xC000_001D) => return WorkerDeath::BadData,
             _ => {}
         }
     }
     let _ = status;
-    "原因不明"
+    WorkerDeath::Unknown
 }
-
-const MEMORY: &str = "メモリの上限を超えました";
-const CPU: &str = "処理時間の上限を超えました";
-const BAD_DATA: &str = "不正なデータで停止しました";
 
 /// A Job Object holding one worker: the OS enforces its memory and CPU
 /// limits, it dies on an unhandled exception instead of showing a dialog,

@@ -142,7 +142,7 @@ impl WorkerPool {
             Err(RecvTimeoutError::Disconnected) => {
                 let mut r = self.running.take().expect("running");
                 let status = r.child.wait().ok();
-                Err(FileError::WorkerDied(limits::describe(status).to_string()))
+                Err(FileError::WorkerDied(limits::describe(status)))
             }
         }
     }
