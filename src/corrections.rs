@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use crate::ingest::CorrectionRow;
 use crate::matrix::{
-    AppliedCorrection, Editorial, Matrix, PassRow, Rejection, SupersededCorrection,
-    UnappliedCorrection,
+    AppliedCorrection, Editorial, Matrix, PassRow, Rejection, RowProblem, RowSheet,
+    SupersededCorrection, UnappliedCorrection, column_of, field_of,
 };
 use crate::normalize;
 use crate::template::{Resolver, Template};
@@ -44,20 +44,18 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
     let mut rejected = Vec::new();
     for row in rows {
         let at = |cell: &str| Location::cell(&row.file, Some(&row.sheet), cell);
-        let reject = |cell: &str, reason: String, fix: &str| Rejection {
-            at: at(cell),
-            department: SECRETARIAT.to_string(),
-            reason,
-            fix: fix.to_string(),
-            text: normalize::normalize_line(&row.current.value),
+        let reject = |cell: &str, problem: RowProblem| {
+            Rejection::new(
+                at(cell),
+                SECRETARIAT.to_string(),
+                &problem,
+                normalize::normalize_line(&row.current.value),
+            )
         };
         let revised = normalize::normalize_line(&row.revised.value);
         let Some(hide) = is_mark(&row.hide.value) else {
-            rejected.push(reject(
-                &row.hide.cell,
-                format!("載せない「{}」は使えません。", row.hide.value.trim()),
-                "載せない項目には ○ を選び、載せる項目は空欄にしてください。",
-            ));
+            let value = row.hide.value.trim().to_string();
+            rejected.push(reject(&row.hide.cell, RowProblem::HideMark { value }));
             continue;
         };
         if revised.is_empty() && !hide {
@@ -65,36 +63,24 @@ fn parse(rows: &[CorrectionRow], template: &Template) -> (Vec<Correction>, Vec<R
             continue;
         }
         let field_value = normalize::normalize_line(&row.field.value);
-        let Some(field) = resolver.field(&field_value) else {
-            rejected.push(reject(
-                &row.field.cell,
-                format!("分野「{field_value}」は登録されていません。"),
-                &format!(
-                    "候補: {} のどれかに直してください（shiryo が書き出した分野のままにしてください）。",
-                    crate::matrix::suggestion(&field_value, &template.field_candidates())
-                ),
-            ));
-            continue;
+        let field = match field_of(&field_value, template, &resolver, RowSheet::Corrections) {
+            Ok(field) => field,
+            Err(problem) => {
+                rejected.push(reject(&row.field.cell, problem));
+                continue;
+            }
         };
         let kind_value = normalize::normalize_line(&row.kind.value);
-        let Some(column) = resolver.column(&kind_value) else {
-            rejected.push(reject(
-                &row.kind.cell,
-                format!("区分「{kind_value}」は登録されていません。"),
-                &format!(
-                    "候補: {} のどれかに直してください（shiryo が書き出した区分のままにしてください）。",
-                    crate::matrix::suggestion(&kind_value, &template.column_candidates())
-                ),
-            ));
-            continue;
+        let column = match column_of(&kind_value, template, &resolver, RowSheet::Corrections) {
+            Ok(column) => column,
+            Err(problem) => {
+                rejected.push(reject(&row.kind.cell, problem));
+                continue;
+            }
         };
         let (text, _) = normalize::split_examples(&normalize::normalize_line(&row.current.value));
         if text.is_empty() {
-            rejected.push(reject(
-                &row.current.cell,
-                "現在の文が空欄です。".into(),
-                "shiryo が書き出した現在の文を消さないでください。",
-            ));
+            rejected.push(reject(&row.current.cell, RowProblem::CurrentBlank));
             continue;
         }
         out.push(Correction {

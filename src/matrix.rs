@@ -160,6 +160,159 @@ pub struct Rejection {
     pub text: String,
 }
 
+impl Rejection {
+    /// A row at `at` of `department` refused for `problem`; `text` is its
+    /// statement.
+    pub(crate) fn new(
+        at: Location,
+        department: String,
+        problem: &RowProblem,
+        text: String,
+    ) -> Rejection {
+        Rejection {
+            at,
+            department,
+            reason: problem.reason(),
+            fix: problem.fix(),
+            text,
+        }
+    }
+}
+
+/// Which sheet a refused row is on: a department's submission, or the
+/// secretariat's corrections (whose 分野 and 区分 shiryo wrote itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowSheet {
+    /// A department's submission.
+    Submission,
+    /// 事務局修正.xlsx.
+    Corrections,
+}
+
+/// Why a row cannot be used (SPEC §4): its reason and the fix the
+/// department (or the secretariat) should make, worded in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RowProblem {
+    /// No 分野; the template's 分野 as candidates.
+    FieldBlank {
+        /// Every 分野, joined with 、.
+        candidates: String,
+    },
+    /// A 分野 the template does not know.
+    FieldUnknown {
+        /// The value written.
+        value: String,
+        /// The nearest 分野 (or all), joined with 、.
+        near: String,
+        /// The sheet it is on.
+        sheet: RowSheet,
+    },
+    /// No 区分.
+    KindBlank,
+    /// A 区分 the template does not know.
+    KindUnknown {
+        /// The value written.
+        value: String,
+        /// The nearest 区分 (or all), joined with 、.
+        near: String,
+        /// The sheet it is on.
+        sheet: RowSheet,
+    },
+    /// No statement.
+    ContentBlank,
+    /// A 載せない mark other than ○ or blank.
+    HideMark {
+        /// The value written.
+        value: String,
+    },
+    /// A correction row whose 現在の文 was emptied.
+    CurrentBlank,
+}
+
+impl RowProblem {
+    /// What is wrong.
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            RowProblem::FieldBlank { .. } => "分野が空欄です。".into(),
+            RowProblem::FieldUnknown { value, .. } => {
+                format!("分野「{value}」は登録されていません。")
+            }
+            RowProblem::KindBlank => "区分が空欄です。".into(),
+            RowProblem::KindUnknown { value, .. } => {
+                format!("区分「{value}」は登録されていません。")
+            }
+            RowProblem::ContentBlank => "内容が空欄です。".into(),
+            RowProblem::HideMark { value } => format!("載せない「{value}」は使えません。"),
+            RowProblem::CurrentBlank => "現在の文が空欄です。".into(),
+        }
+    }
+
+    /// What to do about it.
+    pub(crate) fn fix(&self) -> String {
+        let keep = |sheet: &RowSheet, what: &str| match sheet {
+            RowSheet::Submission => String::new(),
+            RowSheet::Corrections => format!("（shiryo が書き出した{what}のままにしてください）"),
+        };
+        match self {
+            RowProblem::FieldBlank { candidates } => {
+                format!("{candidates} のいずれかを記入してください。")
+            }
+            RowProblem::FieldUnknown { near, sheet, .. } => {
+                format!(
+                    "候補: {near} のどれかに直してください{}。",
+                    keep(sheet, "分野")
+                )
+            }
+            RowProblem::KindBlank => "現状と課題・解決案・取組済み などを記入してください。".into(),
+            RowProblem::KindUnknown { near, sheet, .. } => {
+                format!(
+                    "候補: {near} のどれかに直してください{}。",
+                    keep(sheet, "区分")
+                )
+            }
+            RowProblem::ContentBlank => {
+                "意見や取組の内容を記入するか、不要なら行ごと削除してください。".into()
+            }
+            RowProblem::HideMark { .. } => {
+                "載せない項目には ○ を選び、載せる項目は空欄にしてください。".into()
+            }
+            RowProblem::CurrentBlank => "shiryo が書き出した現在の文を消さないでください。".into(),
+        }
+    }
+}
+
+/// The 分野 a (normalised) value names, or why not.
+pub(crate) fn field_of(
+    value: &str,
+    template: &Template,
+    resolver: &Resolver,
+    sheet: RowSheet,
+) -> Result<usize, RowProblem> {
+    resolver
+        .field(value)
+        .ok_or_else(|| RowProblem::FieldUnknown {
+            value: value.to_string(),
+            near: suggestion(value, &template.field_candidates()),
+            sheet,
+        })
+}
+
+/// The 区分 a (normalised) value names, or why not.
+pub(crate) fn column_of(
+    value: &str,
+    template: &Template,
+    resolver: &Resolver,
+    sheet: RowSheet,
+) -> Result<ColumnKey, RowProblem> {
+    resolver
+        .column(value)
+        .ok_or_else(|| RowProblem::KindUnknown {
+            value: value.to_string(),
+            near: suggestion(value, &template.column_candidates()),
+            sheet,
+        })
+}
+
 /// The counts of SPEC §5 plus what the reconciliation needs (SPEC §7.4):
 /// tallies taken at different places, so that a row or an item lost on
 /// the way shows as a mismatch. The same record in matrix.json and the
@@ -528,9 +681,6 @@ pub(crate) fn suggestion(value: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// A row's rejection without its place: the reason and the fix.
-type Refusal = (String, String);
-
 /// Entries of one row, or the reason it is rejected.
 fn row_entries(
     row: &RawRow,
@@ -538,19 +688,17 @@ fn row_entries(
     resolver: &Resolver,
 ) -> Result<Vec<Entry>, Box<Rejection>> {
     let department = resolver.department_name(&row.department);
-    let reject = |at: &Located, (reason, fix): Refusal| {
-        Box::new(Rejection {
-            at: Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
-            department: department.clone(),
-            reason,
-            fix,
-            text: row
-                .entries
+    let reject = |at: &Located, problem: RowProblem| {
+        Box::new(Rejection::new(
+            Location::cell(&row.file, row.sheet.as_deref(), &at.cell),
+            department.clone(),
+            &problem,
+            row.entries
                 .iter()
                 .map(|e| normalize::normalize_line(&e.content.value))
                 .collect::<Vec<_>>()
                 .join(" ／ "),
-        })
+        ))
     };
     let field =
         row_field(&row.field.value, template, resolver).map_err(|r| reject(&row.field, r))?;
@@ -587,26 +735,14 @@ fn row_entries(
 }
 
 /// The 分野 a row's cell names (SPEC §4).
-fn row_field(value: &str, template: &Template, resolver: &Resolver) -> Result<usize, Refusal> {
+fn row_field(value: &str, template: &Template, resolver: &Resolver) -> Result<usize, RowProblem> {
     let field_value = normalize::normalize_line(value);
     if field_value.is_empty() {
-        return Err((
-            "分野が空欄です。".into(),
-            format!(
-                "{} のいずれかを記入してください。",
-                template.field_candidates().join("、")
-            ),
-        ));
+        return Err(RowProblem::FieldBlank {
+            candidates: template.field_candidates().join("、"),
+        });
     }
-    resolver.field(&field_value).ok_or_else(|| {
-        (
-            format!("分野「{field_value}」は登録されていません。"),
-            format!(
-                "候補: {} のどれかに直してください。",
-                suggestion(&field_value, &template.field_candidates())
-            ),
-        )
-    })
+    field_of(&field_value, template, resolver, RowSheet::Submission)
 }
 
 /// The 区分 a cell names (SPEC §4).
@@ -614,28 +750,17 @@ fn entry_column(
     value: &str,
     template: &Template,
     resolver: &Resolver,
-) -> Result<ColumnKey, Refusal> {
+) -> Result<ColumnKey, RowProblem> {
     let v = normalize::normalize_line(value);
     if v.is_empty() {
-        return Err((
-            "区分が空欄です。".into(),
-            "現状と課題・解決案・取組済み などを記入してください。".into(),
-        ));
+        return Err(RowProblem::KindBlank);
     }
-    resolver.column(&v).ok_or_else(|| {
-        (
-            format!("区分「{v}」は登録されていません。"),
-            format!(
-                "候補: {} のどれかに直してください。",
-                suggestion(&v, &template.column_candidates())
-            ),
-        )
-    })
+    column_of(&v, template, resolver, RowSheet::Submission)
 }
 
 /// An entry's items with their examples (SPEC §3): the content split into
 /// statements, the examples column added to the last one.
-fn entry_items(entry: &RawEntry) -> Result<Vec<(String, Option<String>)>, Refusal> {
+fn entry_items(entry: &RawEntry) -> Result<Vec<(String, Option<String>)>, RowProblem> {
     let text = normalize::normalize_text(&entry.content.value);
     let mut items: Vec<(String, Option<String>)> = normalize::split_items(&text)
         .iter()
@@ -643,10 +768,7 @@ fn entry_items(entry: &RawEntry) -> Result<Vec<(String, Option<String>)>, Refusa
         .filter(|(t, _)| !t.is_empty())
         .collect();
     if items.is_empty() {
-        return Err((
-            "内容が空欄です。".into(),
-            "意見や取組の内容を記入するか、不要なら行ごと削除してください。".into(),
-        ));
+        return Err(RowProblem::ContentBlank);
     }
     if let Some(extra) = entry
         .examples
