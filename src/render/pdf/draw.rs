@@ -105,16 +105,17 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
     let codes = content::Codes::read(&registration, &names, &used, fonts)?;
 
+    // Each page's model is dropped as soon as it is drawn.
     let drawn: Vec<(finish::Packed, Vec<Role>)> = model
         .pages
-        .par_iter()
+        .into_par_iter()
         .enumerate()
         .map(|(i, page)| {
             let drawer = TextDrawer {
                 glyphs: &glyphs,
                 codes: &codes,
             };
-            let (mut bytes, marks) = drawer.page(page);
+            let (mut bytes, marks) = drawer.page(&page);
             if i + 1 == page_count {
                 // The last page shows the registration after its text.
                 bytes.push(b'\n');

@@ -32,10 +32,24 @@ pub fn finish(
         ]),
     );
     compress_streams(&mut lo);
-    let mut bytes = Vec::new();
+    // Room for the saved file and the structure elements spliced into it,
+    // so that neither grows by copying.
+    let mut bytes = Vec::with_capacity(saved_size(&lo) + elements.byte_len());
     lo.save_to(&mut bytes).map_err(PdfError::Save)?;
     drop(lo);
     Ok(elements.splice(bytes)?)
+}
+
+/// About the size lopdf will save the document in: its streams' bytes and
+/// a little for every object's dictionary.
+fn saved_size(doc: &lopdf::Document) -> usize {
+    doc.objects
+        .values()
+        .map(|o| match o {
+            lopdf::Object::Stream(s) => s.content.len() + 160,
+            _ => 96,
+        })
+        .sum()
 }
 
 /// Deflates every stream not yet compressed, in parallel, at the default

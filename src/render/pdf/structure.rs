@@ -268,10 +268,15 @@ pub struct Elements {
 }
 
 impl Elements {
+    /// Bytes of the elements.
+    pub fn byte_len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// Puts the elements into a file lopdf saved with their placeholders,
     /// and moves the cross-reference table's offsets to match: the bytes
     /// are those lopdf would have written with the elements in it.
-    pub fn splice(&self, saved: Vec<u8>) -> Result<Vec<u8>, WriteProblem> {
+    pub fn splice(self, saved: Vec<u8>) -> Result<Vec<u8>, WriteProblem> {
         if self.starts.is_empty() {
             return Ok(saved);
         }
@@ -290,10 +295,9 @@ impl Elements {
             at += p.len();
         }
         let delta = self.bytes.len() as i64 - (end - begin) as i64;
-        let mut out = Vec::with_capacity(saved.len() + self.bytes.len());
-        out.extend_from_slice(&saved[..begin]);
-        out.extend_from_slice(&self.bytes);
-        out.extend_from_slice(&saved[end..]);
+        // In place: the file's tail moves once, in the room set aside.
+        let mut out = saved;
+        out.splice(begin..end, self.bytes.iter().copied());
         for (id, entry) in &xref.entries {
             let moved = if (self.first..=last).contains(id) {
                 begin + self.starts[(*id - self.first) as usize]
