@@ -10,7 +10,7 @@ use crate::vocab::{ColumnKey, ItemStatus, Location, NEW_LEGEND};
 
 /// What the handout prints.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Handout {
+pub struct Handout<'a> {
     /// The title (`各分野における現状と課題及び想定される解決策`).
     pub title: String,
     /// 資料番号 (`資料２`); empty when the template has none.
@@ -22,7 +22,7 @@ pub struct Handout {
     /// The 区分 columns, in handout order.
     pub columns: Vec<HandoutColumn>,
     /// The 分野 rows that print at least one item, in template order.
-    pub rows: Vec<HandoutRow>,
+    pub rows: Vec<HandoutRow<'a>>,
     /// The 新 legend, when months are compared.
     pub legend: Option<&'static str>,
 }
@@ -38,40 +38,40 @@ pub struct HandoutColumn {
 
 /// One 分野 row: its name and one list of items per column.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HandoutRow {
+pub struct HandoutRow<'a> {
     /// The 分野.
     pub name: String,
     /// The printed items of each column (same order as [`Handout::columns`]).
-    pub cells: Vec<Vec<HandoutItem>>,
+    pub cells: Vec<Vec<HandoutItem<'a>>>,
 }
 
 /// One printed bullet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HandoutItem {
+pub struct HandoutItem<'a> {
     /// The statement.
-    pub text: String,
+    pub text: &'a str,
     /// Other municipalities' examples, printed in ＜＞ after the text.
-    pub examples: Option<String>,
+    pub examples: Option<&'a str>,
     /// New since last month: printed with the 新 mark.
     pub new: bool,
     /// Where it was first submitted, for messages about printing it (a
     /// character no font has); never printed.
-    pub source: Option<Location>,
+    pub source: Option<&'a Location>,
 }
 
-impl HandoutItem {
+impl HandoutItem<'_> {
     /// The line as printed: the text, then its examples in ＜＞.
     pub fn line(&self) -> String {
         match &self.examples {
             Some(ex) => format!("{}＜{}＞", self.text, ex),
-            None => self.text.clone(),
+            None => self.text.to_string(),
         }
     }
 }
 
-impl Handout {
+impl<'a> Handout<'a> {
     /// The handout of a finished matrix for the month of `date`.
-    pub fn of(m: &Matrix, date: Date) -> Handout {
+    pub fn of(m: &'a Matrix, date: Date) -> Handout<'a> {
         let rows = m
             .fields
             .iter()
@@ -85,10 +85,10 @@ impl Handout {
                         items
                             .iter()
                             .map(|it| HandoutItem {
-                                text: it.text.clone(),
-                                examples: it.examples.clone(),
+                                text: &it.text,
+                                examples: it.examples.as_deref(),
                                 new: it.status == Some(ItemStatus::New),
-                                source: it.sources.first().map(|s| s.at.clone()),
+                                source: it.sources.first().map(|s| &s.at),
                             })
                             .collect()
                     })

@@ -318,7 +318,7 @@ mod tests {
     use crate::handout::{HandoutColumn, HandoutRow};
     use crate::vocab::{ColumnKey, NEW_LEGEND};
 
-    fn handout(rows: Vec<HandoutRow>, legend: Option<&'static str>) -> Handout {
+    fn handout<'a>(rows: Vec<HandoutRow<'a>>, legend: Option<&'static str>) -> Handout<'a> {
         Handout {
             title: "各分野における現状と課題及び想定される解決策".into(),
             document_number: "資料２".into(),
@@ -337,16 +337,16 @@ mod tests {
         }
     }
 
-    fn item(text: &str, examples: Option<&str>, new: bool) -> HandoutItem {
+    fn item<'a>(text: &'a str, examples: Option<&'a str>, new: bool) -> HandoutItem<'a> {
         HandoutItem {
-            text: text.into(),
-            examples: examples.map(String::from),
+            text,
+            examples,
             new,
             source: None,
         }
     }
 
-    fn row(name: &str, cells: [Vec<HandoutItem>; 4]) -> HandoutRow {
+    fn row<'a>(name: &str, cells: [Vec<HandoutItem<'a>>; 4]) -> HandoutRow<'a> {
         HandoutRow {
             name: name.into(),
             cells: cells.into(),

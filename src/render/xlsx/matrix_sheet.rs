@@ -390,9 +390,9 @@ mod tests {
     use super::*;
     use crate::template::PaperSize;
 
-    fn item(text: &str) -> HandoutItem {
+    fn item(text: &str) -> HandoutItem<'_> {
         HandoutItem {
-            text: text.into(),
+            text,
             examples: None,
             new: false,
             source: None,
@@ -405,9 +405,10 @@ mod tests {
 
     #[test]
     fn chunks_respect_max_lines_and_keep_all_text() {
-        let items: Vec<HandoutItem> = (0..50)
-            .map(|i| item(&format!("項目{i}の内容を記入する。")))
+        let texts: Vec<String> = (0..50)
+            .map(|i| format!("項目{i}の内容を記入する。"))
             .collect();
+        let items: Vec<HandoutItem> = texts.iter().map(|t| item(t)).collect();
         let chunks = chunk_cell(&items, 120.0, 10, &body_font());
         assert!(chunks.len() > 1);
         assert!(chunks.iter().all(|c| c.lines <= 10));
