@@ -4,7 +4,8 @@
 
 pub mod discover;
 
-use std::cell::RefCell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -27,19 +28,21 @@ pub struct Font {
     pub family: String,
     units_per_em: f64,
     /// Glyph id and advance per character, looked up once.
-    glyphs: RefCell<GlyphCache>,
+    glyphs: GlyphCache,
 }
 
 /// What the face has for each character asked about: the Basic
 /// Multilingual Plane in a table (a hash lookup per character was a tenth
-/// of a large month's run time), other planes in a map.
+/// of a large month's run time), other planes in a map. Shared by the
+/// threads that measure text: a character looked up by two at once is
+/// only looked up twice, with the same result.
 #[derive(Default)]
 struct GlyphCache {
     /// Indexed by code point; 0 = not looked up yet, else
     /// [`GlyphCache::LOOKED_UP`] with the glyph id and advance in font units
     /// when the face has the character.
-    bmp: Vec<u64>,
-    other: HashMap<char, Option<(u16, u16)>>,
+    bmp: std::sync::OnceLock<Box<[AtomicU64]>>,
+    other: Mutex<HashMap<char, Option<(u16, u16)>>>,
 }
 
 impl GlyphCache {
@@ -49,28 +52,33 @@ impl GlyphCache {
     fn get(&self, c: char) -> Option<Option<(u16, u16)>> {
         let i = c as usize;
         if i >= 0x1_0000 {
-            return self.other.get(&c).copied();
+            return self.other.lock().ok()?.get(&c).copied();
         }
-        let v = *self.bmp.get(i)?;
+        let v = self.bmp.get()?.get(i)?.load(Ordering::Relaxed);
         if v & Self::LOOKED_UP == 0 {
             return None;
         }
         Some((v & Self::HAS != 0).then_some(((v >> 16) as u16, v as u16)))
     }
 
-    fn put(&mut self, c: char, g: Option<(u16, u16)>) {
+    fn put(&self, c: char, g: Option<(u16, u16)>) {
         let i = c as usize;
         if i >= 0x1_0000 {
-            self.other.insert(c, g);
+            if let Ok(mut other) = self.other.lock() {
+                other.insert(c, g);
+            }
             return;
         }
-        if self.bmp.is_empty() {
-            self.bmp = vec![0; 0x1_0000];
-        }
-        self.bmp[i] = Self::LOOKED_UP
-            | g.map_or(0, |(gid, advance)| {
-                Self::HAS | (u64::from(gid) << 16) | u64::from(advance)
-            });
+        let bmp = self
+            .bmp
+            .get_or_init(|| (0..0x1_0000).map(|_| AtomicU64::new(0)).collect());
+        bmp[i].store(
+            Self::LOOKED_UP
+                | g.map_or(0, |(gid, advance)| {
+                    Self::HAS | (u64::from(gid) << 16) | u64::from(advance)
+                }),
+            Ordering::Relaxed,
+        );
     }
 }
 
@@ -148,7 +156,7 @@ impl Font {
             bytes,
             family,
             units_per_em,
-            glyphs: RefCell::new(GlyphCache::default()),
+            glyphs: GlyphCache::default(),
         })
     }
 
@@ -158,13 +166,13 @@ impl Font {
 
     /// Glyph id and advance in em, `None` when the font has no glyph.
     pub fn glyph(&self, c: char) -> Option<(u16, f64)> {
-        let cached = self.glyphs.borrow().get(c);
+        let cached = self.glyphs.get(c);
         let g = cached.unwrap_or_else(|| {
             let face = self.face();
             let g = face
                 .glyph_index(c)
                 .map(|g| (g.0, face.glyph_hor_advance(g).unwrap_or(0)));
-            self.glyphs.borrow_mut().put(c, g);
+            self.glyphs.put(c, g);
             g
         });
         g.map(|(gid, advance)| (gid, f64::from(advance) / self.units_per_em))

@@ -7,6 +7,8 @@
 
 use super::model::{BoxPt, DocModel, Frame, ItemRef, PageModel, Role, TableShape, TextLine};
 use crate::handout::{Handout, HandoutRow};
+use rayon::prelude::*;
+
 use crate::layout::{Measure, break_lines};
 use crate::template::Template;
 use crate::vocab::{BULLET, CONTINUED, NEW_MARK};
@@ -14,13 +16,13 @@ use crate::vocab::{BULLET, CONTINUED, NEW_MARK};
 /// Measures for the two faces.
 pub struct Measures<'a> {
     /// Regular face at 1 pt.
-    pub regular: &'a dyn Fn(char) -> f64,
+    pub regular: &'a (dyn Fn(char) -> f64 + Sync),
     /// Bold face at 1 pt.
-    pub bold: &'a dyn Fn(char) -> f64,
+    pub bold: &'a (dyn Fn(char) -> f64 + Sync),
 }
 
 struct Scaled<'a> {
-    f: &'a dyn Fn(char) -> f64,
+    f: &'a (dyn Fn(char) -> f64 + Sync),
     size: f64,
 }
 
@@ -443,8 +445,9 @@ fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
             .iter()
             .enumerate()
             .map(|(col, items)| {
+                // Items are broken on every core, then taken in order.
                 items
-                    .iter()
+                    .par_iter()
                     .enumerate()
                     .map(|(item, it)| ItemLines {
                         starts: true,
