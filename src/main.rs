@@ -166,6 +166,7 @@ enum Command {
 const COMMANDS: &[&str] = &["build", "check", "template", "__worker"];
 
 fn main() -> ExitCode {
+    shiryo::ingest::worker::limits::return_large_blocks();
     let session = Session::start();
     let status = run(std::env::args_os().collect());
     session.end();

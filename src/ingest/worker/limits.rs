@@ -122,6 +122,23 @@ pub fn take_peak() -> usize {
     usize::try_from(peak).unwrap_or(0)
 }
 
+/// Makes glibc's allocator map every block of 128 KiB or more on its own
+/// and give it back to the system when it is freed. By default glibc
+/// raises that threshold as large blocks come and go, after which the
+/// big, short-lived buffers of a large month (workbook parts, page
+/// streams, the PDF being saved) stay in the process as free heap: 620
+/// instead of 550 MB at the peak of the 1,000×80 month, at the same
+/// speed. Windows' heap already returns blocks of that size; elsewhere
+/// this does nothing.
+pub fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
+    // called at the start of main, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
+}
+
 /// Counts allocations without a cap (the main process with
 /// `SHIRYO_TIMING`, to show each stage's heap).
 pub fn count_allocations() {
