@@ -155,7 +155,7 @@ fn item_into(page: &mut String, item: &HandoutItem) {
         page.push_str(NEW_MARK);
         page.push_str("</strong> ");
     }
-    escape_into(page, &item.text);
+    escape_into(page, item.text);
     if let Some(ex) = &item.examples {
         page.push_str("<span class=\"ex\">＜");
         escape_into(page, ex);
