@@ -4,10 +4,10 @@
 
 pub mod discover;
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A font file and the face inside it.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,7 +18,8 @@ use printpdf::{
 use rayon::prelude::*;
 
 use super::content;
-use super::model::{DocModel, Frame, PageModel, Role, TextLine};
+use super::layout::{Layout, page_number};
+use super::model::{Frame, PageModel, Role, TextLine};
 use crate::date::Date;
 use crate::fonts::{Face, FontPair};
 
@@ -42,7 +43,12 @@ pub struct Drawn {
 /// `content::Writer`, in the operations printpdf would have written, and
 /// compressed as they are made: the bytes are those of drawing with
 /// printpdf, without its every glyph of every page held as an operation.
-pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Result<Drawn, PdfError> {
+pub fn draw(
+    layout: Layout<'_>,
+    fonts: &FontPair,
+    title: &str,
+    date: Date,
+) -> Result<Drawn, PdfError> {
     let mut doc = PdfDocument::new(title);
     let mut font_warnings = Vec::new();
     // The PDF font of every face, added in face order.
@@ -55,13 +61,9 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
             })?;
         ids.insert(face, doc.add_font(&parsed));
     }
-    // The document ID hashes the text.
-    let id = finish::document_id(&model, title, date);
-    let glyphs = GlyphTable::of(&model.pages, fonts);
-    let used = glyphs.used(&model.pages);
+    let (glyphs, used, page_count) = survey(&layout, fonts);
 
-    let (width, height) = (model.width, model.height);
-    let page_count = model.pages.len();
+    let (width, height) = (layout.sheet.width, layout.sheet.height);
     let mut pages: Vec<PdfPage> = (0..page_count)
         .map(|_| {
             let mut p = PdfPage::new(Mm(0.0), Mm(0.0), Vec::new());
@@ -105,31 +107,95 @@ pub fn draw(model: DocModel, fonts: &FontPair, title: &str, date: Date) -> Resul
     let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
     let codes = content::Codes::read(&registration, &names, &used, fonts)?;
 
-    // Each page's model is dropped as soon as it is drawn.
-    let drawn: Vec<(finish::Packed, Vec<Role>)> = model
-        .pages
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let drawer = TextDrawer {
-                glyphs: &glyphs,
-                codes: &codes,
-            };
-            let (mut bytes, marks) = drawer.page(&page);
-            if i + 1 == page_count {
-                // The last page shows the registration after its text.
-                bytes.push(b'\n');
-                bytes.extend_from_slice(&registration);
-            }
-            (finish::deflate(bytes), marks)
-        })
-        .collect();
+    // The pages again, drawn a batch at a time on every core; the
+    // document ID hashes their text.
+    let drawer = TextDrawer {
+        glyphs: &glyphs,
+        codes: &codes,
+    };
+    let draw_page = |i: usize, page: PageModel| {
+        let (mut bytes, marks) = drawer.page(&page);
+        if i + 1 == page_count {
+            // The last page shows the registration after its text.
+            bytes.push(b'\n');
+            bytes.extend_from_slice(&registration);
+        }
+        (finish::deflate(bytes), marks)
+    };
+    let mut id = finish::DocumentId::new(title, date);
+    let mut drawn: Vec<(finish::Packed, Vec<Role>)> = Vec::with_capacity(page_count);
+    let mut batch: Vec<PageModel> = Vec::with_capacity(BATCH);
+    let flush = |batch: &mut Vec<PageModel>, drawn: &mut Vec<(finish::Packed, Vec<Role>)>| {
+        let start = drawn.len();
+        let made: Vec<_> = std::mem::take(batch)
+            .into_par_iter()
+            .enumerate()
+            .map(|(k, page)| draw_page(start + k, page))
+            .collect();
+        drawn.extend(made);
+    };
+    layout.into_pages(Some(page_count), &mut |page| {
+        id.page(&page);
+        batch.push(page);
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut drawn);
+        }
+    });
+    flush(&mut batch, &mut drawn);
     let mut marks = Vec::with_capacity(page_count);
     for (page, (content, page_marks)) in page_ids.into_iter().zip(drawn) {
         set_page_content(&mut lo, page, content);
         marks.push(page_marks);
     }
-    Ok(Drawn { doc: lo, id, marks })
+    Ok(Drawn {
+        doc: lo,
+        id: id.finish(),
+        marks,
+    })
+}
+
+/// Pages laid out and drawn at a time: enough to keep every core busy,
+/// few enough that the pages of a large month are never all held.
+const BATCH: usize = 64;
+
+/// The first pass over the pages: the face, glyph and advance of every
+/// character they show, the glyphs each face draws (for the subsets and
+/// their ToUnicode maps) and the page count. The page numbers, which need
+/// the count, are the last text of each page: their glyphs are placed
+/// where they fall in reading order.
+fn survey(
+    layout: &Layout<'_>,
+    fonts: &FontPair,
+) -> (GlyphTable, BTreeMap<Face, BTreeMap<u16, char>>, usize) {
+    let mut glyphs = GlyphTable::new();
+    let mut used = Used::default();
+    let mut seen = 0;
+    let mut batch: Vec<PageModel> = Vec::with_capacity(BATCH);
+    let mut take = |batch: &mut Vec<PageModel>, glyphs: &mut GlyphTable, used: &mut Used| {
+        for line in batch.iter().flat_map(|p| &p.texts) {
+            glyphs.add(&line.text, line.bold, fonts);
+        }
+        used.extend(glyphs.used(batch, seen));
+        seen += batch.len();
+        batch.clear();
+    };
+    let page_count = layout.pages(None, &mut |page| {
+        batch.push(page);
+        if batch.len() == BATCH {
+            take(&mut batch, &mut glyphs, &mut used);
+        }
+    });
+    take(&mut batch, &mut glyphs, &mut used);
+    for i in 0..page_count {
+        let number = page_number(i, page_count);
+        glyphs.add(&number, false, fonts);
+        for c in drawn_chars(&number) {
+            if let Some((face, gid, _)) = glyphs.get(c, false) {
+                used.last_on_page(face, gid, c, i);
+            }
+        }
+    }
+    (glyphs, used.into_map(), page_count)
 }
 
 /// The content stream of a page.
@@ -167,27 +233,28 @@ struct GlyphTable {
 }
 
 impl GlyphTable {
-    fn of(pages: &[PageModel], fonts: &FontPair) -> GlyphTable {
-        let mut t = GlyphTable {
+    fn new() -> GlyphTable {
+        GlyphTable {
             bmp: vec![None; 0x1_0000 * 2],
             other: HashMap::new(),
-        };
-        for line in pages.iter().flat_map(|p| &p.texts) {
-            for c in drawn_chars(&line.text) {
-                if t.get(c, line.bold).is_none() {
-                    let face = fonts.face_for(c, line.bold);
-                    let (gid, advance) = fonts.font(face).glyph(c).unwrap_or((0, 1.0));
-                    let entry = Some((face, gid, advance));
-                    match usize::try_from(u32::from(c)) {
-                        Ok(i) if i < 0x1_0000 => t.bmp[i * 2 + usize::from(line.bold)] = entry,
-                        _ => {
-                            t.other.insert((c, line.bold), (face, gid, advance));
-                        }
+        }
+    }
+
+    /// Looks up the characters of `text` not looked up yet.
+    fn add(&mut self, text: &str, bold: bool, fonts: &FontPair) {
+        for c in drawn_chars(text) {
+            if self.get(c, bold).is_none() {
+                let face = fonts.face_for(c, bold);
+                let (gid, advance) = fonts.font(face).glyph(c).unwrap_or((0, 1.0));
+                let entry = Some((face, gid, advance));
+                match usize::try_from(u32::from(c)) {
+                    Ok(i) if i < 0x1_0000 => self.bmp[i * 2 + usize::from(bold)] = entry,
+                    _ => {
+                        self.other.insert((c, bold), (face, gid, advance));
                     }
                 }
             }
         }
-        t
     }
 
     fn get(&self, c: char, bold: bool) -> Option<(Face, u16, f64)> {
@@ -199,33 +266,78 @@ impl GlyphTable {
         }
     }
 
-    /// Every glyph each face draws, with the first character (in reading
-    /// order) it draws, for the fonts' ToUnicode maps.
-    fn used(&self, pages: &[PageModel]) -> BTreeMap<Face, BTreeMap<u16, char>> {
-        let per_batch: Vec<BTreeMap<Face, BTreeMap<u16, char>>> = pages
+    /// Every glyph each face draws on `pages` (numbered from `first`), with
+    /// the first character (in reading order) it draws and its page.
+    fn used(&self, pages: &[PageModel], first: usize) -> Used {
+        let per_batch: Vec<Used> = pages
             .par_chunks(32)
-            .map(|chunk| {
-                let mut used: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
-                for line in chunk.iter().flat_map(|p| &p.texts) {
-                    for c in drawn_chars(&line.text) {
-                        if let Some((face, gid, _)) = self.get(c, line.bold) {
-                            used.entry(face).or_default().entry(gid).or_insert(c);
+            .enumerate()
+            .map(|(k, chunk)| {
+                let mut used = Used::default();
+                for (p, page) in chunk.iter().enumerate() {
+                    for line in &page.texts {
+                        for c in drawn_chars(&line.text) {
+                            if let Some((face, gid, _)) = self.get(c, line.bold) {
+                                used.first(face, gid, c, first + k * 32 + p);
+                            }
                         }
                     }
                 }
                 used
             })
             .collect();
-        let mut all: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
+        let mut all = Used::default();
         for batch in per_batch {
-            for (face, glyphs) in batch {
-                let into = all.entry(face).or_default();
-                for (gid, c) in glyphs {
-                    into.entry(gid).or_insert(c);
-                }
-            }
+            all.extend(batch);
         }
         all
+    }
+}
+
+/// The glyphs each face draws, with the first character drawn with each
+/// and the page it is on: what the fonts' ToUnicode maps say.
+#[derive(Default)]
+struct Used(BTreeMap<Face, BTreeMap<u16, (char, usize)>>);
+
+impl Used {
+    /// `c` drawn with glyph `gid` on page `page`, after everything seen.
+    fn first(&mut self, face: Face, gid: u16, c: char, page: usize) {
+        self.0
+            .entry(face)
+            .or_default()
+            .entry(gid)
+            .or_insert((c, page));
+    }
+
+    /// The glyphs of later pages.
+    fn extend(&mut self, later: Used) {
+        for (face, glyphs) in later.0 {
+            let into = self.0.entry(face).or_default();
+            for (gid, first) in glyphs {
+                into.entry(gid).or_insert(first);
+            }
+        }
+    }
+
+    /// `c` drawn with glyph `gid` last on page `page`: it comes first
+    /// unless the glyph was drawn on that page or before.
+    fn last_on_page(&mut self, face: Face, gid: u16, c: char, page: usize) {
+        let slot = self
+            .0
+            .entry(face)
+            .or_default()
+            .entry(gid)
+            .or_insert((c, page));
+        if slot.1 > page {
+            *slot = (c, page);
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<Face, BTreeMap<u16, char>> {
+        self.0
+            .into_iter()
+            .map(|(face, glyphs)| (face, glyphs.into_iter().map(|(g, (c, _))| (g, c)).collect()))
+            .collect()
     }
 }
 

@@ -5,7 +5,7 @@
 use super::archival::make_archival;
 use super::draw::Drawn;
 use super::error::PdfError;
-use super::model::{DocModel, TableShape};
+use super::model::{PageModel, TableShape};
 use super::structure::add_structure;
 use crate::date::Date;
 
@@ -105,17 +105,30 @@ pub(super) fn deflate(content: Vec<u8>) -> Packed {
     }
 }
 
-/// A stable 16-byte document ID from the content (the first half of its
-/// SHA-256).
-pub(super) fn document_id(model: &DocModel, title: &str, date: Date) -> Vec<u8> {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    h.update(title.as_bytes());
-    h.update(date.to_string().as_bytes());
-    for p in &model.pages {
-        for t in &p.texts {
-            h.update(t.text.as_bytes());
+/// A stable 16-byte document ID from the content (the first half of the
+/// SHA-256 of the title, the date and every text in page order), taken
+/// as the pages go by.
+pub(super) struct DocumentId(sha2::Sha256);
+
+impl DocumentId {
+    pub(super) fn new(title: &str, date: Date) -> DocumentId {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(title.as_bytes());
+        h.update(date.to_string().as_bytes());
+        DocumentId(h)
+    }
+
+    /// The next page's text.
+    pub(super) fn page(&mut self, page: &PageModel) {
+        use sha2::Digest;
+        for t in &page.texts {
+            self.0.update(t.text.as_bytes());
         }
     }
-    h.finalize()[..16].to_vec()
+
+    pub(super) fn finish(self) -> Vec<u8> {
+        use sha2::Digest;
+        self.0.finalize()[..16].to_vec()
+    }
 }

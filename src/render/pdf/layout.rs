@@ -95,6 +95,7 @@ impl ItemLines {
 }
 
 /// A 分野 row as collected: its name and the item lines of each column.
+#[derive(Clone)]
 struct RowLines {
     index: usize,
     name: String,
@@ -111,26 +112,40 @@ impl RowLines {
     }
 }
 
-/// The pages being built and where the next row goes.
-struct Builder<'a> {
+/// The page being built, where the next row goes, and where finished
+/// pages go.
+struct Builder<'a, 'o> {
     style: Style,
     m: &'a Measures<'a>,
     cols: Vec<(f64, f64)>,
     header_labels: Vec<String>,
-    pages: Vec<PageModel>,
+    /// The page the helpers draw on.
+    page: PageModel,
+    /// Its index; pages begun so far.
+    cur: usize,
+    begun: usize,
+    /// The page count when known: page numbers are drawn with it.
+    total: Option<usize>,
+    furniture: Furniture,
+    /// Where each finished page goes.
+    out: &'o mut dyn FnMut(PageModel),
     /// Width reserved before item text: the bullet, and the 新 mark when
     /// months are compared.
     indent: f64,
-    /// The page the helpers draw on.
-    cur: usize,
     y: f64,
     table_top: f64,
     footer_limit: f64,
     title_size: f64,
 }
 
-impl<'a> Builder<'a> {
-    fn new(handout: &Handout, template: &Template, m: &'a Measures<'a>) -> Builder<'a> {
+impl<'a, 'o> Builder<'a, 'o> {
+    fn new(
+        handout: &Handout,
+        template: &Template,
+        m: &'a Measures<'a>,
+        total: Option<usize>,
+        out: &'o mut dyn FnMut(PageModel),
+    ) -> Builder<'a, 'o> {
         let style = Style::new(template);
         let (width, height) = template.paper.size_pt();
         let table_w = width - style.left - style.right;
@@ -156,9 +171,20 @@ impl<'a> Builder<'a> {
             header_labels: std::iter::once(handout.field_label.clone())
                 .chain(handout.columns.iter().map(|c| c.label.clone()))
                 .collect(),
-            pages: Vec::new(),
-            indent: 0.0,
+            page: PageModel::default(),
             cur: 0,
+            begun: 0,
+            total,
+            furniture: Furniture {
+                title: handout.title.clone(),
+                date: handout.date.clone(),
+                document_number: handout.document_number.clone(),
+                legend: handout.legend,
+                width,
+                height,
+            },
+            out,
+            indent: 0.0,
             y: 0.0,
             table_top: height - style.top - title_size * 2.2,
             footer_limit: style.bottom + style.size * 2.0,
@@ -203,7 +229,7 @@ impl<'a> Builder<'a> {
         } else {
             self.regular(size).width(text)
         };
-        self.pages[self.cur].texts.push(TextLine {
+        self.page.texts.push(TextLine {
             x,
             y,
             size,
@@ -216,7 +242,7 @@ impl<'a> Builder<'a> {
     }
 
     fn frame(&mut self, rect: BoxPt, fill: Option<f32>) {
-        self.pages[self.cur].frames.push(Frame { rect, fill });
+        self.page.frames.push(Frame { rect, fill });
     }
 
     /// Centered, wrapped lines of a label cell.
@@ -253,8 +279,11 @@ impl<'a> Builder<'a> {
     /// A new page with the header row (tagged on the first page, an
     /// artifact where it repeats).
     fn new_page(&mut self) {
-        self.pages.push(PageModel::default());
-        self.cur = self.pages.len() - 1;
+        if self.begun > 0 {
+            self.finish_page();
+        }
+        self.cur = self.begun;
+        self.begun += 1;
         let first = self.cur == 0;
         let h = self.header_height();
         let top = self.table_top;
@@ -303,9 +332,7 @@ impl<'a> Builder<'a> {
 
     /// True when the current page holds only its header row.
     fn page_is_fresh(&self) -> bool {
-        self.pages
-            .last()
-            .is_some_and(|p| p.frames.len() == self.cols.len())
+        self.begun > 0 && self.page.frames.len() == self.cols.len()
     }
 
     /// Places one part of a 分野 row of `lines` lines at the cursor; the
@@ -437,6 +464,7 @@ fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
         .skip(1)
         .map(|(_, w)| w - 2.0 * b.style.pad - b.indent)
         .collect();
+    let measure = b.regular(size);
     let row = |(r, field): (usize, &HandoutRow)| RowLines {
         index: r,
         name: field.name.clone(),
@@ -452,7 +480,7 @@ fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
                     .map(|(item, it)| ItemLines {
                         starts: true,
                         new: it.new,
-                        lines: break_lines(&it.line(), inner[col], &b.regular(size)),
+                        lines: break_lines(&it.line(), inner[col], &measure),
                         at: ItemRef { row: r, col, item },
                     })
                     .collect()
@@ -462,49 +490,56 @@ fn collect(handout: &Handout, b: &Builder) -> Vec<RowLines> {
     handout.rows.iter().enumerate().map(row).collect()
 }
 
-/// Phase 3: title, 資料番号, date, legend and page numbers on every page.
-fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel {
-    let style = b.style;
-    let (width, height) = template.paper.size_pt();
-    let n = b.pages.len();
-    let page_box = BoxPt {
-        x: 0.0,
-        y: 0.0,
-        w: width,
-        h: height,
-    };
-    let title_size = b.title_size;
-    let title_base = height - style.top - title_size;
-    let number_size = (style.size * 1.4).max(11.0);
-    for i in 0..n {
-        b.cur = i;
+/// What every page shows besides the table (phase 3).
+struct Furniture {
+    title: String,
+    date: String,
+    document_number: String,
+    legend: Option<&'static str>,
+    width: f64,
+    height: f64,
+}
+
+impl Builder<'_, '_> {
+    /// Phase 3 for the current page — title, 資料番号, date, legend and,
+    /// when the count is known, its number — then hands it on.
+    fn finish_page(&mut self) {
+        let style = self.style;
+        let (width, height) = (self.furniture.width, self.furniture.height);
+        let page_box = BoxPt {
+            x: 0.0,
+            y: 0.0,
+            w: width,
+            h: height,
+        };
+        let title_size = self.title_size;
+        let title_base = height - style.top - title_size;
+        let number_size = (style.size * 1.4).max(11.0);
+        let i = self.cur;
         // The title block is read once, on the first page.
         let (title, lead) = if i == 0 {
             (Role::Title, Role::Lead)
         } else {
             (Role::Artifact, Role::Artifact)
         };
-        let tw = b.bold(title_size).width(&handout.title);
-        b.text(
+        let heading = self.furniture.title.clone();
+        let tw = self.bold(title_size).width(&heading);
+        self.text(
             (width - tw) / 2.0,
             title_base,
             title_size,
             true,
-            &handout.title,
+            &heading,
             page_box,
             title,
         );
-        b.text(
-            style.left,
-            title_base,
-            style.size,
-            false,
-            &handout.date,
-            page_box,
-            lead,
+        let date = self.furniture.date.clone();
+        self.text(
+            style.left, title_base, style.size, false, &date, page_box, lead,
         );
-        if !handout.document_number.is_empty() {
-            let nw = b.bold(number_size).width(&handout.document_number);
+        let number = self.furniture.document_number.clone();
+        if !number.is_empty() {
+            let nw = self.bold(number_size).width(&number);
             let pad = number_size * 0.4;
             let bx = BoxPt {
                 x: width - style.right - nw - 2.0 * pad,
@@ -512,20 +547,12 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
                 w: nw + 2.0 * pad,
                 h: number_size + 2.0 * pad,
             };
-            b.frame(bx, None);
-            b.text(
-                bx.x + pad,
-                title_base,
-                number_size,
-                true,
-                &handout.document_number,
-                bx,
-                lead,
-            );
+            self.frame(bx, None);
+            self.text(bx.x + pad, title_base, number_size, true, &number, bx, lead);
         }
-        if let Some(legend) = handout.legend {
+        if let Some(legend) = self.furniture.legend {
             let y = title_base - style.line;
-            b.text(
+            self.text(
                 style.left,
                 y,
                 style.size,
@@ -535,44 +562,140 @@ fn finalize(mut b: Builder, handout: &Handout, template: &Template) -> DocModel 
                 Role::Artifact,
             );
         }
-        let footer = format!("- {} / {} -", i + 1, n);
-        let fw = b.regular(style.size).width(&footer);
-        b.text(
-            (width - fw) / 2.0,
-            style.bottom,
-            style.size,
-            false,
-            &footer,
-            page_box,
-            Role::Artifact,
-        );
-    }
-    DocModel {
-        width,
-        height,
-        footer_limit: b.footer_limit,
-        pages: b.pages,
-        table: TableShape {
-            columns: handout.columns.len(),
-            items: handout
-                .rows
-                .iter()
-                .map(|r| r.cells.iter().map(Vec::len).collect())
-                .collect(),
-        },
+        if let Some(n) = self.total {
+            let footer = page_number(i, n);
+            let fw = self.regular(style.size).width(&footer);
+            self.text(
+                (width - fw) / 2.0,
+                style.bottom,
+                style.size,
+                false,
+                &footer,
+                page_box,
+                Role::Artifact,
+            );
+        }
+        (self.out)(std::mem::take(&mut self.page));
     }
 }
 
-/// Lays out the handout on pages (no font needed: `m` gives advances in em).
-pub fn paginate(handout: &Handout, template: &Template, m: &Measures) -> DocModel {
-    let mut b = Builder::new(handout, template, m);
+/// The page number of page `i` (0-based) of `n`, as printed at its foot:
+/// the last text of every page.
+pub fn page_number(i: usize, n: usize) -> String {
+    format!("- {} / {} -", i + 1, n)
+}
+
+/// The size of the pages and the shape of the table they draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// Page width in points.
+    pub width: f64,
+    /// Page height in points.
+    pub height: f64,
+    /// Lowest y any table content may reach (above the footer).
+    pub footer_limit: f64,
+    /// The table the pages draw, for the structure tree.
+    pub table: TableShape,
+}
+
+/// The handout broken into lines, ready to be laid out on pages as often
+/// as needed: once to count the pages and see every glyph, once more to
+/// draw them, so that no more than a few pages are held at a time.
+pub struct Layout<'a> {
+    handout: &'a Handout<'a>,
+    template: &'a Template,
+    m: &'a Measures<'a>,
+    rows: Vec<RowLines>,
+    /// The pages' size and table.
+    pub sheet: Sheet,
+}
+
+impl<'a> Layout<'a> {
+    /// Phase 1: the item lines of every 分野 row, broken to their column.
+    pub fn new(
+        handout: &'a Handout<'a>,
+        template: &'a Template,
+        m: &'a Measures<'a>,
+    ) -> Layout<'a> {
+        let mut none = |_: PageModel| {};
+        let b = Builder::new(handout, template, m, None, &mut none);
+        let rows = collect(handout, &b);
+        let (width, height) = template.paper.size_pt();
+        let sheet = Sheet {
+            width,
+            height,
+            footer_limit: b.footer_limit,
+            table: TableShape {
+                columns: handout.columns.len(),
+                items: handout
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.iter().map(Vec::len).collect())
+                    .collect(),
+            },
+        };
+        Layout {
+            handout,
+            template,
+            m,
+            rows,
+            sheet,
+        }
+    }
+
+    /// Phase 2 and 3 on a copy of the lines: hands every page to `out`, in
+    /// order, numbered when `total` is given; returns the page count.
+    pub fn pages(&self, total: Option<usize>, out: &mut dyn FnMut(PageModel)) -> usize {
+        place(
+            self.handout,
+            self.template,
+            self.m,
+            self.rows.clone(),
+            total,
+            out,
+        )
+    }
+
+    /// [`Layout::pages`] for the last time: the lines themselves are used up.
+    pub fn into_pages(self, total: Option<usize>, out: &mut dyn FnMut(PageModel)) -> usize {
+        place(self.handout, self.template, self.m, self.rows, total, out)
+    }
+}
+
+/// Runs the rows down the pages.
+fn place(
+    handout: &Handout,
+    template: &Template,
+    m: &Measures,
+    rows: Vec<RowLines>,
+    total: Option<usize>,
+    out: &mut dyn FnMut(PageModel),
+) -> usize {
+    let mut b = Builder::new(handout, template, m, total, out);
     b.new_page();
-    let rows = collect(handout, &b);
     let full_capacity = b
         .body_capacity_lines(b.table_top - b.header_height() - b.footer_limit)
         .max(1);
     for row in rows {
         b.run_row(row, full_capacity);
     }
-    finalize(b, handout, template)
+    b.finish_page();
+    b.begun
+}
+
+/// Lays out the handout on pages (no font needed: `m` gives advances in
+/// em), every page held: for tests and tools; the PDF streams them.
+pub fn paginate(handout: &Handout, template: &Template, m: &Measures) -> DocModel {
+    let layout = Layout::new(handout, template, m);
+    let n = layout.pages(None, &mut |_| {});
+    let sheet = layout.sheet.clone();
+    let mut pages = Vec::with_capacity(n);
+    layout.into_pages(Some(n), &mut |p| pages.push(p));
+    DocModel {
+        width: sheet.width,
+        height: sheet.height,
+        footer_limit: sheet.footer_limit,
+        pages,
+        table: sheet.table,
+    }
 }

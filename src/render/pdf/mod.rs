@@ -61,9 +61,9 @@ pub fn render(
         regular: &regular,
         bold: &bold,
     };
-    let model = layout::paginate(handout, template, &measures);
-    let table = model.table.clone();
-    let drawn = draw::draw(model, &fonts, &handout.title, date)?;
+    let layout = layout::Layout::new(handout, template, &measures);
+    let table = layout.sheet.table.clone();
+    let drawn = draw::draw(layout, &fonts, &handout.title, date)?;
     finish::finish(drawn, &table, &handout.title, date)
 }
 
