@@ -57,12 +57,17 @@ fn stages(c: &mut Criterion) {
         g.bench_function("pdf layout", |b| {
             b.iter(|| render::pdf::layout::paginate(&printed, &template, &measures));
         });
-        let model = render::pdf::layout::paginate(&printed, &template, &measures);
         g.bench_function("pdf draw+finish", |b| {
             b.iter(|| {
-                let drawn =
-                    render::pdf::draw::draw(model.clone(), &f, &m.title, date).expect("pdf");
-                render::pdf::finish::finish(drawn, &model.table, &m.title, date).expect("pdf")
+                let layout = render::pdf::layout::Layout::new(&printed, &template, &measures);
+                let table = layout.sheet.table.clone();
+                let drawn = render::pdf::draw::draw(layout, &f, &m.title, date).expect("pdf");
+                let mut out = Vec::new();
+                render::pdf::finish::finish(drawn, &table, &m.title, date)
+                    .expect("pdf")
+                    .write_to(&mut out)
+                    .expect("pdf");
+                out
             });
         });
     }

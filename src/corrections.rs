@@ -157,8 +157,8 @@ pub(crate) fn plan(
                 ed.sheet.push(PassRow {
                     field: f.name.clone(),
                     column,
-                    current: item.line(),
                     submitted: item.text.clone(),
+                    examples: item.examples.clone(),
                     revised: c.and_then(|c| c.revised.clone()),
                     hidden: c.is_some_and(|c| c.hide),
                     sources: item.sources.clone(),
@@ -437,14 +437,16 @@ mod tests {
         let (m, _) = corrected();
         let ed = &m.editorial;
         // The next sheet: every item as submitted, with its correction.
+        let current: Vec<_> = ed.sheet.iter().map(PassRow::current).collect();
         let sheet: Vec<_> = ed
             .sheet
             .iter()
-            .map(|r| {
+            .zip(&current)
+            .map(|(r, current)| {
                 (
                     r.field.as_str(),
                     r.column,
-                    r.current.as_str(),
+                    &**current,
                     r.submitted.as_str(),
                     r.revised.as_deref(),
                     r.hidden,

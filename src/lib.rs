@@ -205,7 +205,7 @@ fn write(
                 opts.font.as_deref(),
                 &mut pdf_problems,
             )
-            .map(|bytes| dir.stage(render::PDF_NAME, &bytes))
+            .map(|pdf| dir.stage_with(render::PDF_NAME, |w| pdf.write_to(w)))
         },
         || {
             workbooks(

@@ -74,10 +74,10 @@ pub struct PassRow {
     pub field: String,
     /// 区分.
     pub column: ColumnKey,
-    /// The submitted text as printed (with ＜examples＞).
-    pub current: String,
     /// The submitted text (without examples), which keys the item.
     pub submitted: String,
+    /// Its examples, printed after it in ＜＞.
+    pub examples: Option<String>,
     /// The applied 修正後の文, if any.
     pub revised: Option<String>,
     /// 載せない.
@@ -86,6 +86,17 @@ pub struct PassRow {
     pub sources: Vec<Source>,
     /// 新規 or 継続 with a previous month.
     pub status: Option<ItemStatus>,
+}
+
+impl PassRow {
+    /// The submitted text as printed (with ＜examples＞): the sheet's
+    /// 現在の文. Made when it is written, not held for every item.
+    pub fn current(&self) -> std::borrow::Cow<'_, str> {
+        match &self.examples {
+            Some(ex) => format!("{}＜{}＞", self.submitted, ex).into(),
+            None => self.submitted.as_str().into(),
+        }
+    }
 }
 
 /// The secretariat's editorial pass over this month's matrix.

@@ -120,7 +120,7 @@ pub fn render(m: &Matrix, similar: &Similar, font: &str, date: Date) -> Result<V
         let r = first + i as u32;
         ws.write_string_with_format(r, 0, &row.field, &locked)?;
         ws.write_string_with_format(r, 1, row.column.short_label(), &locked)?;
-        ws.write_string_with_format(r, 2, &row.current, &locked)?;
+        ws.write_string_with_format(r, 2, row.current(), &locked)?;
         match &row.revised {
             Some(text) => ws.write_string_with_format(r, 3, text, &open)?,
             None => ws.write_blank(r, 3, &open)?,

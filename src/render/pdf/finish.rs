@@ -6,8 +6,13 @@ use super::archival::make_archival;
 use super::draw::Drawn;
 use super::error::PdfError;
 use super::model::{PageModel, TableShape};
-use super::structure::add_structure;
+use super::structure::{Spliced, add_structure};
 use crate::date::Date;
+
+/// The finished document: lopdf's file (in a temporary file) with the
+/// structure elements going in place of their placeholders as it is
+/// written out.
+pub type Finished = Spliced<std::fs::File>;
 
 /// Tags, sets the ID and dates, compresses and serialises the document.
 pub fn finish(
@@ -15,7 +20,7 @@ pub fn finish(
     table: &TableShape,
     title: &str,
     date: Date,
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<Finished, PdfError> {
     let Drawn {
         doc: mut lo,
         id,
@@ -32,24 +37,15 @@ pub fn finish(
         ]),
     );
     compress_streams(&mut lo);
-    // Room for the saved file and the structure elements spliced into it,
-    // so that neither grows by copying.
-    let mut bytes = Vec::with_capacity(saved_size(&lo) + elements.byte_len());
-    lo.save_to(&mut bytes).map_err(PdfError::Save)?;
+    // Saved to a temporary file, not held: at this point a large month's
+    // page streams are in memory, and the output would be again.
+    let mut saved = std::io::BufWriter::new(tempfile::tempfile().map_err(PdfError::Save)?);
+    lo.save_to(&mut saved).map_err(PdfError::Save)?;
     drop(lo);
-    Ok(elements.splice(bytes)?)
-}
-
-/// About the size lopdf will save the document in: its streams' bytes and
-/// a little for every object's dictionary.
-fn saved_size(doc: &lopdf::Document) -> usize {
-    doc.objects
-        .values()
-        .map(|o| match o {
-            lopdf::Object::Stream(s) => s.content.len() + 160,
-            _ => 96,
-        })
-        .sum()
+    let saved = saved
+        .into_inner()
+        .map_err(|e| PdfError::Save(e.into_error()))?;
+    elements.splice_into(saved)
 }
 
 /// Deflates every stream not yet compressed, in parallel, at the default

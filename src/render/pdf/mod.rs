@@ -35,7 +35,7 @@ pub fn render(
     date: Date,
     font_arg: Option<&str>,
     problems: &mut Vec<String>,
-) -> Result<Vec<u8>, PdfError> {
+) -> Result<finish::Finished, PdfError> {
     let mut fonts = discover(font_arg, &template.font_families)?;
     let lacking: Vec<char> = {
         let has = |c: char| fonts.regular.has_glyph(c);

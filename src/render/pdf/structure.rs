@@ -15,7 +15,9 @@
 
 use lopdf::{Dictionary, Object, ObjectId};
 
-use super::error::WriteProblem;
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use super::error::{PdfError, WriteProblem};
 use super::model::{ItemRef, Role, TableShape};
 
 /// A child of a structure element: another element, or marked content on a
@@ -268,55 +270,114 @@ pub struct Elements {
 }
 
 impl Elements {
-    /// Bytes of the elements.
-    pub fn byte_len(&self) -> usize {
-        self.bytes.len()
-    }
-
     /// Puts the elements into a file lopdf saved with their placeholders,
     /// and moves the cross-reference table's offsets to match: the bytes
     /// are those lopdf would have written with the elements in it.
-    pub fn splice(self, saved: Vec<u8>) -> Result<Vec<u8>, WriteProblem> {
-        if self.starts.is_empty() {
-            return Ok(saved);
+    pub fn splice(self, saved: Vec<u8>) -> Result<Vec<u8>, PdfError> {
+        let spliced = self.splice_into(std::io::Cursor::new(saved))?;
+        let mut out = Vec::new();
+        spliced.write_to(&mut out).map_err(PdfError::Save)?;
+        Ok(out)
+    }
+
+    /// [`Elements::splice`] for a saved file read from `saved` and written
+    /// out by [`Spliced::write_to`], never whole in memory: only its
+    /// placeholders and its cross-reference table are read here, and
+    /// checked.
+    pub fn splice_into<R: Read + Seek>(self, mut saved: R) -> Result<Spliced<R>, PdfError> {
+        let len = saved.seek(SeekFrom::End(0)).map_err(PdfError::Save)?;
+        // Where the cross-reference table starts, from the file's end.
+        let probe = len.min(1024);
+        let last = read_at(&mut saved, len - probe, probe as usize)?;
+        let start = Xref::start_of(&last)? as u64;
+        if start > len {
+            return Err(WriteProblem::NoXref.into());
         }
-        let mut xref = Xref::read(&saved)?;
-        let last = self.first + self.starts.len() as u32 - 1;
+        let mut tail = read_at(&mut saved, start, (len - start) as usize)?;
+        let xref = Xref::read_at(&tail, start as usize)?;
+        if self.starts.is_empty() {
+            return Ok(Spliced {
+                saved,
+                elements: Vec::new(),
+                begin: len,
+                end: len,
+                start: len,
+                tail: Vec::new(),
+            });
+        }
+        let last_id = self.first + self.starts.len() as u32 - 1;
         let begin = xref.offset(self.first)?;
         let placeholder = |id: u32| format!("{id} 0 obj\n null \nendobj\n");
-        let end = xref.offset(last)? + placeholder(last).len();
+        let end = xref.offset(last_id)? + placeholder(last_id).len();
         // The placeholders are one block, in object order.
+        let block = read_at(&mut saved, begin as u64, end.saturating_sub(begin))?;
         let mut at = begin;
-        for id in self.first..=last {
+        for id in self.first..=last_id {
             let p = placeholder(id);
-            if xref.offset(id)? != at || !saved[at..].starts_with(p.as_bytes()) {
-                return Err(WriteProblem::ElementMissing(id));
+            if xref.offset(id)? != at || !block[at - begin..].starts_with(p.as_bytes()) {
+                return Err(WriteProblem::ElementMissing(id).into());
             }
             at += p.len();
         }
         let delta = self.bytes.len() as i64 - (end - begin) as i64;
-        // In place: the file's tail moves once, in the room set aside.
-        let mut out = saved;
-        out.splice(begin..end, self.bytes.iter().copied());
         for (id, entry) in &xref.entries {
-            let moved = if (self.first..=last).contains(id) {
+            let moved = if (self.first..=last_id).contains(id) {
                 begin + self.starts[(*id - self.first) as usize]
             } else if entry.offset >= end {
                 (entry.offset as i64 + delta) as usize
             } else {
                 entry.offset
             };
-            let at = (entry.at as i64 + delta) as usize;
-            out[at..at + 10].copy_from_slice(format!("{moved:010}").as_bytes());
+            let at = entry.at - start as usize;
+            tail[at..at + 10].copy_from_slice(format!("{moved:010}").as_bytes());
         }
-        xref.start = (xref.start as i64 + delta) as usize;
-        let tail = out
+        let cut = tail
             .windows(10)
             .rposition(|w| w == b"startxref\n")
             .ok_or(WriteProblem::NoStartXref)?;
-        out.truncate(tail);
-        out.extend_from_slice(format!("startxref\n{}\n%%EOF", xref.start).as_bytes());
-        Ok(out)
+        tail.truncate(cut);
+        tail.extend_from_slice(format!("startxref\n{}\n%%EOF", start as i64 + delta).as_bytes());
+        Ok(Spliced {
+            saved,
+            elements: self.bytes,
+            begin: begin as u64,
+            end: end as u64,
+            start,
+            tail,
+        })
+    }
+}
+
+/// `n` bytes of `r` from `at`.
+fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> Result<Vec<u8>, PdfError> {
+    let mut buf = vec![0; n];
+    r.seek(SeekFrom::Start(at))
+        .and_then(|_| r.read_exact(&mut buf))
+        .map_err(PdfError::Save)?;
+    Ok(buf)
+}
+
+/// A saved file and what goes into it: its bytes up to the placeholders,
+/// the elements, its bytes up to the cross-reference table, and the table
+/// with the offsets moved.
+pub struct Spliced<R> {
+    saved: R,
+    elements: Vec<u8>,
+    begin: u64,
+    end: u64,
+    start: u64,
+    tail: Vec<u8>,
+}
+
+impl<R: Read + Seek> Spliced<R> {
+    /// Writes the finished file.
+    pub fn write_to(mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.saved.seek(SeekFrom::Start(0))?;
+        std::io::copy(&mut (&mut self.saved).take(self.begin), out)?;
+        out.write_all(&self.elements)?;
+        self.saved.seek(SeekFrom::Start(self.end))?;
+        std::io::copy(&mut (&mut self.saved).take(self.start - self.end), out)?;
+        out.write_all(&self.tail)
     }
 }
 
@@ -331,28 +392,37 @@ struct XrefEntry {
 /// The cross-reference table lopdf writes (`xref`, subsections of 20-byte
 /// entries).
 struct Xref {
-    start: usize,
     entries: std::collections::BTreeMap<u32, XrefEntry>,
 }
 
 impl Xref {
-    fn read(file: &[u8]) -> Result<Xref, WriteProblem> {
-        let text = |r: std::ops::Range<usize>| std::str::from_utf8(file.get(r)?).ok();
-        let mark = file
+    /// Where the table starts: the number after the last `startxref`.
+    fn start_of(bytes: &[u8]) -> Result<usize, WriteProblem> {
+        let mark = bytes
             .windows(10)
             .rposition(|w| w == b"startxref\n")
             .ok_or(WriteProblem::NoStartXref)?;
-        let start: usize = text(mark + 10..file.len())
+        std::str::from_utf8(&bytes[mark + 10..])
+            .ok()
             .and_then(|t| t.lines().next())
             .and_then(|l| l.trim().parse().ok())
-            .ok_or(WriteProblem::BadStartXref)?;
-        if !file[start..].starts_with(b"xref\n") {
+            .ok_or(WriteProblem::BadStartXref)
+    }
+
+    /// The table in `tail`, the file's bytes from `base` (where the table
+    /// starts) to its end; offsets and places are the file's.
+    fn read_at(tail: &[u8], base: usize) -> Result<Xref, WriteProblem> {
+        let text = |r: std::ops::Range<usize>| std::str::from_utf8(tail.get(r)?).ok();
+        let start = Xref::start_of(tail)?;
+        if start != base || !tail.starts_with(b"xref\n") {
             return Err(WriteProblem::NoXref);
         }
         let mut entries = std::collections::BTreeMap::new();
-        let mut pos = start + 5;
-        while !file[pos..].starts_with(b"trailer") {
-            let eol = file[pos..]
+        let mut pos = 5;
+        while !tail.get(pos..).unwrap_or_default().starts_with(b"trailer") {
+            let eol = tail
+                .get(pos..)
+                .unwrap_or_default()
                 .iter()
                 .position(|&b| b == b'\n')
                 .ok_or(WriteProblem::BadXrefHead)?;
@@ -366,12 +436,18 @@ impl Xref {
                 let line = text(pos..pos + 20).ok_or(WriteProblem::BadXrefLine)?;
                 if line.as_bytes()[17] == b'n' {
                     let offset = line[..10].parse().map_err(|_| WriteProblem::BadXrefLine)?;
-                    entries.insert(first + i, XrefEntry { offset, at: pos });
+                    entries.insert(
+                        first + i,
+                        XrefEntry {
+                            offset,
+                            at: base + pos,
+                        },
+                    );
                 }
                 pos += 20;
             }
         }
-        Ok(Xref { start, entries })
+        Ok(Xref { entries })
     }
 
     fn offset(&self, id: u32) -> Result<usize, WriteProblem> {
