@@ -26,8 +26,10 @@ pub fn finish(
         id,
         marks,
     } = drawn;
-    let (root, elements) = add_structure(&mut lo, table, &marks)
+    let (root, mut elements) = add_structure(&mut lo, table, &marks)
         .map_err(|u| PdfError::Untagged { page: u.page + 1 })?;
+    drop(marks);
+    elements.spill().map_err(PdfError::Save)?;
     make_archival(&mut lo, root, title, &date.wareki_month(), date);
     lo.trailer.set(
         "ID",

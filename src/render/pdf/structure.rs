@@ -167,6 +167,7 @@ pub fn add_structure(
     let mut elements = Elements {
         first: ids.first().map_or(0, |id| id.0),
         bytes: Vec::new(),
+        spilled: None,
         starts: Vec::with_capacity(ids.len()),
     };
     for (i, e) in tree.elems.iter().enumerate() {
@@ -265,11 +266,37 @@ pub struct Elements {
     first: u32,
     /// Every element as an indirect object, one after another.
     bytes: Vec<u8>,
+    /// The bytes when [`Elements::spill`] moved them to a temporary file,
+    /// and how many there are.
+    spilled: Option<(std::fs::File, usize)>,
     /// Where each element starts in `bytes`.
     starts: Vec<usize>,
 }
 
+/// The elements' bytes, in memory or in a temporary file.
+enum Body {
+    Memory(Vec<u8>),
+    File(std::fs::File),
+}
+
 impl Elements {
+    /// Moves the bytes to a temporary file until they are written out: a
+    /// large month's elements need not be held while lopdf saves.
+    pub fn spill(&mut self) -> std::io::Result<()> {
+        if self.spilled.is_some() {
+            return Ok(());
+        }
+        let mut file = tempfile::tempfile()?;
+        file.write_all(&self.bytes)?;
+        self.spilled = Some((file, self.bytes.len()));
+        self.bytes = Vec::new();
+        Ok(())
+    }
+
+    fn byte_len(&self) -> usize {
+        self.spilled.as_ref().map_or(self.bytes.len(), |(_, n)| *n)
+    }
+
     /// Puts the elements into a file lopdf saved with their placeholders,
     /// and moves the cross-reference table's offsets to match: the bytes
     /// are those lopdf would have written with the elements in it.
@@ -298,7 +325,7 @@ impl Elements {
         if self.starts.is_empty() {
             return Ok(Spliced {
                 saved,
-                elements: Vec::new(),
+                elements: Body::Memory(Vec::new()),
                 begin: len,
                 end: len,
                 start: len,
@@ -319,7 +346,7 @@ impl Elements {
             }
             at += p.len();
         }
-        let delta = self.bytes.len() as i64 - (end - begin) as i64;
+        let delta = self.byte_len() as i64 - (end - begin) as i64;
         for (id, entry) in &xref.entries {
             let moved = if (self.first..=last_id).contains(id) {
                 begin + self.starts[(*id - self.first) as usize]
@@ -339,7 +366,10 @@ impl Elements {
         tail.extend_from_slice(format!("startxref\n{}\n%%EOF", start as i64 + delta).as_bytes());
         Ok(Spliced {
             saved,
-            elements: self.bytes,
+            elements: match self.spilled {
+                Some((file, _)) => Body::File(file),
+                None => Body::Memory(self.bytes),
+            },
             begin: begin as u64,
             end: end as u64,
             start,
@@ -362,7 +392,7 @@ fn read_at<R: Read + Seek>(r: &mut R, at: u64, n: usize) -> Result<Vec<u8>, PdfE
 /// with the offsets moved.
 pub struct Spliced<R> {
     saved: R,
-    elements: Vec<u8>,
+    elements: Body,
     begin: u64,
     end: u64,
     start: u64,
@@ -374,7 +404,13 @@ impl<R: Read + Seek> Spliced<R> {
     pub fn write_to(mut self, out: &mut dyn Write) -> std::io::Result<()> {
         self.saved.seek(SeekFrom::Start(0))?;
         std::io::copy(&mut (&mut self.saved).take(self.begin), out)?;
-        out.write_all(&self.elements)?;
+        match &mut self.elements {
+            Body::Memory(bytes) => out.write_all(bytes)?,
+            Body::File(file) => {
+                file.seek(SeekFrom::Start(0))?;
+                std::io::copy(file, out)?;
+            }
+        }
         self.saved.seek(SeekFrom::Start(self.end))?;
         std::io::copy(&mut (&mut self.saved).take(self.start - self.end), out)?;
         out.write_all(&self.tail)
