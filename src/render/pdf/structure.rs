@@ -13,7 +13,7 @@
 //! Every MCID of every page is referenced by exactly one element, and the
 //! ParentTree maps it back (page `/StructParents` = page index).
 
-use lopdf::{Dictionary, Object, ObjectId};
+use lopdf::{Object, ObjectId};
 
 use std::io::{Read, Seek, SeekFrom, Write};
 
@@ -162,44 +162,64 @@ pub fn add_structure(
     }
 
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    // The root and the elements are numbered one after another and written
+    // as bytes; the document holds a placeholder for each.
     let root_id = doc.new_object_id();
     let ids: Vec<ObjectId> = (0..tree.elems.len()).map(|_| doc.new_object_id()).collect();
     let mut elements = Elements {
-        first: ids.first().map_or(0, |id| id.0),
+        first: root_id.0,
         bytes: Vec::new(),
         spilled: None,
-        starts: Vec::with_capacity(ids.len()),
+        starts: Vec::with_capacity(ids.len() + 1),
     };
+    doc.objects.insert(root_id, Object::Null);
+    elements.starts.push(0);
+    let paged = &owners[..owners.len().min(pages.len())];
+    write_root(&mut elements.bytes, root_id, &ids, paged, pages.len());
     for (i, e) in tree.elems.iter().enumerate() {
-        // A placeholder: the element itself is written into the saved bytes.
         doc.objects.insert(ids[i], Object::Null);
         elements.starts.push(elements.bytes.len());
         write_element(&mut elements.bytes, ids[i], e, &ids, root_id, &pages);
     }
-
-    let mut nums = Vec::with_capacity(2 * owners.len());
-    for (i, (page, on_page)) in pages.iter().zip(&owners).enumerate() {
-        nums.push(Object::Integer(i as i64));
-        nums.push(Object::Array(
-            on_page.iter().map(|e| Object::Reference(ids[*e])).collect(),
-        ));
+    for (i, page) in pages.iter().enumerate() {
         if let Ok(Object::Dictionary(p)) = doc.get_object_mut(*page) {
             p.set("StructParents", Object::Integer(i as i64));
         }
     }
-    let mut parent_tree = Dictionary::new();
-    parent_tree.set("Nums", Object::Array(nums));
-    let mut root = Dictionary::new();
-    root.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
-    root.set("K", Object::Array(vec![Object::Reference(ids[0])]));
-    root.set("ParentTree", Object::Dictionary(parent_tree));
-    root.set("ParentTreeNextKey", Object::Integer(pages.len() as i64));
-    doc.objects.insert(root_id, Object::Dictionary(root));
     Ok((root_id, elements))
 }
 
 /// One structure element as an indirect object, in the syntax lopdf writes
 /// (`Type`, `S`, `P`, `Pg`, `A`, `K`, no space where none is needed).
+/// The structure tree root, as lopdf writes it: its first element, and
+/// the ParentTree (for page `i`, key `i` and the element owning each of
+/// its MCIDs).
+fn write_root(
+    out: &mut Vec<u8>,
+    id: ObjectId,
+    ids: &[ObjectId],
+    owners: &[Vec<usize>],
+    next_key: usize,
+) {
+    use std::io::Write;
+    let _ = write!(
+        out,
+        "{} {} obj\n<</Type/StructTreeRoot/K[{} {} R]/ParentTree<</Nums[",
+        id.0, id.1, ids[0].0, ids[0].1
+    );
+    for (i, on_page) in owners.iter().enumerate() {
+        // An integer after an array is set apart by a space; an array not.
+        let sep = if i == 0 { "" } else { " " };
+        let _ = write!(out, "{sep}{i}[");
+        for (k, e) in on_page.iter().enumerate() {
+            let sep = if k == 0 { "" } else { " " };
+            let _ = write!(out, "{sep}{} {} R", ids[*e].0, ids[*e].1);
+        }
+        out.push(b']');
+    }
+    let _ = write!(out, "]>>/ParentTreeNextKey {next_key}>>\nendobj\n");
+}
+
 fn write_element(
     out: &mut Vec<u8>,
     id: ObjectId,
@@ -497,6 +517,7 @@ impl Xref {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::Dictionary;
 
     fn at(row: usize, col: usize, item: usize) -> ItemRef {
         ItemRef { row, col, item }
