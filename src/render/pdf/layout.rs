@@ -129,6 +129,11 @@ struct Builder<'a, 'o> {
     furniture: Furniture,
     /// Where each finished page goes.
     out: &'o mut dyn FnMut(PageModel),
+    /// The header row and the page furniture as on the first page, laid
+    /// out once; later pages get copies marked as artifacts.
+    header: PageModel,
+    header_h: f64,
+    furniture_block: PageModel,
     /// Width reserved before item text: the bullet, and the 新 mark when
     /// months are compared.
     indent: f64,
@@ -184,6 +189,9 @@ impl<'a, 'o> Builder<'a, 'o> {
                 height,
             },
             out,
+            header: PageModel::default(),
+            header_h: 0.0,
+            furniture_block: PageModel::default(),
             indent: 0.0,
             y: 0.0,
             table_top: height - style.top - title_size * 2.2,
@@ -196,7 +204,22 @@ impl<'a, 'o> Builder<'a, 'o> {
             } else {
                 0.0
             };
+        b.header_h = b.measure_header_height();
+        b.draw_header_row();
+        b.header = std::mem::take(&mut b.page);
+        b.draw_furniture();
+        b.furniture_block = std::mem::take(&mut b.page);
         b
+    }
+
+    /// Copies a block laid out for the first page onto the current page;
+    /// on later pages everything in it is an artifact.
+    fn stamp(&mut self, block: &PageModel, first: bool) {
+        self.page.frames.extend(block.frames.iter().cloned());
+        self.page.texts.extend(block.texts.iter().map(|t| TextLine {
+            role: if first { t.role } else { Role::Artifact },
+            ..t.clone()
+        }));
     }
 
     fn regular(&self, size: f64) -> Scaled<'a> {
@@ -260,6 +283,10 @@ impl<'a, 'o> Builder<'a, 'o> {
     }
 
     fn header_height(&self) -> f64 {
+        self.header_h
+    }
+
+    fn measure_header_height(&self) -> f64 {
         let lines = self
             .cols
             .iter()
@@ -284,7 +311,15 @@ impl<'a, 'o> Builder<'a, 'o> {
         }
         self.cur = self.begun;
         self.begun += 1;
-        let first = self.cur == 0;
+        let header = std::mem::take(&mut self.header);
+        self.stamp(&header, self.cur == 0);
+        self.header = header;
+        self.y = self.table_top - self.header_h;
+    }
+
+    /// The header row as on the first page (its labels tagged as column
+    /// headers).
+    fn draw_header_row(&mut self) {
         let h = self.header_height();
         let top = self.table_top;
         for i in 0..self.cols.len() {
@@ -304,11 +339,6 @@ impl<'a, 'o> Builder<'a, 'o> {
                 + 0.12 * self.style.size;
             for l in lines {
                 let lw = self.bold(self.style.size).width(&l);
-                let role = if first {
-                    Role::ColumnHeader(i)
-                } else {
-                    Role::Artifact
-                };
                 self.text(
                     x + (w - lw) / 2.0,
                     base,
@@ -316,12 +346,11 @@ impl<'a, 'o> Builder<'a, 'o> {
                     true,
                     &l,
                     rect,
-                    role,
+                    Role::ColumnHeader(i),
                 );
                 base -= self.style.line;
             }
         }
-        self.y = top - h;
     }
 
     fn body_capacity_lines(&self, space: f64) -> usize {
@@ -501,9 +530,8 @@ struct Furniture {
 }
 
 impl Builder<'_, '_> {
-    /// Phase 3 for the current page — title, 資料番号, date, legend and,
-    /// when the count is known, its number — then hands it on.
-    fn finish_page(&mut self) {
+    /// Title, 資料番号, date and legend as on the first page (phase 3).
+    fn draw_furniture(&mut self) {
         let style = self.style;
         let (width, height) = (self.furniture.width, self.furniture.height);
         let page_box = BoxPt {
@@ -515,13 +543,7 @@ impl Builder<'_, '_> {
         let title_size = self.title_size;
         let title_base = height - style.top - title_size;
         let number_size = (style.size * 1.4).max(11.0);
-        let i = self.cur;
         // The title block is read once, on the first page.
-        let (title, lead) = if i == 0 {
-            (Role::Title, Role::Lead)
-        } else {
-            (Role::Artifact, Role::Artifact)
-        };
         let heading = self.furniture.title.clone();
         let tw = self.bold(title_size).width(&heading);
         self.text(
@@ -531,9 +553,10 @@ impl Builder<'_, '_> {
             true,
             &heading,
             page_box,
-            title,
+            Role::Title,
         );
         let date = self.furniture.date.clone();
+        let lead = Role::Lead;
         self.text(
             style.left, title_base, style.size, false, &date, page_box, lead,
         );
@@ -562,8 +585,24 @@ impl Builder<'_, '_> {
                 Role::Artifact,
             );
         }
+    }
+
+    /// Phase 3 for the current page — its furniture and, when the count is
+    /// known, its number — then hands it on.
+    fn finish_page(&mut self) {
+        let block = std::mem::take(&mut self.furniture_block);
+        self.stamp(&block, self.cur == 0);
+        self.furniture_block = block;
         if let Some(n) = self.total {
-            let footer = page_number(i, n);
+            let style = self.style;
+            let width = self.furniture.width;
+            let page_box = BoxPt {
+                x: 0.0,
+                y: 0.0,
+                w: width,
+                h: self.furniture.height,
+            };
+            let footer = page_number(self.cur, n);
             let fw = self.regular(style.size).width(&footer);
             self.text(
                 (width - fw) / 2.0,
