@@ -1,6 +1,7 @@
 //! Finishing the document: the structure tree, the PDF/A and PDF/UA
 //! metadata, the /ID from the content, dates in Japan time, streams
-//! compressed in parallel, the bytes.
+//! compressed in parallel, the file (saved to a temporary file, the
+//! structure tree spliced in as it is written out).
 
 use super::archival::make_archival;
 use super::draw::Drawn;

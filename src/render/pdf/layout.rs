@@ -3,7 +3,9 @@
 //! rows down the pages (a row that does not fit is split at item
 //! boundaries and continues under 「（続き）」 on the next page), then
 //! **finalize** every page with its title, 資料番号, date and page number.
-//! No font is needed: [`Measures`] gives advances in em.
+//! No font is needed: [`Measures`] gives advances in em. [`Layout`] keeps
+//! the collected lines and runs the other two phases as often as asked,
+//! handing each page on as it is finished.
 
 use super::model::{BoxPt, DocModel, Frame, ItemRef, PageModel, Role, TableShape, TextLine};
 use crate::handout::{Handout, HandoutRow};

@@ -4,12 +4,15 @@
 //! pages, page numbers, subset-embedded fonts.
 //!
 //! Three steps, each in its own module: [`layout`] turns the handout into
-//! a page model ([`model`]) without any font file, deciding what every
-//! line is in the document's structure; [`draw`] draws the model as marked
-//! content (printpdf for the document and its fonts, each page's content
-//! stream written on every core); [`finish`] adds the [`structure`] tree and
-//! the [`archival`] metadata (PDF/UA-1, PDF/A-2a) and makes the bytes
-//! reproducible and small.
+//! pages of the page model ([`model`]) without any font file, deciding
+//! what every line is in the document's structure; [`draw`] draws them as
+//! marked content (printpdf for the document and its fonts, each page's
+//! content stream written on every core); [`finish`] adds the [`structure`]
+//! tree and the [`archival`] metadata (PDF/UA-1, PDF/A-2a) and makes the
+//! bytes reproducible and small. The pages are never all held: the layout
+//! hands them on one by one, once to count them and see their glyphs, once
+//! to draw them a batch at a time; the saved file goes to a temporary file
+//! and the structure tree into it as it is written out.
 
 pub mod archival;
 mod content;
