@@ -5,9 +5,11 @@
 //!
 //! `tune.json`, `tune2.json` and `tune3.json` are what the method was
 //! tuned on: they must keep precision ≥ 0.90, recall ≥ 0.60 and ≤ 10 % of
-//! hard negatives grouped. `heldout.json` and `heldout2.json` were never
-//! tuned on; their figures (and those of
-//! `../shared/samples/similar/gold.json` when present) are pinned so that
+//! hard negatives grouped. `heldout.json`, `heldout2.json` and
+//! `heldout3.json` were written as held-out parts and their first scores
+//! were blind; src/similar.rs says which later choices saw their misses.
+//! Their figures, one by one and pooled (and those of
+//! `../shared/samples/similar/gold.json` when present), are pinned so that
 //! the table in src/similar.rs stays true: a change of method updates both.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,13 +19,57 @@ use serde_json::Value;
 use shiryo::normalize;
 use shiryo::similar::{Synonyms, group_texts};
 
-/// Pairwise scores of one labelled month.
+/// Pair counts of one labelled month, or of several added together.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Counts {
+    /// Pairs grouped that are labelled as one claim.
+    pub right: usize,
+    /// Pairs grouped.
+    pub predicted: usize,
+    /// Pairs labelled as one claim.
+    pub gold: usize,
+    /// Hard-negative pairs grouped.
+    pub hard_grouped: usize,
+    /// Hard-negative pairs.
+    pub hard: usize,
+}
+
+impl std::ops::Add for Counts {
+    type Output = Counts;
+    fn add(self, o: Counts) -> Counts {
+        Counts {
+            right: self.right + o.right,
+            predicted: self.predicted + o.predicted,
+            gold: self.gold + o.gold,
+            hard_grouped: self.hard_grouped + o.hard_grouped,
+            hard: self.hard + o.hard,
+        }
+    }
+}
+
+/// Pairwise scores.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
     pub precision: f64,
     pub recall: f64,
     pub hard_negatives_grouped: f64,
     pub predicted_pairs: usize,
+}
+
+impl From<Counts> for Score {
+    fn from(c: Counts) -> Score {
+        let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+        Score {
+            precision: ratio(c.right, c.predicted),
+            recall: ratio(c.right, c.gold),
+            hard_negatives_grouped: if c.hard == 0 {
+                0.0
+            } else {
+                c.hard_grouped as f64 / c.hard as f64
+            },
+            predicted_pairs: c.predicted,
+        }
+    }
 }
 
 type Pair = (String, String, String, String);
@@ -41,6 +87,11 @@ fn as_item(text: &str) -> String {
 
 /// Groups a labelled month as the build would and scores it.
 pub fn score(path: &Path) -> Score {
+    count(path).into()
+}
+
+/// Groups a labelled month as the build would and counts its pairs.
+pub fn count(path: &Path) -> Counts {
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let mut cells: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut add = |f: &Value, k: &Value, t: &Value| -> ((String, String), String) {
@@ -98,17 +149,25 @@ pub fn score(path: &Path) -> Score {
             }
         }
     }
-    let right = predicted.intersection(&gold).count();
-    let ratio = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
-    Score {
-        precision: ratio(right, predicted.len()),
-        recall: ratio(right, gold.len()),
-        hard_negatives_grouped: if hard.is_empty() {
-            0.0
-        } else {
-            predicted.intersection(&hard).count() as f64 / hard.len() as f64
-        },
-        predicted_pairs: predicted.len(),
+    if std::env::var_os("SHIRYO_SIMILAR_DEBUG").is_some() {
+        for p in predicted.difference(&gold) {
+            eprintln!(
+                "FP{} {} | {}",
+                if hard.contains(p) { "(hard)" } else { "" },
+                p.2,
+                p.3
+            );
+        }
+        for p in gold.difference(&predicted) {
+            eprintln!("FN {} | {}", p.2, p.3);
+        }
+    }
+    Counts {
+        right: predicted.intersection(&gold).count(),
+        predicted: predicted.len(),
+        gold: gold.len(),
+        hard_grouped: predicted.intersection(&hard).count(),
+        hard: hard.len(),
     }
 }
 
@@ -145,17 +204,35 @@ fn the_tuned_months_meet_the_issue_figures() {
 #[test]
 fn the_figures_in_the_method_documentation_hold() {
     let expected = [
-        ("tune.json", (0.94, 0.63, 0.04)),
+        ("tune.json", (0.96, 0.67, 0.04)),
         ("tune2.json", (1.0, 0.78, 0.0)),
         ("tune3.json", (1.0, 0.67, 0.0)),
-        ("heldout.json", (0.61, 0.42, 0.15)),
+        ("heldout.json", (0.74, 0.54, 0.08)),
         ("heldout2.json", (1.0, 0.67, 0.0)),
+        ("heldout3.json", (0.96, 0.79, 0.05)),
     ];
-    for (name, want) in expected {
-        let s = score(&data(name));
-        eprintln!("{name}: {s:?}");
-        assert_eq!(figures(s), want, "{name}: {s:?}");
+    // Every month is scored before any is compared, so a change of method
+    // shows all its new figures at once.
+    let counts: Vec<Counts> = expected
+        .iter()
+        .map(|(name, _)| {
+            let c = count(&data(name));
+            eprintln!("{name}: {:?}", Score::from(c));
+            c
+        })
+        .collect();
+    let held_out = counts[3..]
+        .iter()
+        .fold(Counts::default(), |sum, c| sum + *c);
+    eprintln!("held-out together: {:?}", Score::from(held_out));
+    for ((name, want), c) in expected.iter().zip(&counts) {
+        assert_eq!(figures(Score::from(*c)), *want, "{name}");
     }
+    assert_eq!(
+        figures(Score::from(held_out)),
+        (0.9, 0.67, 0.04),
+        "held-out together"
+    );
 }
 
 #[test]
@@ -167,5 +244,5 @@ fn the_shared_example_is_scored_when_present() {
     }
     let s = score(&gold);
     eprintln!("gold.json: {s:?}");
-    assert_eq!(figures(s), (0.83, 0.5, 0.25), "{s:?}");
+    assert_eq!(figures(s), (1.0, 0.6, 0.0), "{s:?}");
 }
