@@ -119,6 +119,10 @@ use crate::vocab::{ColumnKey, Location};
 
 /// The built-in synonym table (one group per line, see the file's header).
 pub const BUILTIN_WORDS: &str = include_str!("similar_words.txt");
+/// Spelling variants of one word (引き継ぎ/引継ぎ/引継, 寄付/寄附,
+/// パブコメ/パブリックコメント), from the Sudachi synonym dictionary (see
+/// the file's header and docs/tools/similar_variants.py).
+pub const VARIANTS: &str = include_str!("similar_variants.txt");
 
 /// Two items of a cell at least this similar may stand in one group
 /// (complete link: every pair of the group).
@@ -178,10 +182,11 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
-    /// The built-in groups, as words.
+    /// The built-in groups, as words: the table, then the variants.
     pub fn builtin() -> Vec<Vec<String>> {
         BUILTIN_WORDS
             .lines()
+            .chain(VARIANTS.lines())
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(|l| l.split_whitespace().map(String::from).collect())
@@ -411,6 +416,42 @@ struct Phrase {
 }
 
 impl Phrase {
+    /// Whether it is a noun with a case particle (市有地を, 情報が, 空き家
+    /// については): a comma after it does not end the clause.
+    fn ends_in_case_particle(&self) -> bool {
+        let tail: Vec<char> = self
+            .raw
+            .iter()
+            .rev()
+            .map_while(|c| c.filter(|c| script(*c) == Script::Hiragana))
+            .collect();
+        if tail.len() == self.raw.len() {
+            return false;
+        }
+        let tail: String = tail.into_iter().rev().collect();
+        [
+            "を",
+            "は",
+            "が",
+            "に",
+            "で",
+            "も",
+            "へ",
+            "と",
+            "や",
+            "では",
+            "には",
+            "とは",
+            "について",
+            "については",
+            "として",
+            "からは",
+            "での",
+            "への",
+        ]
+        .contains(&tail.as_str())
+    }
+
     /// Adds the features of its runs of kanji, katakana and Latin.
     fn finish(mut self) -> Vec<u64> {
         let mut run: Vec<char> = Vec::new();
@@ -471,7 +512,15 @@ fn analyse(text: &str, words: &Synonyms) -> Vec<(u64, f64)> {
     let mut previous: Option<Script> = None;
     for (i, &c) in chars.iter().enumerate() {
         if is_clause_break(c) {
-            clauses.push(Vec::new());
+            // 市有地を、民間に貸し付ける is one clause.
+            let noun_before = matches!(c, '、' | '，' | ',')
+                && clauses
+                    .last()
+                    .and_then(|cl| cl.last())
+                    .is_some_and(Phrase::ends_in_case_particle);
+            if !noun_before {
+                clauses.push(Vec::new());
+            }
             open = false;
             previous = None;
             continue;
@@ -627,11 +676,25 @@ pub fn group_texts(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<Vec<usize>>
 /// [`group_texts`] for items with their origins.
 pub fn group_items(cells: &[Vec<Compared<'_>>], words: &Synonyms) -> Vec<Vec<Vec<usize>>> {
     use rayon::prelude::*;
+    let texts: Vec<Vec<&str>> = cells
+        .iter()
+        .map(|c| c.iter().map(|i| i.text).collect())
+        .collect();
+    weigh(&texts, words)
+        .par_iter()
+        .zip(cells)
+        .map(|(cell, compared)| group_cell(cell, compared))
+        .collect()
+}
+
+/// Every item's weighted features; rarity is counted over all cells.
+fn weigh(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<Weighted>> {
+    use rayon::prelude::*;
     let analysed: Vec<Vec<Vec<(u64, f64)>>> = cells
         .par_iter()
-        .map(|items| items.iter().map(|c| analyse(c.text, words)).collect())
+        .map(|texts| texts.iter().map(|t| analyse(t, words)).collect())
         .collect();
-    let n_items: usize = cells.iter().map(Vec::len).sum();
+    let n_items: usize = analysed.iter().map(Vec::len).sum();
     // Items having each feature, then in place its weight.
     let mut idf: FastMap<u64, f64> = FastMap::default();
     for item in analysed.iter().flatten() {
@@ -643,7 +706,7 @@ pub fn group_items(cells: &[Vec<Compared<'_>>], words: &Synonyms) -> Vec<Vec<Vec
         *w = ln(1.0 + n_items as f64 / *w);
     }
     let idf = |f: &u64| idf[f];
-    let weighted: Vec<Vec<Weighted>> = analysed
+    analysed
         .into_iter()
         .map(|cell| {
             cell.into_iter()
@@ -666,11 +729,24 @@ pub fn group_items(cells: &[Vec<Compared<'_>>], words: &Synonyms) -> Vec<Vec<Vec
                 })
                 .collect()
         })
-        .collect();
-    weighted
-        .par_iter()
-        .zip(cells)
-        .map(|(cell, compared)| group_cell(cell, compared))
+        .collect()
+}
+
+/// Every pair's similarity in each cell (for the evaluation's
+/// diagnostics: all pairs, so only for small labelled months).
+#[doc(hidden)]
+pub fn similarities(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<(usize, usize, f64)>> {
+    weigh(cells, words)
+        .iter()
+        .map(|items| {
+            let mut pairs = Vec::new();
+            for (i, a) in items.iter().enumerate() {
+                for (j, b) in items.iter().enumerate().skip(i + 1) {
+                    pairs.push((i, j, similarity(a, b)));
+                }
+            }
+            pairs
+        })
         .collect()
 }
 
