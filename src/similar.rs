@@ -1000,6 +1000,41 @@ mod tests {
     }
 
     #[test]
+    fn a_comma_after_a_noun_and_its_particle_does_not_end_the_clause() {
+        let w = words();
+        let role = |text: &str, word: &str| {
+            let g = group_feature(w.group_of(word).unwrap());
+            analyse(text, &w)
+                .into_iter()
+                .find(|(f, _)| *f == g)
+                .map(|(_, r)| r)
+        };
+        // One clause: its claim is 民間に貸し付ける, 市有地 is its topic.
+        let one = "使われていない未利用地を、民間に貸し付ける。";
+        assert_eq!(role(one, "貸付"), Some(PREDICATE));
+        assert_eq!(role(one, "民間"), Some(PREDICATE));
+        assert_eq!(role(one, "未利用地"), Some(1.0));
+        // A comma after a verb does end it: each clause has its claim.
+        let two = "公用車が不足しており、出張に支障がある。";
+        assert_eq!(role(two, "不足"), Some(PREDICATE));
+        assert_eq!(role(two, "支障"), Some(PREDICATE));
+    }
+
+    #[test]
+    fn spelling_variants_of_one_word_are_one() {
+        let w = words();
+        for (a, b) in [
+            ("引き継ぎ", "引継"),
+            ("寄付", "寄附"),
+            ("パブリックコメント", "パブコメ"),
+            ("打ち合わせ", "打合せ"),
+        ] {
+            assert!(w.group_of(a).is_some(), "{a}");
+            assert_eq!(w.group_of(a), w.group_of(b), "{a} {b}");
+        }
+    }
+
+    #[test]
     fn the_claim_tells_a_group_from_a_topic() {
         let texts = vec![
             "公用車が不足している。",
