@@ -195,8 +195,9 @@ const LIGHT_GROUPS: [&str; 2] = ["実施", "推進"];
 /// template's groups, groups sharing a word joined into one.
 #[derive(Debug, Clone)]
 pub struct Synonyms {
-    /// Words by their first character, longest first: (word, group).
-    by_first: FastMap<char, Vec<(Vec<char>, u32)>>,
+    /// Words by their first two characters (`'\0'` second for a word of
+    /// one), longest first: (word, group).
+    by_start: FastMap<(char, char), Vec<(Vec<char>, u32)>>,
     /// Features of the light verbs, sorted.
     light: Vec<u64>,
     /// Bit per character of the Basic Multilingual Plane that starts a
@@ -255,25 +256,28 @@ impl Synonyms {
                 }
             }
         }
-        let mut by_first: FastMap<char, Vec<(Vec<char>, u32)>> = FastMap::default();
+        let mut by_start: FastMap<(char, char), Vec<(Vec<char>, u32)>> = FastMap::default();
         let mut entries: Vec<(Vec<char>, usize)> = owner.into_iter().collect();
         entries.sort();
         for (word, g) in entries {
             let group = root(&mut parent, g) as u32;
-            by_first.entry(word[0]).or_default().push((word, group));
+            by_start
+                .entry(start_of(&word))
+                .or_default()
+                .push((word, group));
         }
-        for list in by_first.values_mut() {
+        for list in by_start.values_mut() {
             // Longest first; equal lengths in a fixed order.
             list.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
         let mut starts = vec![0u64; 0x10000 / 64];
-        for c in by_first.keys() {
+        for (c, _) in by_start.keys() {
             if let Some(slot) = starts.get_mut(*c as usize / 64) {
                 *slot |= 1 << (*c as usize % 64);
             }
         }
         let mut s = Synonyms {
-            by_first,
+            by_start,
             light: Vec::new(),
             starts,
         };
@@ -301,9 +305,11 @@ impl Synonyms {
     /// The group of a whole word, if it is in the table.
     fn group_of(&self, word: &str) -> Option<u32> {
         let w = fold_word(word);
-        let first = *w.first()?;
-        self.by_first
-            .get(&first)?
+        if w.is_empty() {
+            return None;
+        }
+        self.by_start
+            .get(&start_of(&w))?
             .iter()
             .find(|(v, _)| *v == w)
             .map(|(_, g)| *g)
@@ -315,9 +321,12 @@ impl Synonyms {
         if c < 0x10000 && self.starts[c / 64] & (1 << (c % 64)) == 0 {
             return None;
         }
-        let list = self.by_first.get(&chars[i])?;
         let n = chars.len();
-        for (word, group) in list {
+        let longer = chars
+            .get(i + 1)
+            .and_then(|second| self.by_start.get(&(chars[i], *second)));
+        let single = self.by_start.get(&(chars[i], '\0'));
+        for (word, group) in longer.into_iter().chain(single).flatten() {
             let len = word.len();
             if i + len > n || chars[i..i + len] != word[..] {
                 continue;
@@ -334,6 +343,12 @@ impl Synonyms {
         }
         None
     }
+}
+
+/// The key a word is listed under: its first two characters, or its only
+/// one and `'\0'`.
+fn start_of(word: &[char]) -> (char, char) {
+    (word[0], word.get(1).copied().unwrap_or('\0'))
 }
 
 /// The kind of a character, for cutting text into crude words.
