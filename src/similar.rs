@@ -197,7 +197,7 @@ const LIGHT_GROUPS: [&str; 2] = ["実施", "推進"];
 pub struct Synonyms {
     /// Words by their first two characters (`'\0'` second for a word of
     /// one), longest first: (word, group).
-    by_start: FastMap<(char, char), Vec<(Vec<char>, u32)>>,
+    by_start: FastMap<(char, char), Words>,
     /// Features of the light verbs, sorted.
     light: Vec<u64>,
     /// Bit per character of the Basic Multilingual Plane that starts a
@@ -256,7 +256,7 @@ impl Synonyms {
                 }
             }
         }
-        let mut by_start: FastMap<(char, char), Vec<(Vec<char>, u32)>> = FastMap::default();
+        let mut by_start: FastMap<(char, char), Words> = FastMap::default();
         let mut entries: Vec<(Vec<char>, usize)> = owner.into_iter().collect();
         entries.sort();
         for (word, g) in entries {
@@ -344,6 +344,9 @@ impl Synonyms {
         None
     }
 }
+
+/// Words of the table with their groups.
+type Words = Vec<(Vec<char>, u32)>;
 
 /// The key a word is listed under: its first two characters, or its only
 /// one and `'\0'`.
