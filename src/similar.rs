@@ -1077,6 +1077,17 @@ mod tests {
     }
 
     #[test]
+    fn a_frame_noun_is_never_the_claim() {
+        let w = words();
+        let bigram = |a: char, b: char| feature(b'K', &[a, b]);
+        let roles: Vec<(u64, f64)> = analyse("職員の提案を毎年表彰する制度を設ける。", &w);
+        let role = |f: u64| roles.iter().find(|(g, _)| *g == f).map(|(_, r)| *r);
+        // What the frame is for (表彰) is the claim, the frame (制度) not.
+        assert_eq!(role(bigram('表', '彰')), Some(PREDICATE));
+        assert_eq!(role(bigram('制', '度')), Some(1.0));
+    }
+
+    #[test]
     fn spelling_variants_of_one_word_are_one() {
         let w = words();
         for (a, b) in [
