@@ -5,8 +5,8 @@
 //!
 //! `tune.json`, `tune2.json` and `tune3.json` are what the method was
 //! tuned on: they must keep precision ≥ 0.90, recall ≥ 0.60 and ≤ 10 % of
-//! hard negatives grouped. `heldout.json` to `heldout11.json` were written
-//! as held-out months: 1–3 by this project, 4–11 by independent sessions
+//! hard negatives grouped. `heldout.json` to `heldout13.json` were written
+//! as held-out months: 1–3 by this project, 4–13 by independent sessions
 //! that saw neither the code nor the other months. Each was scored blind
 //! once; src/similar.rs gives those first figures and says which later
 //! choices saw a month's misses. Their figures now, one by one and pooled
@@ -237,6 +237,8 @@ fn the_figures_in_the_method_documentation_hold() {
         ("heldout9.json", (0.91, 0.56, 0.08)),
         ("heldout10.json", (0.96, 0.68, 0.04)),
         ("heldout11.json", (0.9, 0.6, 0.08)),
+        ("heldout12.json", (0.87, 0.56, 0.08)),
+        ("heldout13.json", (0.91, 0.58, 0.04)),
     ];
     // Every month is scored before any is compared, so a change of method
     // shows all its new figures at once.
@@ -257,7 +259,7 @@ fn the_figures_in_the_method_documentation_hold() {
     }
     assert_eq!(
         figures(Score::from(held_out)),
-        (0.95, 0.65, 0.05),
+        (0.94, 0.64, 0.05),
         "held-out together"
     );
 }
