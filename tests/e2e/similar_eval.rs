@@ -13,7 +13,9 @@
 //! (and those of `../shared/samples/similar/gold.json` when present), are
 //! pinned so that the table in src/similar.rs stays true: a change of
 //! method updates both. `SHIRYO_SIMILAR_DEBUG=1` prints every wrong and
-//! missed pair with its similarity.
+//! missed pair with its similarity; `SHIRYO_EXTRA=FILE` adds the groups of
+//! FILE (one per line, as in src/similar_words.txt) to try words before
+//! they go into the table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
