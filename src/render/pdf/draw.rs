@@ -49,9 +49,49 @@ pub fn draw(
     title: &str,
     date: Date,
 ) -> Result<Drawn, PdfError> {
+    let (glyphs, used, page_count) = survey(&layout, fonts);
+    let (mut lo, ids) = empty_document(&layout, fonts, &used, page_count, title, date)?;
+
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    // What printpdf wrote on the last page: the registration, with the
+    // subset's codes of every glyph.
+    let registration = page_ids
+        .last()
+        .map(|p| page_content(&lo, *p))
+        .unwrap_or_default();
+    let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
+    let codes = content::Codes::read(&registration, &names, &used, fonts)?;
+    let drawer = TextDrawer {
+        glyphs: &glyphs,
+        codes: &codes,
+    };
+    let mut id = finish::DocumentId::new(title, date);
+    let drawn = draw_pages(layout, page_count, &drawer, &registration, &mut id);
+    let mut marks = Vec::with_capacity(page_count);
+    for (page, (content, page_marks)) in page_ids.into_iter().zip(drawn) {
+        set_page_content(&mut lo, page, content);
+        marks.push(page_marks);
+    }
+    Ok(Drawn {
+        doc: lo,
+        id: id.finish(),
+        marks,
+    })
+}
+
+/// The document printpdf makes: the fonts of every face (added in face
+/// order), `page_count` empty pages but the last, which registers every
+/// glyph used, and the metadata; with the PDF font of each face.
+fn empty_document(
+    layout: &Layout<'_>,
+    fonts: &FontPair,
+    used: &BTreeMap<Face, BTreeMap<u16, char>>,
+    page_count: usize,
+    title: &str,
+    date: Date,
+) -> Result<(lopdf::Document, BTreeMap<Face, printpdf::FontId>), PdfError> {
     let mut doc = PdfDocument::new(title);
     let mut font_warnings = Vec::new();
-    // The PDF font of every face, added in face order.
     let mut ids: BTreeMap<Face, printpdf::FontId> = BTreeMap::new();
     for face in fonts.faces() {
         let f = fonts.font(face);
@@ -61,8 +101,6 @@ pub fn draw(
             })?;
         ids.insert(face, doc.add_font(&parsed));
     }
-    let (glyphs, used, page_count) = survey(&layout, fonts);
-
     let (width, height) = (layout.sheet.width, layout.sheet.height);
     let mut pages: Vec<PdfPage> = (0..page_count)
         .map(|_| {
@@ -77,7 +115,7 @@ pub fn draw(
         })
         .collect();
     if let Some(last) = pages.last_mut() {
-        last.ops = register_characters(&used, &ids);
+        last.ops = register_characters(used, &ids);
     }
     doc.with_pages(pages);
     let stamp = printpdf::OffsetDateTime::from_unix_timestamp(date.unix_seconds())
@@ -94,35 +132,27 @@ pub fn draw(
         ..PdfSaveOptions::default()
     };
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
-    drop(doc);
+    Ok((doc.to_lopdf_document(&opts, &mut warnings), ids))
+}
 
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    // What printpdf wrote on the last page: the registration, with the
-    // subset's codes of every glyph.
-    let registration = page_ids
-        .last()
-        .map(|p| page_content(&lo, *p))
-        .unwrap_or_default();
-    let names: BTreeMap<Face, String> = ids.iter().map(|(f, id)| (*f, id.0.clone())).collect();
-    let codes = content::Codes::read(&registration, &names, &used, fonts)?;
-
-    // The pages again, drawn a batch at a time on every core; the
-    // document ID hashes their text.
-    let drawer = TextDrawer {
-        glyphs: &glyphs,
-        codes: &codes,
-    };
+/// The pages again, drawn a batch at a time on every core and compressed;
+/// the document ID hashes their text. The last page shows the
+/// registration after its text.
+fn draw_pages(
+    layout: Layout<'_>,
+    page_count: usize,
+    drawer: &TextDrawer<'_>,
+    registration: &[u8],
+    id: &mut finish::DocumentId,
+) -> Vec<(finish::Packed, Vec<Role>)> {
     let draw_page = |i: usize, page: PageModel| {
         let (mut bytes, marks) = drawer.page(&page);
         if i + 1 == page_count {
-            // The last page shows the registration after its text.
             bytes.push(b'\n');
-            bytes.extend_from_slice(&registration);
+            bytes.extend_from_slice(registration);
         }
         (finish::deflate(bytes), marks)
     };
-    let mut id = finish::DocumentId::new(title, date);
     let mut drawn: Vec<(finish::Packed, Vec<Role>)> = Vec::with_capacity(page_count);
     let mut batch: Vec<PageModel> = Vec::with_capacity(BATCH);
     let flush = |batch: &mut Vec<PageModel>, drawn: &mut Vec<(finish::Packed, Vec<Role>)>| {
@@ -142,16 +172,7 @@ pub fn draw(
         }
     });
     flush(&mut batch, &mut drawn);
-    let mut marks = Vec::with_capacity(page_count);
-    for (page, (content, page_marks)) in page_ids.into_iter().zip(drawn) {
-        set_page_content(&mut lo, page, content);
-        marks.push(page_marks);
-    }
-    Ok(Drawn {
-        doc: lo,
-        id: id.finish(),
-        marks,
-    })
+    drawn
 }
 
 /// Pages laid out and drawn at a time: enough to keep every core busy,
