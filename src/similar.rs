@@ -147,11 +147,13 @@
 //!
 //! Time (2 cores, release build without LTO): the stage alone
 //! (`SHIRYO_BENCH_MONTH=DIR cargo bench --bench stages -- similar`) takes
-//! 11 ms on the 100 × 30 month of gen_corpus.py --seed 42 (3,821 items),
-//! 30 ms on the bench's own 100 × 30 month (5,980 items) and 0.31 s on the
-//! 1,000 × 80 month --seed 7 (93,658 items). The build runs it beside the
-//! PDF: whole builds (hyperfine) went from 529 to 536 ms (+1.3 %) and from
-//! 12.90 to 13.04 s.
+//! 16.5 ms on the 100 × 30 month of gen_corpus.py --seed 42 (3,821 items)
+//! and 38 ms on the bench's own 100 × 30 month (5,980 items); with the
+//! table of 88b17e4 (about 300 words, not 3,400) 14 and 33 ms. The build
+//! runs it beside the PDF: a whole build of the 100 × 30 month takes the
+//! same time with the large table as with the small one within noise
+//! (hyperfine, 342 and 348 ms; the stage added 1.3 % when it came, 529 →
+//! 536 ms), of the 1,000 × 80 month (93,658 items) 9.0 s and 459 MB.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
