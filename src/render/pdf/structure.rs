@@ -189,8 +189,6 @@ pub fn add_structure(
     Ok((root_id, elements))
 }
 
-/// One structure element as an indirect object, in the syntax lopdf writes
-/// (`Type`, `S`, `P`, `Pg`, `A`, `K`, no space where none is needed).
 /// The structure tree root, as lopdf writes it: its first element, and
 /// the ParentTree (for page `i`, key `i` and the element owning each of
 /// its MCIDs).
@@ -201,7 +199,6 @@ fn write_root(
     owners: &[Vec<usize>],
     next_key: usize,
 ) {
-    use std::io::Write;
     let _ = write!(
         out,
         "{} {} obj\n<</Type/StructTreeRoot/K[{} {} R]/ParentTree<</Nums[",
@@ -220,6 +217,8 @@ fn write_root(
     let _ = write!(out, "]>>/ParentTreeNextKey {next_key}>>\nendobj\n");
 }
 
+/// One structure element as an indirect object, in the syntax lopdf writes
+/// (`Type`, `S`, `P`, `Pg`, `A`, `K`, no space where none is needed).
 fn write_element(
     out: &mut Vec<u8>,
     id: ObjectId,
@@ -228,7 +227,6 @@ fn write_element(
     root: ObjectId,
     pages: &[ObjectId],
 ) {
-    use std::io::Write;
     // The page of the element's first content, so that content on that
     // page is referenced by its bare MCID.
     let home = e.kids.iter().find_map(|k| match k {
@@ -279,7 +277,7 @@ fn write_element(
 /// The structure elements, written apart from the lopdf document: as its
 /// dictionaries, the 300,000 elements of a 94,000-item month took 550 MB;
 /// as bytes they take 30 MB. The document holds a `null` placeholder for
-/// each, which [`Elements::splice`] replaces in the saved file.
+/// each, which [`Elements::splice_into`] replaces in the saved file.
 #[derive(Debug, Default)]
 pub struct Elements {
     /// Object number of the first element; the others follow it.
@@ -319,18 +317,10 @@ impl Elements {
 
     /// Puts the elements into a file lopdf saved with their placeholders,
     /// and moves the cross-reference table's offsets to match: the bytes
-    /// are those lopdf would have written with the elements in it.
-    pub fn splice(self, saved: Vec<u8>) -> Result<Vec<u8>, PdfError> {
-        let spliced = self.splice_into(std::io::Cursor::new(saved))?;
-        let mut out = Vec::new();
-        spliced.write_to(&mut out).map_err(PdfError::Save)?;
-        Ok(out)
-    }
-
-    /// [`Elements::splice`] for a saved file read from `saved` and written
-    /// out by [`Spliced::write_to`], never whole in memory: only its
-    /// placeholders and its cross-reference table are read here, and
-    /// checked.
+    /// are those lopdf would have written with the elements in it. The
+    /// saved file is read from `saved` and written out by
+    /// [`Spliced::write_to`], never whole in memory: only its placeholders
+    /// and its cross-reference table are read here, and checked.
     pub fn splice_into<R: Read + Seek>(self, mut saved: R) -> Result<Spliced<R>, PdfError> {
         let len = saved.seek(SeekFrom::End(0)).map_err(PdfError::Save)?;
         // Where the cross-reference table starts, from the file's end.
@@ -598,7 +588,12 @@ mod tests {
         let (root, elements) = add_structure(&mut doc, &shape, &marks).unwrap();
         let mut saved = Vec::new();
         doc.save_to(&mut saved).unwrap();
-        let bytes = elements.splice(saved).unwrap();
+        let mut bytes = Vec::new();
+        elements
+            .splice_into(std::io::Cursor::new(saved))
+            .unwrap()
+            .write_to(&mut bytes)
+            .unwrap();
         // What lopdf reads back it saves byte for byte as spliced: the
         // elements are in its syntax and the offsets are right.
         let mut doc = lopdf::Document::load_mem(&bytes).unwrap();
