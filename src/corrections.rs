@@ -152,7 +152,12 @@ pub(crate) fn plan(
         for (ci, items) in f.cells.iter().enumerate() {
             let column = ColumnKey::ALL[ci];
             for (n, item) in items.iter().enumerate() {
-                let found = by_key.get(&key(fi, column, &item.text)).copied();
+                // Most months have no corrections: no key to make then.
+                let found = if by_key.is_empty() {
+                    None
+                } else {
+                    by_key.get(&key(fi, column, &item.text)).copied()
+                };
                 let c = found.map(|i| &corrections[i]);
                 ed.sheet.push(PassRow {
                     field: f.name.clone(),

@@ -136,7 +136,8 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     let plan = corrections::plan(&m, &correction_rows, correction_files, &template);
     let m = m.corrected(plan);
     clock.lap("normalize+matrix");
-    let words = similar::Synonyms::with_builtin(&template.synonyms);
+    // The similar items' words are made where the similar items are.
+    let words = || similar::Synonyms::with_builtin(&template.synonyms);
     let problems = m.has_problems();
     let mut extras = report::ReportExtras {
         input: opts.input.display().to_string(),
@@ -145,25 +146,18 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
     };
 
     let (report, written) = match &opts.output {
-        Some(out) if !(opts.strict && problems) => write(
-            out,
-            opts,
-            &m,
-            &template,
-            &words,
-            &files,
-            &mut extras,
-            &mut clock,
-        )?,
+        Some(out) if !(opts.strict && problems) => {
+            write(out, opts, &m, &template, &files, &mut extras, &mut clock)?
+        }
         Some(_) => {
             extras
                 .problems
                 .push("--strict のため、却下・失敗があるので資料を書き出していません。".into());
-            extras.similar = similar::suggest(&m, &words);
+            extras.similar = similar::suggest(&m, &words());
             (report::render(&m, &files, opts.date, &extras), Vec::new())
         }
         None => {
-            extras.similar = similar::suggest(&m, &words);
+            extras.similar = similar::suggest(&m, &words());
             (report::render(&m, &files, opts.date, &extras), Vec::new())
         }
     };
@@ -175,13 +169,11 @@ pub fn run(opts: &BuildOptions) -> Result<Outcome, Error> {
 }
 
 /// Writes every output into `out` and returns the report and the files.
-#[allow(clippy::too_many_arguments)]
 fn write(
     out: &Path,
     opts: &BuildOptions,
     m: &matrix::Matrix,
     template: &Template,
-    words: &similar::Synonyms,
     files: &[ingest::FileRecord],
     extras: &mut report::ReportExtras,
     clock: &mut Stages,
@@ -193,10 +185,11 @@ fn write(
     // put into a temporary file in the folder as soon as it is made.
     let mut pdf_problems = Vec::new();
     let printed = handout::Handout::of(m, opts.date);
-    // The PDF, the handout workbook and the rest (the similar items, which
-    // the handout does not show, matrix.json, 事務局修正.xlsx and the return
-    // sheets) side by side; the PDF's pages are drawn on every core.
-    let (pdf, books) = rayon::join(
+    // The PDF, the handout workbook, the web page and the rest (the similar
+    // items, which the handout does not show, matrix.json, 事務局修正.xlsx
+    // and the return sheets) side by side; the PDF's pages are drawn on
+    // every core.
+    let (pdf, (books, html)) = rayon::join(
         || {
             render::pdf::render(
                 &printed,
@@ -208,14 +201,9 @@ fn write(
             .map(|pdf| dir.stage_with(render::PDF_NAME, |w| pdf.write_to(w)))
         },
         || {
-            workbooks(
-                m,
-                words,
-                &printed,
-                template,
-                opts.date,
-                links.as_deref(),
-                &dir,
+            rayon::join(
+                || workbooks(m, &printed, template, opts.date, links.as_deref(), &dir),
+                || render::html::render(&printed, template),
             )
         },
     );
@@ -229,7 +217,7 @@ fn write(
         Err(e) => extras.problems.push(e.to_string()),
     }
     // The web page needs no font: it is written even when the PDF is not.
-    staged.push(dir.stage(render::HTML_NAME, &render::html::render(&printed, template))?);
+    staged.push(dir.stage(render::HTML_NAME, &html)?);
     staged.extend(others);
     extras.outputs = staged
         .iter()
@@ -265,7 +253,6 @@ type Outputs = Vec<output::Staged>;
 
 fn workbooks(
     m: &matrix::Matrix,
-    words: &similar::Synonyms,
     printed: &handout::Handout,
     template: &Template,
     date: Date,
@@ -281,7 +268,8 @@ fn workbooks(
             Ok::<_, Error>(dir.stage(render::XLSX_NAME, &bytes)?)
         },
         || {
-            let similar = similar::suggest(m, words);
+            let words = similar::Synonyms::with_builtin(&template.synonyms);
+            let similar = similar::suggest(m, &words);
             let doc = schema::MatrixDoc::of(m, &similar);
             let json = dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))?;
             drop(doc);

@@ -79,8 +79,8 @@ fn push(out: &mut [String], stack: &[usize], s: &str) {
 /// Reads the council items of a Word minutes file; a Word file that is not
 /// minutes is not a submission (`not_used`).
 pub fn read(path: &Path, name: &str, template: &Template) -> Result<FileResult, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(true))?;
+    let package = super::sniff::Package::open(path)?;
+    let mut zip = zip::ZipArchive::new(package).map_err(|_| FileError::corrupt_for(true))?;
     let document = super::sniff::main_entry(&mut zip).ok_or(FileError::MinutesBroken(
         Detail::Missing(Part::WordDocument),
     ))?;

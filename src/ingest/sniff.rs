@@ -9,7 +9,7 @@
 //! what its root streams say (`Workbook`/`Book`, `WordDocument`, an
 //! encrypted package); embedded objects in sub-storages do not count.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use super::error::{FileError, Remedy};
@@ -151,7 +151,7 @@ fn part(name: &str) -> String {
 /// The stored name of a package's main document: where `_rels/.rels`
 /// points, else `word/document.xml`, in whatever case or separator the
 /// package writes them.
-pub(crate) fn main_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
+pub(crate) fn main_entry<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Option<String> {
     let names: Vec<String> = zip
         .file_names()
         .filter_map(Result::ok)
@@ -169,10 +169,56 @@ pub(crate) fn main_entry<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) 
         .or_else(|| stored("word/document.xml"))
 }
 
+/// A zip package opened for reading: a file of usual size is read whole at
+/// once, since the zip reader seeks and reads a few bytes at a time
+/// (thousands of calls per workbook); a larger one is read from the disk.
+pub(crate) enum Package {
+    /// The whole file.
+    Memory(std::io::Cursor<Vec<u8>>),
+    /// A file over [`Package::IN_MEMORY`] bytes.
+    Disk(std::io::BufReader<std::fs::File>),
+}
+
+impl Package {
+    /// The largest file read into memory whole.
+    const IN_MEMORY: u64 = 32 * 1024 * 1024;
+
+    /// Opens the file at `path`.
+    pub(crate) fn open(path: &Path) -> Result<Package, FileError> {
+        let open = |e: std::io::Error| FileError::open(&e);
+        let mut file = std::fs::File::open(path).map_err(open)?;
+        let size = file.metadata().map_err(open)?.len();
+        if size > Self::IN_MEMORY {
+            return Ok(Package::Disk(std::io::BufReader::new(file)));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.read_to_end(&mut bytes).map_err(open)?;
+        Ok(Package::Memory(std::io::Cursor::new(bytes)))
+    }
+}
+
+impl Read for Package {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Package::Memory(m) => m.read(buf),
+            Package::Disk(d) => d.read(buf),
+        }
+    }
+}
+
+impl Seek for Package {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Package::Memory(m) => m.seek(pos),
+            Package::Disk(d) => d.seek(pos),
+        }
+    }
+}
+
 /// Checks a zip package (sizes, ratios, CRCs) and tells what it holds.
 fn check_zip(path: &Path, word: bool) -> Result<Format, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|_| FileError::corrupt_for(word))?;
+    let mut zip =
+        zip::ZipArchive::new(Package::open(path)?).map_err(|_| FileError::corrupt_for(word))?;
     let names: Vec<String> = zip
         .file_names()
         .filter_map(Result::ok)
@@ -268,7 +314,7 @@ fn main_format(content_types: &str, main: &str) -> Result<Format, FileError> {
 
 /// Refuses a package whose entries would expand too far (one entry, all
 /// of them, or at an absurd ratio): a zip bomb or a broken file.
-fn check_sizes(zip: &mut zip::ZipArchive<std::fs::File>, word: bool) -> Result<(), FileError> {
+fn check_sizes<R: Read + Seek>(zip: &mut zip::ZipArchive<R>, word: bool) -> Result<(), FileError> {
     let mut total = 0u64;
     for i in 0..zip.len() {
         let entry = zip

@@ -125,8 +125,7 @@ fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
 /// read again with those sheets marked as dialog sheets, which it lists
 /// and we skip, so the other sheets are still read.
 fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
-    let file = std::fs::File::open(path).map_err(|e| FileError::open(&e))?;
-    match Xlsx::new(BufReader::new(file)) {
+    match Xlsx::new(super::sniff::Package::open(path)?) {
         Ok(book) => xlsx_cells(book),
         Err(calamine::XlsxError::Unrecognized {
             typ: "sheet:type", ..

@@ -49,7 +49,12 @@ pub fn draw(
     title: &str,
     date: Date,
 ) -> Result<Drawn, PdfError> {
-    let (glyphs, used, page_count) = survey(&layout, fonts);
+    let Survey {
+        glyphs,
+        used,
+        page_count,
+        held,
+    } = survey(&layout, fonts);
     let (mut lo, ids) = empty_document(&layout, fonts, &used, page_count, title, date)?;
 
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
@@ -66,7 +71,7 @@ pub fn draw(
         codes: &codes,
     };
     let mut id = finish::DocumentId::new(title, date);
-    let drawn = draw_pages(layout, page_count, &drawer, &registration, &mut id);
+    let drawn = draw_pages(layout, held, page_count, &drawer, &registration, &mut id);
     let mut marks = Vec::with_capacity(page_count);
     for (page, (content, page_marks)) in page_ids.into_iter().zip(drawn) {
         set_page_content(&mut lo, page, content);
@@ -140,6 +145,7 @@ fn empty_document(
 /// registration after its text.
 fn draw_pages(
     layout: Layout<'_>,
+    held: Option<Vec<PageModel>>,
     page_count: usize,
     drawer: &TextDrawer<'_>,
     registration: &[u8],
@@ -164,13 +170,25 @@ fn draw_pages(
             .collect();
         drawn.extend(made);
     };
-    layout.into_pages(Some(page_count), &mut |page| {
+    let mut take = |page: PageModel| {
         id.page(&page);
         batch.push(page);
         if batch.len() == BATCH {
             flush(&mut batch, &mut drawn);
         }
-    });
+    };
+    match held {
+        // The pages of the first pass, numbered now that the count is known.
+        Some(pages) => {
+            for (i, mut page) in pages.into_iter().enumerate() {
+                layout.number(&mut page, i, page_count);
+                take(page);
+            }
+        }
+        None => {
+            layout.into_pages(Some(page_count), &mut take);
+        }
+    }
     flush(&mut batch, &mut drawn);
     drawn
 }
@@ -181,16 +199,15 @@ const BATCH: usize = 64;
 
 /// The first pass over the pages: the face, glyph and advance of every
 /// character they show, the glyphs each face draws (for the subsets and
-/// their ToUnicode maps) and the page count. The page numbers, which need
-/// the count, are the last text of each page: their glyphs are placed
-/// where they fall in reading order.
-fn survey(
-    layout: &Layout<'_>,
-    fonts: &FontPair,
-) -> (GlyphTable, BTreeMap<Face, BTreeMap<u16, char>>, usize) {
+/// their ToUnicode maps), the page count, and the pages themselves when
+/// there are no more than [`HOLD`] (they are laid out again otherwise).
+/// The page numbers, which need the count, are the last text of each page:
+/// their glyphs are placed where they fall in reading order.
+fn survey(layout: &Layout<'_>, fonts: &FontPair) -> Survey {
     let mut glyphs = GlyphTable::new();
     let mut used = Used::default();
     let mut seen = 0;
+    let mut held = Some(Vec::new());
     let mut batch: Vec<PageModel> = Vec::with_capacity(BATCH);
     let mut take = |batch: &mut Vec<PageModel>, glyphs: &mut GlyphTable, used: &mut Used| {
         for line in batch.iter().flat_map(|p| &p.texts) {
@@ -198,7 +215,13 @@ fn survey(
         }
         used.extend(glyphs.used(batch, seen));
         seen += batch.len();
-        batch.clear();
+        match held.as_mut() {
+            Some(pages) if seen <= HOLD => pages.append(batch),
+            _ => {
+                held = None;
+                batch.clear();
+            }
+        }
     };
     let page_count = layout.pages(None, &mut |page| {
         batch.push(page);
@@ -216,8 +239,26 @@ fn survey(
             }
         }
     }
-    (glyphs, used.into_map(), page_count)
+    Survey {
+        glyphs,
+        used: used.into_map(),
+        page_count,
+        held,
+    }
 }
+
+/// What the first pass over the pages found.
+struct Survey {
+    glyphs: GlyphTable,
+    used: BTreeMap<Face, BTreeMap<u16, char>>,
+    page_count: usize,
+    /// The pages, unnumbered, when there are few.
+    held: Option<Vec<PageModel>>,
+}
+
+/// The most pages the first pass keeps for drawing (a few megabytes); a
+/// longer handout is laid out again, so that its pages are never all held.
+const HOLD: usize = 256;
 
 /// The content stream of a page.
 fn page_content(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<u8> {

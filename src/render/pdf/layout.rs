@@ -596,27 +596,43 @@ impl Builder<'_, '_> {
         self.stamp(&block, self.cur == 0);
         self.furniture_block = block;
         if let Some(n) = self.total {
-            let style = self.style;
-            let width = self.furniture.width;
-            let page_box = BoxPt {
-                x: 0.0,
-                y: 0.0,
-                w: width,
-                h: self.furniture.height,
-            };
-            let footer = page_number(self.cur, n);
-            let fw = self.regular(style.size).width(&footer);
-            self.text(
-                (width - fw) / 2.0,
-                style.bottom,
-                style.size,
-                false,
-                &footer,
-                page_box,
-                Role::Artifact,
+            let footer = footer(
+                &self.style,
+                self.m,
+                (self.furniture.width, self.furniture.height),
+                self.cur,
+                n,
             );
+            self.page.texts.push(footer);
         }
         (self.out)(std::mem::take(&mut self.page));
+    }
+}
+
+/// The number at the foot of page `i` (0-based) of `n` on a page of `size`
+/// (width, height): the last text of every page.
+fn footer(style: &Style, m: &Measures, size: (f64, f64), i: usize, n: usize) -> TextLine {
+    let (width, height) = size;
+    let text = page_number(i, n);
+    let w = Scaled {
+        f: m.regular,
+        size: style.size,
+    }
+    .width(&text);
+    TextLine {
+        x: (width - w) / 2.0,
+        y: style.bottom,
+        size: style.size,
+        bold: false,
+        text,
+        within: BoxPt {
+            x: 0.0,
+            y: 0.0,
+            w: width,
+            h: height,
+        },
+        width: w,
+        role: Role::Artifact,
     }
 }
 
@@ -695,6 +711,14 @@ impl<'a> Layout<'a> {
             total,
             out,
         )
+    }
+
+    /// Numbers page `i` of `n` laid out by [`Layout::pages`] without a
+    /// count: the page is then as laying it out with the count makes it.
+    pub fn number(&self, page: &mut PageModel, i: usize, n: usize) {
+        let style = Style::new(self.template);
+        let size = (self.sheet.width, self.sheet.height);
+        page.texts.push(footer(&style, self.m, size, i, n));
     }
 
     /// [`Layout::pages`] for the last time: the lines themselves are used up.

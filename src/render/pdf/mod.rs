@@ -44,12 +44,16 @@ pub fn render(
         let has = |c: char| fonts.regular.has_glyph(c);
         missing_glyphs(handout, &has).iter().map(|g| g.ch).collect()
     };
-    if !lacking.is_empty() {
-        // Another installed font may draw them: better than an empty box.
+    // Another installed font may draw them: better than an empty box.
+    // Only then can a character still be missing.
+    let missing = if lacking.is_empty() {
+        Vec::new()
+    } else {
         fonts.add_fallbacks(&lacking);
-    }
-    let has = |c: char| fonts.has(c);
-    for missing in missing_glyphs(handout, &has) {
+        let has = |c: char| fonts.has(c);
+        missing_glyphs(handout, &has)
+    };
+    for missing in missing {
         problems.push(format!(
             "文字「{}」（U+{:04X}）がフォント {} にも、ほかに入っているフォントにもないため、PDF で表示できません: {}。別のフォントを --font で指定するか、文字を確認してください。",
             missing.ch,
@@ -209,6 +213,30 @@ mod tests {
                 .unwrap_or_else(|| panic!("item {i} missing or out of order"));
             pos += found;
         }
+    }
+
+    /// The first pass's pages, numbered afterwards, are the pages laid out
+    /// with the count: the PDF draws either, by the page count.
+    #[test]
+    fn numbering_the_first_pass_gives_the_second_pass_pages() {
+        let t = Template::default();
+        let m = matrix_with(300, &t);
+        let measures = Measures {
+            regular: &em,
+            bold: &em,
+        };
+        let date = Date::parse("2026-11-24").unwrap();
+        let handout = Handout::of(&m, date);
+        let layout = layout::Layout::new(&handout, &t, &measures);
+        let mut first = Vec::new();
+        let n = layout.pages(None, &mut |p| first.push(p));
+        assert!(n >= 3, "{n} pages");
+        for (i, page) in first.iter_mut().enumerate() {
+            layout.number(page, i, n);
+        }
+        let mut second = Vec::new();
+        layout.into_pages(Some(n), &mut |p| second.push(p));
+        assert_eq!(first, second);
     }
 
     #[test]
