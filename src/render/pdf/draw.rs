@@ -100,10 +100,21 @@ fn empty_document(
     let mut ids: BTreeMap<Face, printpdf::FontId> = BTreeMap::new();
     for face in fonts.faces() {
         let f = fonts.font(face);
-        let parsed = ParsedFont::from_bytes(&f.bytes, f.spec.index as usize, &mut font_warnings)
-            .ok_or_else(|| PdfError::Embed {
-                path: f.spec.path.clone(),
-            })?;
+        // The face's outlines are read when its subset is made, not here:
+        // parsing them all up front took about as long as laying out a
+        // month of 126 pages.
+        let shared = std::sync::Arc::new(rust_fontconfig::FontBytes::Owned(std::sync::Arc::from(
+            f.bytes.as_slice(),
+        )));
+        let parsed = printpdf::AzulParsedFont::from_bytes_shared(
+            shared,
+            f.spec.index as usize,
+            &mut font_warnings,
+        )
+        .map(ParsedFont::from_azul)
+        .ok_or_else(|| PdfError::Embed {
+            path: f.spec.path.clone(),
+        })?;
         ids.insert(face, doc.add_font(&parsed));
     }
     let (width, height) = (layout.sheet.width, layout.sheet.height);
