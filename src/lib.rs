@@ -270,15 +270,25 @@ fn workbooks(
         || {
             let words = similar::Synonyms::with_builtin(&template.synonyms);
             let similar = similar::suggest(m, &words);
-            let doc = schema::MatrixDoc::of(m, &similar);
-            let json = dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))?;
-            drop(doc);
-            let edits = render::edits::render(m, &similar, &font, date).map_err(Error::Xlsx)?;
-            let mut others = vec![dir.stage(vocab::CORRECTIONS_FILE, &edits)?];
-            for sheet in render::returns::collect(m) {
-                let bytes = render::returns::render(&sheet, m, &font, date).map_err(Error::Xlsx)?;
-                others.push(dir.stage(&sheet.file_name(), &bytes)?);
-            }
+            // matrix.json beside 事務局修正.xlsx and the return sheets.
+            let (json, others) = rayon::join(
+                || {
+                    let doc = schema::MatrixDoc::of(m, &similar);
+                    dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))
+                },
+                || {
+                    let edits =
+                        render::edits::render(m, &similar, &font, date).map_err(Error::Xlsx)?;
+                    let mut others = vec![dir.stage(vocab::CORRECTIONS_FILE, &edits)?];
+                    for sheet in render::returns::collect(m) {
+                        let bytes =
+                            render::returns::render(&sheet, m, &font, date).map_err(Error::Xlsx)?;
+                        others.push(dir.stage(&sheet.file_name(), &bytes)?);
+                    }
+                    Ok::<_, Error>(others)
+                },
+            );
+            let (json, others) = (json?, others?);
             Ok::<_, Error>((json, others, similar))
         },
     );

@@ -8,6 +8,7 @@ pub mod corrections;
 pub mod csv;
 pub mod docx;
 pub mod error;
+pub mod merges;
 pub mod minutes;
 pub mod ods;
 pub mod parse;

@@ -183,6 +183,14 @@ impl Package {
     /// The largest file read into memory whole.
     const IN_MEMORY: u64 = 32 * 1024 * 1024;
 
+    /// The whole file, when it was read into memory.
+    pub(crate) fn in_memory(&self) -> Option<&[u8]> {
+        match self {
+            Package::Memory(m) => Some(m.get_ref()),
+            Package::Disk(_) => None,
+        }
+    }
+
     /// Opens the file at `path`.
     pub(crate) fn open(path: &Path) -> Result<Package, FileError> {
         let open = |e: std::io::Error| FileError::open(&e);

@@ -2,6 +2,7 @@
 //! .ods through our own sparse readers ([`super::xls`], [`super::ods`]);
 //! every sheet then goes through [`super::table`].
 
+use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
@@ -125,14 +126,16 @@ fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
 /// read again with those sheets marked as dialog sheets, which it lists
 /// and we skip, so the other sheets are still read.
 fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
-    match Xlsx::new(super::sniff::Package::open(path)?) {
-        Ok(book) => xlsx_cells(book),
+    let package = super::sniff::Package::open(path)?;
+    let merges = package.in_memory().and_then(super::merges::by_sheet);
+    match Xlsx::new(package) {
+        Ok(book) => xlsx_cells(book, merges.as_ref()),
         Err(calamine::XlsxError::Unrecognized {
             typ: "sheet:type", ..
         }) => {
             let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
             let patched = unknown_sheets_as_dialogs(&bytes)?;
-            xlsx_cells(Xlsx::new(Cursor::new(patched)).map_err(unreadable)?)
+            xlsx_cells(Xlsx::new(Cursor::new(patched)).map_err(unreadable)?, None)
         }
         Err(e) => Err(unreadable(e)),
     }
@@ -154,14 +157,28 @@ fn fill<'a, E: std::fmt::Display>(
     Ok(())
 }
 
-fn xlsx_cells<R: Read + Seek>(mut book: Xlsx<R>) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
+/// The cells and merged ranges of every sheet; `merges`, when given, holds
+/// the merged ranges of the sheets calamine need not read a second time.
+fn xlsx_cells<R: Read + Seek>(
+    mut book: Xlsx<R>,
+    merges: Option<&HashMap<String, Vec<super::merges::Merge>>>,
+) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let sheets = book.sheets_metadata().to_vec();
     each_data_sheet(sheets, |name, grid| {
         let mut cells = book.worksheet_cells_reader(name).map_err(unreadable)?;
         fill(grid, name, || cells.next_cell())?;
         drop(cells);
-        for m in book.merge_cells_by_sheet_name(name).unwrap_or_default() {
-            grid.add_merge(m.start, m.end);
+        match merges.and_then(|m| m.get(name)) {
+            Some(known) => {
+                for &(start, end) in known {
+                    grid.add_merge(start, end);
+                }
+            }
+            None => {
+                for m in book.merge_cells_by_sheet_name(name).unwrap_or_default() {
+                    grid.add_merge(m.start, m.end);
+                }
+            }
         }
         Ok(())
     })

@@ -2,6 +2,7 @@
 //! page wide, header row repeated, row heights from the text, 新 marks in
 //! red, a long cell continued in the next row.
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
 
 use super::metrics::{CellFont, written_width};
@@ -133,23 +134,30 @@ pub fn column_px(template: &Template) -> Vec<u32> {
 /// Lays out the items of one cell for a column whose text may be
 /// `text_px` pixels wide and packs them into chunks of at most `max_lines`
 /// lines (an item longer than that is split at a line boundary and
-/// continues in the next chunk).
+/// continues in the next chunk). The items are broken into lines on every
+/// core, then packed in order.
 pub fn chunk_cell(
     items: &[HandoutItem],
     text_px: f64,
     max_lines: usize,
-    font: &impl Measure,
+    font: &(impl Measure + Sync),
 ) -> Vec<CellChunk> {
+    let broken: Vec<(String, Vec<std::ops::Range<usize>>)> = items
+        .par_iter()
+        .map(|item| {
+            let mark = if item.new { NEW_MARK } else { "" };
+            let line = format!("{mark}{BULLET}{}", item.line());
+            let ranges = break_cell_ranges(&line, text_px, font);
+            (line, ranges)
+        })
+        .collect();
     let mut chunks = Vec::new();
     let mut text = String::new();
     let mut chars = 0usize;
     let mut lines = 0usize;
     let mut marks = Vec::new();
-    for item in items {
+    for (item, (line, broken)) in items.iter().zip(&broken) {
         let is_new = item.new;
-        let mark = if is_new { NEW_MARK } else { "" };
-        let line = format!("{mark}{BULLET}{}", item.line());
-        let broken = break_cell_ranges(&line, text_px, font);
         for piece in broken.chunks(max_lines.max(1)) {
             let piece_text = &line[piece[0].start..piece[piece.len() - 1].end];
             let too_many_lines = lines + piece.len() > max_lines;
