@@ -17,11 +17,13 @@ pub fn normalize_text(s: &str) -> String {
     let mut out = String::with_capacity(chars.len());
     for line in chars.split('\n') {
         if !out.is_empty() || !line.trim().is_empty() {
-            out.push_str(&collapse_spaces(line));
+            collapse_spaces(&mut out, line);
             out.push('\n');
         }
     }
-    out.trim_end_matches('\n').to_string()
+    let end = out.trim_end_matches('\n').len();
+    out.truncate(end);
+    out
 }
 
 /// Normalises a single-line value (file name, department, 分野 cell):
@@ -35,11 +37,11 @@ pub fn normalize_line(s: &str) -> String {
     out
 }
 
-fn remove_x000d(s: &str) -> String {
+fn remove_x000d(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains("_x000") {
-        s.replace("_x000D_", "").replace("_x000d_", "")
+        s.replace("_x000D_", "").replace("_x000d_", "").into()
     } else {
-        s.to_string()
+        s.into()
     }
 }
 
@@ -123,8 +125,8 @@ fn single_nfkc(c: char) -> char {
     }
 }
 
-fn collapse_spaces(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
+/// Appends `line` trimmed, its inner runs of spaces made one space.
+fn collapse_spaces(out: &mut String, line: &str) {
     let mut space = false;
     for c in line.trim().chars() {
         if c == ' ' {
@@ -137,7 +139,6 @@ fn collapse_spaces(line: &str) -> String {
             space = false;
         }
     }
-    out
 }
 
 /// Appends a continuation line: leading spaces (U+3000 too) are dropped and a
@@ -161,10 +162,9 @@ pub fn join_continuation(acc: &mut String, line: &str) {
 /// Key for comparing values and headers: width rules applied, all white
 /// space and line breaks removed.
 pub fn match_key(s: &str) -> String {
-    normalize_text(s)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut key = normalize_text(s);
+    key.retain(|c| !c.is_whitespace());
+    key
 }
 
 /// Key for a 分野/区分 value: [`match_key`] without a trailing 関係.
