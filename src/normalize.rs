@@ -197,6 +197,26 @@ pub fn header_key(s: &str) -> String {
     k
 }
 
+/// False when [`header_key`] of `text` is surely longer than `longest`
+/// characters, told without normalising it: more characters than that
+/// survive normalisation, and no closing bracket could shorten the key. A
+/// cheap test before [`header_key`] for cells that are seldom headers.
+pub fn may_be_header(text: &str, longest: usize) -> bool {
+    if text.contains("_x000") {
+        return true;
+    }
+    let removed = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(
+                c,
+                '\u{200b}' | '\u{feff}' | '\u{3099}' | '\u{309a}' | '\u{ff9e}' | '\u{ff9f}'
+            )
+    };
+    let kept = text.chars().filter(|&c| !removed(c)).take(longest + 1).count();
+    kept <= longest || text.contains(['）', ')', '】', '］', ']'])
+}
+
 /// Key under which two items are duplicates: the normalised text without a
 /// trailing 。.
 pub fn dedup_key(text: &str) -> String {
@@ -447,6 +467,31 @@ fn is_date_token(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_ruled_out_as_a_header_has_a_longer_key() {
+        let texts = [
+            "分野",
+            " 修正後の文 ",
+            "修正後の文（ここに）",
+            "現在の文\u{200b}\u{200b}\u{200b}",
+            "ｶﾞｶﾞｶﾞ",
+            "カ\u{3099}カ\u{3099}カ\u{3099}カ\u{3099}",
+            "分_x000D_野_x000D_",
+            "庁内の会議資料をペーパーレス化する",
+            "庁内の会議資料をペーパーレス化する（令和5年度）",
+            "\t\r\n載せない\r\n",
+            "ＡＢＣＤＥＦ",
+        ];
+        for t in texts {
+            let key = header_key(t).chars().count();
+            if !may_be_header(t, 5) {
+                assert!(key > 5, "{t:?} ruled out, yet its key has {key} characters");
+            }
+        }
+        assert!(!may_be_header("庁内の会議資料をペーパーレス化する", 5));
+        assert!(may_be_header("修正後の文（ここに書いてください）", 5));
+    }
 
     #[test]
     fn no_normalisation_form_is_applied() {

@@ -4,7 +4,7 @@
 
 use super::raw::{CorrectionRow, FileResult, Located, cell_ref};
 use super::table::{Grid, HEADER_SEARCH_ROWS, SheetSource};
-use crate::normalize::header_key;
+use crate::normalize::{header_key, may_be_header};
 
 /// The header of a corrections sheet, in the order shiryo writes it.
 pub const HEADERS: [&str; 7] = [
@@ -28,10 +28,15 @@ struct Columns {
 }
 
 fn find_header(grid: &Grid) -> Option<Columns> {
+    let longest = HEADERS[..5].iter().map(|h| h.chars().count()).max();
     for r in grid.rows_from(0).take_while(|&r| r < HEADER_SEARCH_ROWS) {
         // Each cell's key once; the first column of each header name.
         let mut found: [Option<u32>; 5] = [None; 5];
         for (c, text) in grid.row_cells(r) {
+            // Most cells are submitted text, far longer than a header.
+            if !may_be_header(text, longest.unwrap_or(0)) {
+                continue;
+            }
             let key = header_key(text);
             if let Some(i) = HEADERS[..5].iter().position(|h| *h == key) {
                 found[i].get_or_insert(c);

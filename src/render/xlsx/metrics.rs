@@ -56,6 +56,9 @@ pub struct FaceMetrics {
     /// drawn by a substitute font whose width is unknown, so this errs on
     /// the wide side.
     missing: (u16, u16),
+    /// [`FaceMetrics::advance_units`] of every character of the Basic
+    /// Multilingual Plane, regular and bold, made when first asked for.
+    bmp: [std::sync::OnceLock<Box<[u16]>>; 2],
 }
 
 /// BIZ UDPゴシック (Morisawa, proportional kana and Latin): the template's
@@ -67,6 +70,7 @@ pub static BIZ_UDP_GOTHIC: FaceMetrics = FaceMetrics {
     regular: faces::BIZ_UDP_GOTHIC_REGULAR,
     bold: faces::BIZ_UDP_GOTHIC_BOLD,
     missing: (2048, 2048),
+    bmp: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
 };
 
 /// BIZ UDゴシック: the fixed-pitch sibling of [`BIZ_UDP_GOTHIC`].
@@ -77,6 +81,7 @@ pub static BIZ_UD_GOTHIC: FaceMetrics = FaceMetrics {
     regular: faces::BIZ_UD_GOTHIC_REGULAR,
     bold: faces::BIZ_UD_GOTHIC_BOLD,
     missing: (2048, 2048),
+    bmp: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
 };
 
 /// Any face shiryo has no table for (the template names it; Excel and
@@ -91,6 +96,7 @@ pub static GENERIC: FaceMetrics = FaceMetrics {
     regular: &[],
     bold: &[],
     missing: (1000, 600),
+    bmp: [std::sync::OnceLock::new(), std::sync::OnceLock::new()],
 };
 
 /// The metrics for a face as the workbook names it ([`GENERIC`] for a face
@@ -112,6 +118,22 @@ pub fn face(name: &str) -> &'static FaceMetrics {
 impl FaceMetrics {
     /// Advance of `c` in font units.
     pub fn advance_units(&self, c: char, bold: bool) -> u16 {
+        let cp = u32::from(c) as usize;
+        if cp >= 0x1_0000 {
+            return self.look_up(c, bold);
+        }
+        // Every character of a month's text is measured: a table beats
+        // searching the runs each time.
+        let table = self.bmp[usize::from(bold)].get_or_init(|| {
+            (0..0x1_0000u32)
+                .map(|cp| char::from_u32(cp).map_or(0, |c| self.look_up(c, bold)))
+                .collect()
+        });
+        table[cp]
+    }
+
+    /// [`FaceMetrics::advance_units`] from the runs.
+    fn look_up(&self, c: char, bold: bool) -> u16 {
         let runs = if bold { self.bold } else { self.regular };
         let cp = u32::from(c);
         let i = runs.partition_point(|r| r.0 <= cp);
@@ -320,6 +342,18 @@ impl Columns {
 mod tests {
     use super::*;
     use crate::layout::break_lines;
+
+    #[test]
+    fn the_table_holds_what_the_runs_say() {
+        for face in [&BIZ_UDP_GOTHIC, &BIZ_UD_GOTHIC, &GENERIC] {
+            for bold in [false, true] {
+                for c in ['a', 'W', '1', 'あ', '漢', '﨑', '　', '\u{3099}', 'ｶ', '\u{ffff}'] {
+                    assert_eq!(face.advance_units(c, bold), face.look_up(c, bold), "{c:?}");
+                }
+                assert_eq!(face.advance_units('😀', bold), face.look_up('😀', bold));
+            }
+        }
+    }
 
     #[test]
     fn advances_of_known_characters() {
