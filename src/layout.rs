@@ -150,7 +150,7 @@ pub(crate) fn can_break(prev: char, next: char, after_next: Option<char>) -> boo
     if is_number_separator(prev) && next.is_numeric() {
         return false;
     }
-    if prev.is_numeric() && is_number_separator(next) && after_next.is_some_and(char::is_numeric) {
+    if is_number_separator(next) && prev.is_numeric() && after_next.is_some_and(char::is_numeric) {
         return false;
     }
     true
