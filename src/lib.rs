@@ -270,12 +270,9 @@ fn workbooks(
         || {
             let words = similar::Synonyms::with_builtin(&template.synonyms);
             let similar = similar::suggest(m, &words);
-            // matrix.json beside 事務局修正.xlsx and the return sheets.
-            let (json, others) = rayon::join(
-                || {
-                    let doc = schema::MatrixDoc::of(m, &similar);
-                    dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))
-                },
+            // 事務局修正.xlsx and the return sheets beside matrix.json, the longer
+            // first: the other core takes matrix.json when it is free.
+            let (others, json) = rayon::join(
                 || {
                     let edits =
                         render::edits::render(m, &similar, &font, date).map_err(Error::Xlsx)?;
@@ -286,6 +283,10 @@ fn workbooks(
                         others.push(dir.stage(&sheet.file_name(), &bytes)?);
                     }
                     Ok::<_, Error>(others)
+                },
+                || {
+                    let doc = schema::MatrixDoc::of(m, &similar);
+                    dir.stage_with(schema::FILE_NAME, |w| doc.write_json(w))
                 },
             );
             let (json, others) = (json?, others?);

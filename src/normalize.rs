@@ -48,11 +48,20 @@ fn remove_x000d(s: &str) -> std::borrow::Cow<'_, str> {
 /// The per-character rules; line breaks become `\n`.
 fn map_chars(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
+    let mut it = s.chars();
+    loop {
+        // Most characters stay as they are: copied a run at a time.
+        let rest = it.as_str();
+        let kept = rest
+            .char_indices()
+            .find(|&(_, c)| !stays(c))
+            .map_or(rest.len(), |(i, _)| i);
+        out.push_str(&rest[..kept]);
+        it = rest[kept..].chars();
+        let Some(c) = it.next() else { break };
         match c {
             '\r' => {
-                if it.peek() != Some(&'\n') {
+                if it.clone().next() != Some('\n') {
                     out.push('\n');
                 }
             }
@@ -67,8 +76,8 @@ fn map_chars(s: &str) -> String {
             // Half-width katakana block becomes full-width (ｶﾞ → ガ).
             '\u{ff61}'..='\u{ff9f}' => {
                 let base = halfwidth_kana(c);
-                match it.peek() {
-                    Some(&m @ ('\u{ff9e}' | '\u{ff9f}'))
+                match it.clone().next() {
+                    Some(m @ ('\u{ff9e}' | '\u{ff9f}'))
                         if !matches!(c, '\u{ff9e}' | '\u{ff9f}') =>
                     {
                         let mark = if m == '\u{ff9e}' {
@@ -107,6 +116,13 @@ fn map_chars(s: &str) -> String {
     out
 }
 
+/// Characters no rule of [`map_chars`] changes, nor looks at when they
+/// follow another: printable ASCII, kana but the combining marks, CJK
+/// punctuation and the common kanji.
+fn stays(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{3000}'..='\u{3098}' | '\u{309b}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}')
+}
+
 fn halfwidth_kana(c: char) -> char {
     match c {
         // Stand-alone voiced marks become the spacing full-width marks.
@@ -127,8 +143,13 @@ fn single_nfkc(c: char) -> char {
 
 /// Appends `line` trimmed, its inner runs of spaces made one space.
 fn collapse_spaces(out: &mut String, line: &str) {
+    let line = line.trim();
+    if !line.contains("  ") {
+        out.push_str(line);
+        return;
+    }
     let mut space = false;
-    for c in line.trim().chars() {
+    for c in line.chars() {
         if c == ' ' {
             if !space {
                 out.push(' ');
@@ -213,7 +234,11 @@ pub fn may_be_header(text: &str, longest: usize) -> bool {
                 '\u{200b}' | '\u{feff}' | '\u{3099}' | '\u{309a}' | '\u{ff9e}' | '\u{ff9f}'
             )
     };
-    let kept = text.chars().filter(|&c| !removed(c)).take(longest + 1).count();
+    let kept = text
+        .chars()
+        .filter(|&c| !removed(c))
+        .take(longest + 1)
+        .count();
     kept <= longest || text.contains(['）', ')', '】', '］', ']'])
 }
 

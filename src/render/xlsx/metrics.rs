@@ -347,7 +347,9 @@ mod tests {
     fn the_table_holds_what_the_runs_say() {
         for face in [&BIZ_UDP_GOTHIC, &BIZ_UD_GOTHIC, &GENERIC] {
             for bold in [false, true] {
-                for c in ['a', 'W', '1', 'あ', '漢', '﨑', '　', '\u{3099}', 'ｶ', '\u{ffff}'] {
+                for c in [
+                    'a', 'W', '1', 'あ', '漢', '﨑', '　', '\u{3099}', 'ｶ', '\u{ffff}',
+                ] {
                     assert_eq!(face.advance_units(c, bold), face.look_up(c, bold), "{c:?}");
                 }
                 assert_eq!(face.advance_units('😀', bold), face.look_up('😀', bold));
