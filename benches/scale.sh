@@ -41,7 +41,15 @@ measure m100x30 10
 measure m1000x80 3
 
 if python3 -c 'import pandas, openpyxl' 2>/dev/null; then
-  for i in 1 2 3; do python3 "$tools/bench_read.py" pandas "$dir/m100x30"; done
+  for i in 1 2 3; do python3 "$tools/bench_read.py" pandas "$dir/m100x30"; done | tee "$dir/pandas.txt"
+  # The issue's ratio: shiryo's mean over pandas' fastest and slowest read.
+  python3 - "$dir" <<'PY'
+import json, re, sys
+d = sys.argv[1]
+ours = json.load(open(f"{d}/m100x30.json"))["results"][0]["mean"]
+reads = [float(x) for x in re.findall(r"elapsed=([0-9.]+)s", open(f"{d}/pandas.txt").read())]
+print(f"ratio (shiryo / pandas read): {ours / max(reads):.2f}–{ours / min(reads):.2f} (target ≤ 0.30)")
+PY
 else
   echo 'pandas not installed: no baseline (pip install pandas openpyxl)'
 fi
