@@ -1,82 +1,152 @@
 //! The merged ranges of an .xlsx package's sheets, read from the end of
 //! each sheet's part. calamine's merged-cells reader parses a whole sheet a
 //! second time to reach them, which was a third of reading a workbook;
-//! here only the `<mergeCells>` element is parsed.
+//! here only what follows the sheet's cells is parsed.
 //!
-//! A sheet's part is found as calamine finds it: the workbook's
-//! relationship for the sheet's `r:id`. Anything unexpected (a part that is
-//! missing or named in another case, a reference that is not plain `A1` or
-//! `A1:B2`, a comment or CDATA section) gives `None`: the caller then asks
-//! calamine, so the merges are always the ones calamine reads.
+//! The result must be what calamine 0.38 reads, on every file. So the parts
+//! are found as calamine finds them (the last `officeDocument` relationship
+//! is the only one here; part names compared without ASCII case), the XML
+//! is read with calamine's reader settings, and anything where the two
+//! could differ gives `None`, and calamine reads the merged ranges itself:
+//!
+//! - part names that differ only in case, or with `\`;
+//! - an attribute that is not plainly `key="value"` (calamine has its own
+//!   attribute reader), a repeated key, a value with `&`;
+//! - a sheet part that is not UTF-8, has a comment, CDATA, DOCTYPE or a
+//!   processing instruction, a namespace prefix on `mergeCells`, or a
+//!   `sheetData` that is not one plain element;
+//! - a reference that is not `A1` or `A1:B2` within Excel's sheet.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 
 /// A merged range: first (row, column) and last, 0-based.
 pub type Merge = ((u32, u32), (u32, u32));
 
 /// Every sheet's merged ranges by sheet name, or `None` when the package
-/// is not as expected.
+/// is not plain enough to be sure of calamine's reading.
 pub fn by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Merge>>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let workbook = super::sniff::main_entry(&mut zip)?;
-    let (dir, file) = workbook.rsplit_once('/').unwrap_or(("", &workbook));
-    let dir = if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
+    let names = stored_names(&zip)?;
+    let mut part = |path: &str| {
+        let stored = names.get(&path.to_ascii_lowercase())?;
+        let mut entry = zip.by_name(stored).ok()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+        entry.read_to_end(&mut bytes).ok()?;
+        Some(bytes)
     };
-    let targets = relationships(&entry(&mut zip, &format!("{dir}_rels/{file}.rels"))?)?;
+    let package = relationships(&part("_rels/.rels")?)?;
+    let mut documents = package
+        .values()
+        .filter(|(kind, _)| kind.ends_with("/relationships/officeDocument"));
+    let (_, workbook) = documents.next()?;
+    if documents.next().is_some() {
+        return None;
+    }
+    let (dir, file) = match workbook.rfind('/') {
+        Some(i) => workbook.split_at(i + 1),
+        None => ("", workbook.as_str()),
+    };
+    let dir = dir.strip_prefix('/').unwrap_or(dir);
+    if file.is_empty() {
+        return None;
+    }
+    let targets = relationships(&part(&format!("{dir}_rels/{file}.rels"))?)?;
     let mut out = HashMap::new();
-    for (name, id) in sheets(&entry(&mut zip, &workbook)?)? {
-        let target = targets.get(&id)?;
-        if target.contains("..") || target.contains('\\') {
-            return None;
-        }
+    for (name, id) in sheets(&part(&format!("{dir}{file}"))?)? {
+        let (_, target) = targets.get(&id)?;
         let path = match target.strip_prefix('/') {
             Some(absolute) => absolute.to_string(),
             None => format!("{dir}{target}"),
         };
-        let merges = merges(&entry(&mut zip, &path)?)?;
-        if out.insert(name, merges).is_some() {
+        if out.insert(name, merges(&part(&path)?)?).is_some() {
             return None;
         }
     }
     Some(out)
 }
 
-/// The bytes of the part stored under exactly `name`.
-fn entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
-    let mut part = zip.by_name(name).ok()?;
-    let mut bytes = Vec::with_capacity(usize::try_from(part.size()).unwrap_or(0));
-    part.read_to_end(&mut bytes).ok()?;
-    Some(bytes)
+/// The package's part names by their lower-case form, as calamine looks
+/// them up; `None` when two differ only in case or one has a `\`.
+fn stored_names(zip: &zip::ZipArchive<Cursor<&[u8]>>) -> Option<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for name in zip.file_names() {
+        let name = name.ok()?;
+        if name.contains('\\')
+            || out
+                .insert(name.to_ascii_lowercase(), name.to_string())
+                .is_some()
+        {
+            return None;
+        }
+    }
+    Some(out)
 }
 
-/// The value of the attribute `key` (exactly that name) of an element. A
-/// sheet name read otherwise than calamine reads it is not found by its
-/// name: calamine then reads that sheet's merged ranges itself.
-fn attribute(e: &quick_xml::events::BytesStart<'_>, key: &str) -> Option<String> {
-    e.attributes()
-        .flatten()
-        .find(|a| a.key.as_ref() == key)
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+/// A reader with calamine's settings.
+fn reader(xml: &[u8]) -> quick_xml::Reader<&[u8]> {
+    let mut r = quick_xml::Reader::from_reader(xml);
+    let config = r.config_mut();
+    config.check_end_names = false;
+    config.trim_text(false);
+    config.check_comments = false;
+    config.expand_empty_elements = true;
+    r
 }
 
-/// Relationship targets by id.
-fn relationships(xml: &[u8]) -> Option<HashMap<String, String>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
+/// An element's attributes when every one is plainly `key="value"` (or
+/// with `'`), keys unique, values without `&`: then calamine's attribute
+/// reader and this one read the same.
+fn attributes<'a>(e: &'a BytesStart<'_>) -> Option<Vec<(&'a str, &'a str)>> {
+    let mut rest = e.attributes_raw();
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace());
+        if rest.is_empty() {
+            return Some(out);
+        }
+        let eq = rest.find('=')?;
+        let key = &rest[..eq];
+        let plain_key = |c: char| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.');
+        if key.is_empty() || !key.chars().all(plain_key) || out.iter().any(|(k, _)| *k == key) {
+            return None;
+        }
+        let quote = rest[eq + 1..]
+            .chars()
+            .next()
+            .filter(|q| matches!(q, '"' | '\''))?;
+        let value_start = eq + 2;
+        let len = rest[value_start..].find(quote)?;
+        let value = &rest[value_start..value_start + len];
+        if value.contains(['&', '<']) {
+            return None;
+        }
+        out.push((key, value));
+        rest = &rest[value_start + len + 1..];
+    }
+}
+
+/// The value of `key` among `attributes`.
+fn value<'a>(attributes: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
+    attributes.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// A relationships part: type and target by id.
+fn relationships(xml: &[u8]) -> Option<HashMap<String, (String, String)>> {
+    let mut reader = reader(xml);
     let mut out = HashMap::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "Relationship" => {
-                out.insert(attribute(&e, "Id")?, attribute(&e, "Target")?);
+            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
+                let a = attributes(&e)?;
+                let (id, target) = (value(&a, "Id")?, value(&a, "Target").unwrap_or_default());
+                let kind = value(&a, "Type").unwrap_or_default();
+                let relationship = (kind.to_string(), target.to_string());
+                if out.insert(id.to_string(), relationship).is_some() {
+                    return None;
+                }
             }
             Event::Eof => return Some(out),
             _ => {}
@@ -86,12 +156,19 @@ fn relationships(xml: &[u8]) -> Option<HashMap<String, String>> {
 
 /// The sheets of the workbook part: name and relationship id.
 fn sheets(xml: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut reader = reader(xml);
     let mut out = Vec::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                out.push((attribute(&e, "name")?, attribute(&e, "r:id")?));
+            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
+                let a = attributes(&e)?;
+                // calamine takes any `id`, whatever its prefix: one only.
+                let mut ids = a.iter().filter(|(k, _)| *k == "id" || k.ends_with(":id"));
+                let (_, id) = ids.next()?;
+                if ids.next().is_some() {
+                    return None;
+                }
+                out.push((value(&a, "name")?.to_string(), id.to_string()));
             }
             Event::Eof => return Some(out),
             _ => {}
@@ -99,29 +176,51 @@ fn sheets(xml: &[u8]) -> Option<Vec<(String, String)>> {
     }
 }
 
-/// The ranges of a sheet part's `<mergeCells>` element (none without one).
+/// The ranges of a sheet part's `<mergeCells>` element (none without one),
+/// read from the end of its cells.
 fn merges(xml: &[u8]) -> Option<Vec<Merge>> {
-    let contains = |needle: &[u8]| memchr::memmem::find(xml, needle).is_some();
-    if contains(b"<!--") || contains(b"<![CDATA[") || contains(b":mergeCells") {
+    let text = std::str::from_utf8(xml).ok()?;
+    let count = |needle: &str| memchr::memmem::find_iter(xml, needle.as_bytes()).count();
+    let declaration = text.trim_start_matches('\u{feff}').starts_with("<?");
+    if count("<!") > 0 || count("<?") > usize::from(declaration) || count(":mergeCells") > 0 {
         return None;
     }
-    let Some(start) = memchr::memmem::find(xml, b"<mergeCells") else {
+    let Some(start) = text.find("<mergeCells") else {
         return Some(Vec::new());
     };
-    // The element itself, not one whose name only begins the same.
-    let after = xml.get(start + b"<mergeCells".len())?;
-    if !matches!(after, b'>' | b' ' | b'\t' | b'\n' | b'\r') {
+    // Where the cells end, when that is plain to see: there calamine's
+    // reader is between two elements, as this one is (a reader started
+    // there never sees the end tags of elements it did not see begin
+    // before `</mergeCells>`).
+    let cells_end = match (count("sheetData"), text.find("</sheetData>")) {
+        (2, Some(end)) if text.find("<sheetData").is_some_and(|s| s < end) => {
+            end + "</sheetData>".len()
+        }
+        (0, None) => 0,
+        _ => return None,
+    };
+    if start < cells_end
+        || !matches!(
+            text.as_bytes().get(start + "<mergeCells".len()),
+            Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')
+        )
+    {
         return None;
     }
-    let mut reader = quick_xml::Reader::from_reader(&xml[start..]);
-    let mut out = Vec::new();
+    let mut reader = reader(&xml[cells_end..]);
+    let mut out = None;
     loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
-                out.push(range(&attribute(&e, "ref")?)?);
+        match (reader.read_event().ok()?, out.as_mut()) {
+            (Event::Start(e), None) if e.local_name().as_ref() == "mergeCells" => {
+                out = Some(Vec::new());
             }
-            Event::End(e) if e.local_name().as_ref() == "mergeCells" => return Some(out),
-            Event::Eof => return None,
+            (Event::Start(e), Some(list)) if e.local_name().as_ref() == "mergeCell" => {
+                if let Some(r) = value(&attributes(&e)?, "ref") {
+                    list.push(range(r)?);
+                }
+            }
+            (Event::End(e), Some(_)) if e.local_name().as_ref() == "mergeCells" => return out,
+            (Event::Eof, _) => return None,
             _ => {}
         }
     }
@@ -179,7 +278,10 @@ mod tests {
         assert_eq!(merges(b"<worksheet><sheetData/></worksheet>"), Some(vec![]));
         // calamine decides what it would read of these.
         assert_eq!(merges(b"<x:worksheet><x:mergeCells/></x:worksheet>"), None);
-        assert_eq!(merges(b"<worksheet><mergeCells/></worksheet>"), None);
+        assert_eq!(
+            merges(b"<worksheet><mergeCells/></worksheet>"),
+            Some(vec![])
+        );
         assert_eq!(
             merges(b"<worksheet><mergeCellsX></mergeCellsX></worksheet>"),
             None
@@ -196,6 +298,77 @@ mod tests {
         );
     }
 
+    #[test]
+    fn whatever_calamine_might_read_otherwise_is_left_to_it() {
+        let sheet = |tail: &str| {
+            format!(
+                r#"<?xml version="1.0"?><worksheet><sheetData><row r="1"/></sheetData>{tail}</worksheet>"#
+            )
+        };
+        let plain = sheet(r#"<mergeCells><mergeCell ref="A1:B2"/></mergeCells>"#);
+        assert_eq!(merges(plain.as_bytes()), Some(vec![((0, 0), (1, 1))]));
+        for odd in [
+            r#"<mergeCells><mergeCell ref="A1:B&#50;"/></mergeCells>"#,
+            r#"<mergeCells><mergeCell foo ref="A1:B2"/></mergeCells>"#,
+            r#"<mergeCells><mergeCell ref="A1:B2" ref="C3:D4"/></mergeCells>"#,
+            r#"<mergeCells><mergeCell ref=A1:B2/></mergeCells>"#,
+            r#"<?x <mergeCells><mergeCell ref="A1:B2"/></mergeCells>?>"#,
+            r#"<!DOCTYPE x><mergeCells><mergeCell ref="A1:B2"/></mergeCells>"#,
+            r#"<mergeCells><mergeCell ref="A1:B2"/>"#,
+        ] {
+            assert_eq!(merges(sheet(odd).as_bytes()), None, "{odd}");
+        }
+        // A sheetData that is not one plain element.
+        let twice = r#"<worksheet><sheetData a="</sheetData>"></sheetData><mergeCells><mergeCell ref="A1:B2"/></mergeCells></worksheet>"#;
+        assert_eq!(merges(twice.as_bytes()), None);
+        // Not UTF-8 before the merged cells.
+        let mut bytes = sheet(r#"<autoFilter ref="A1"><filter val="X"/></autoFilter><mergeCells><mergeCell ref="A1:B2"/></mergeCells>"#).into_bytes();
+        let x = bytes.iter().position(|&b| b == b'X').unwrap();
+        bytes[x] = 0x82;
+        assert_eq!(merges(&bytes), None);
+    }
+
+    /// A package of `parts` (name, text) as a zip.
+    fn package(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn sheets_are_found_as_calamine_finds_them() {
+        let rels = r#"<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let book =
+            r#"<workbook><sheets><sheet name="提出" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+        let book_rels = r#"<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+        let sheet = r#"<worksheet><sheetData/><mergeCells><mergeCell ref="A1:C1"/></mergeCells></worksheet>"#;
+        let sheet = sheet.replace("<sheetData/>", "<sheetData></sheetData>");
+        let mut parts = vec![
+            ("_rels/.rels", rels),
+            ("xl/workbook.xml", book),
+            ("xl/_rels/workbook.xml.rels", book_rels),
+            ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ];
+        let found = by_sheet(&package(&parts)).unwrap();
+        assert_eq!(found["提出"], vec![((0, 0), (0, 2))]);
+        // Two parts whose names differ only in case: calamine reads the later.
+        parts.push(("xl/worksheets/SHEET1.xml", r#"<worksheet/>"#));
+        assert_eq!(by_sheet(&package(&parts)), None);
+        parts.pop();
+        // Two main documents.
+        let two = rels.replace(
+            "</Relationships>",
+            r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/other.xml"/></Relationships>"#,
+        );
+        parts[0] = ("_rels/.rels", two.as_str());
+        assert_eq!(by_sheet(&package(&parts)), None);
+    }
+
     /// Every .xlsx and .xlsm under `SHIRYO_CORPUS` (e.g. ../shared/corpus):
     /// the merged ranges read here are calamine's, sheet by sheet.
     /// `cargo test --lib -- --ignored merges_are_calamines`
@@ -205,7 +378,7 @@ mod tests {
         use calamine::Reader;
         let root = std::env::var("SHIRYO_CORPUS").unwrap_or_else(|_| "../shared/corpus".into());
         let mut stack = vec![std::path::PathBuf::from(root)];
-        let (mut checked, mut skipped) = (0, 0);
+        let (mut checked, mut skipped, mut merged) = (0, 0, 0);
         while let Some(dir) = stack.pop() {
             for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let path = e.path();
@@ -239,10 +412,14 @@ mod tests {
                         .collect();
                     assert_eq!(mine, &theirs, "{} / {sheet}", path.display());
                     checked += 1;
+                    merged += usize::from(!theirs.is_empty());
                 }
             }
         }
-        eprintln!("{checked} sheets checked, {skipped} workbooks left to calamine");
+        eprintln!(
+            "{checked} sheets checked ({merged} with merged cells), \
+             {skipped} workbooks left to calamine"
+        );
         assert!(checked > 0);
     }
 }
