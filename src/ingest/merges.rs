@@ -15,12 +15,19 @@
 //! - a sheet part that is not UTF-8, has a comment, CDATA, DOCTYPE or a
 //!   processing instruction, a namespace prefix on `mergeCells`, or a
 //!   `sheetData` that is not one plain element;
-//! - a reference that is not `A1` or `A1:B2` within Excel's sheet.
+//! - a reference that is not `A1` or `A1:B2` within Excel's sheet;
+//! - a part over 16 MiB, which calamine streams instead of it being held
+//!   whole here.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
+
+/// The largest part read here whole (a sheet of about 100,000 cells);
+/// the merged ranges of a larger one are read by calamine as it streams it,
+/// so that a large sheet costs no more memory than before.
+const LARGEST_PART: u64 = 16 * 1024 * 1024;
 
 /// A merged range: first (row, column) and last, 0-based.
 pub type Merge = ((u32, u32), (u32, u32));
@@ -32,10 +39,14 @@ pub fn by_sheet(bytes: &[u8]) -> Option<HashMap<String, Vec<Merge>>> {
     let names = stored_names(&zip)?;
     let mut part = |path: &str| {
         let stored = names.get(&path.to_ascii_lowercase())?;
-        let mut entry = zip.by_name(stored).ok()?;
+        let entry = zip.by_name(stored).ok()?;
+        // A large part is left to calamine, which streams it.
+        if entry.size() > LARGEST_PART {
+            return None;
+        }
         let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
-        entry.read_to_end(&mut bytes).ok()?;
-        Some(bytes)
+        entry.take(LARGEST_PART + 1).read_to_end(&mut bytes).ok()?;
+        (bytes.len() as u64 <= LARGEST_PART).then_some(bytes)
     };
     let package = relationships(&part("_rels/.rels")?)?;
     let mut documents = package
