@@ -144,47 +144,52 @@ fn value<'a>(attributes: &[(&str, &'a str)], key: &str) -> Option<&'a str> {
     attributes.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
-/// A relationships part: type and target by id.
-fn relationships(xml: &[u8]) -> Option<HashMap<String, (String, String)>> {
+/// Calls `take` with the attributes of every element named `name` (any
+/// prefix); `None` when the part cannot be read or `take` gives up.
+fn each_element(
+    xml: &[u8],
+    name: &str,
+    mut take: impl FnMut(&[(&str, &str)]) -> Option<()>,
+) -> Option<()> {
     let mut reader = reader(xml);
-    let mut out = HashMap::new();
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
-                let a = attributes(&e)?;
-                let (id, target) = (value(&a, "Id")?, value(&a, "Target").unwrap_or_default());
-                let kind = value(&a, "Type").unwrap_or_default();
-                let relationship = (kind.to_string(), target.to_string());
-                if out.insert(id.to_string(), relationship).is_some() {
-                    return None;
-                }
-            }
-            Event::Eof => return Some(out),
+            Event::Start(e) if e.local_name().as_ref() == name => take(&attributes(&e)?)?,
+            Event::Eof => return Some(()),
             _ => {}
         }
     }
 }
 
+/// A relationships part: type and target by id.
+fn relationships(xml: &[u8]) -> Option<HashMap<String, (String, String)>> {
+    let mut out = HashMap::new();
+    each_element(xml, "Relationship", |a| {
+        let id = value(a, "Id")?;
+        let kind = value(a, "Type").unwrap_or_default();
+        let target = value(a, "Target").unwrap_or_default();
+        let relationship = (kind.to_string(), target.to_string());
+        out.insert(id.to_string(), relationship)
+            .is_none()
+            .then_some(())
+    })?;
+    Some(out)
+}
+
 /// The sheets of the workbook part: name and relationship id.
 fn sheets(xml: &[u8]) -> Option<Vec<(String, String)>> {
-    let mut reader = reader(xml);
     let mut out = Vec::new();
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) if e.local_name().as_ref() == "sheet" => {
-                let a = attributes(&e)?;
-                // calamine takes any `id`, whatever its prefix: one only.
-                let mut ids = a.iter().filter(|(k, _)| *k == "id" || k.ends_with(":id"));
-                let (_, id) = ids.next()?;
-                if ids.next().is_some() {
-                    return None;
-                }
-                out.push((value(&a, "name")?.to_string(), id.to_string()));
-            }
-            Event::Eof => return Some(out),
-            _ => {}
+    each_element(xml, "sheet", |a| {
+        // calamine takes any `id`, whatever its prefix: one only.
+        let mut ids = a.iter().filter(|(k, _)| *k == "id" || k.ends_with(":id"));
+        let (_, id) = ids.next()?;
+        if ids.next().is_some() {
+            return None;
         }
-    }
+        out.push((value(a, "name")?.to_string(), id.to_string()));
+        Some(())
+    })?;
+    Some(out)
 }
 
 /// The ranges of a sheet part's `<mergeCells>` element (none without one),
@@ -265,6 +270,7 @@ fn cell(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::sniff::tests::package;
 
     #[test]
     fn references_are_read_strictly() {
@@ -337,18 +343,6 @@ mod tests {
         let x = bytes.iter().position(|&b| b == b'X').unwrap();
         bytes[x] = 0x82;
         assert_eq!(merges(&bytes), None);
-    }
-
-    /// A package of `parts` (name, text) as a zip.
-    fn package(parts: &[(&str, &str)]) -> Vec<u8> {
-        use std::io::Write;
-        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for (name, text) in parts {
-            zip.start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
-        }
-        zip.finish().unwrap().into_inner()
     }
 
     #[test]

@@ -444,7 +444,7 @@ fn check_ole(path: &Path) -> Result<Format, FileError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::Write;
 
@@ -470,7 +470,9 @@ mod tests {
         std::fs::read(path).unwrap()
     }
 
-    fn package(entries: &[(&str, &str)]) -> Vec<u8> {
+    /// A zip package of `entries` (name, text), for the package readers'
+    /// tests.
+    pub(crate) fn package(entries: &[(&str, &str)]) -> Vec<u8> {
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, text) in entries {
             out.start_file(*name, zip::write::SimpleFileOptions::default())
