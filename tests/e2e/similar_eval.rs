@@ -5,9 +5,11 @@
 //!
 //! `tune.json`, `tune2.json` and `tune3.json` are what the method was
 //! tuned on: they must keep precision ≥ 0.90, recall ≥ 0.60 and ≤ 10 % of
-//! hard negatives grouped. `heldout.json` to `heldout13.json` were written
-//! as held-out months: 1–3 by this project, 4–13 by independent sessions
-//! that saw neither the code nor the other months. Each was scored blind
+//! hard negatives grouped. `heldout.json` to `heldout18.json` were written
+//! as held-out months: 1–3 by this project, 4–18 by independent sessions
+//! that saw neither the code nor the other months (14–16 were asked for
+//! hard negatives sharing many words with their pair: bigrams group 59 %
+//! of them, against 22 % in the issue's months). Each was scored blind
 //! once; src/similar.rs gives those first figures and says which later
 //! choices saw a month's misses. Their figures now, one by one and pooled
 //! (and those of `../shared/samples/similar/gold.json` when present), are
@@ -225,22 +227,27 @@ fn the_tuned_months_meet_the_issue_figures() {
 #[test]
 fn the_figures_in_the_method_documentation_hold() {
     let expected = [
-        ("tune.json", (1.0, 0.74, 0.0)),
-        ("tune2.json", (0.97, 0.83, 0.0)),
+        ("tune.json", (0.98, 0.73, 0.02)),
+        ("tune2.json", (1.0, 0.83, 0.0)),
         ("tune3.json", (1.0, 0.78, 0.0)),
-        ("heldout.json", (0.84, 0.62, 0.08)),
-        ("heldout2.json", (1.0, 0.75, 0.0)),
+        ("heldout.json", (0.83, 0.58, 0.08)),
+        ("heldout2.json", (1.0, 0.79, 0.0)),
         ("heldout3.json", (0.96, 0.79, 0.05)),
-        ("heldout4.json", (0.94, 0.65, 0.04)),
+        ("heldout4.json", (0.91, 0.67, 0.07)),
         ("heldout5.json", (1.0, 0.48, 0.0)),
-        ("heldout6.json", (0.9, 0.7, 0.12)),
-        ("heldout7.json", (0.98, 0.76, 0.04)),
-        ("heldout8.json", (1.0, 0.6, 0.0)),
-        ("heldout9.json", (0.91, 0.56, 0.08)),
-        ("heldout10.json", (0.96, 0.68, 0.04)),
-        ("heldout11.json", (0.9, 0.6, 0.08)),
-        ("heldout12.json", (0.87, 0.56, 0.08)),
+        ("heldout6.json", (0.96, 0.79, 0.08)),
+        ("heldout7.json", (0.96, 0.76, 0.08)),
+        ("heldout8.json", (1.0, 0.63, 0.0)),
+        ("heldout9.json", (0.91, 0.58, 0.08)),
+        ("heldout10.json", (0.96, 0.79, 0.04)),
+        ("heldout11.json", (0.95, 0.67, 0.04)),
+        ("heldout12.json", (0.95, 0.58, 0.04)),
         ("heldout13.json", (0.91, 0.58, 0.04)),
+        ("heldout14.json", (0.71, 0.69, 0.28)),
+        ("heldout15.json", (0.58, 0.53, 0.32)),
+        ("heldout16.json", (0.82, 0.55, 0.24)),
+        ("heldout17.json", (0.95, 0.56, 0.04)),
+        ("heldout18.json", (0.89, 0.4, 0.04)),
     ];
     // Every month is scored before any is compared, so a change of method
     // shows all its new figures at once.
@@ -261,7 +268,7 @@ fn the_figures_in_the_method_documentation_hold() {
     }
     assert_eq!(
         figures(Score::from(held_out)),
-        (0.94, 0.64, 0.05),
+        (0.9, 0.63, 0.09),
         "held-out together"
     );
 }
@@ -276,4 +283,23 @@ fn the_shared_example_is_scored_when_present() {
     let s = score(&gold);
     eprintln!("gold.json: {s:?}");
     assert_eq!(figures(s), (1.0, 0.6, 0.0), "{s:?}");
+}
+
+/// Scores the labelled months named in `SHIRYO_EVAL` (paths separated by
+/// `:`), one by one and together: for months not in the repository, such
+/// as a new month scored blind before it is added.
+#[test]
+#[ignore = "scores the files named in SHIRYO_EVAL"]
+fn score_named_months() {
+    let Some(paths) = std::env::var_os("SHIRYO_EVAL") else {
+        return;
+    };
+    let mut sum = Counts::default();
+    for path in std::env::split_paths(&paths) {
+        let c = count(&path);
+        eprintln!("{}: {:?}", path.display(), Score::from(c));
+        sum = sum + c;
+    }
+    eprintln!("together: {:?}", Score::from(sum));
+    eprintln!("counts: {sum:?}");
 }
