@@ -109,7 +109,7 @@
 //! words from general knowledge, blind to the months; each was left out in
 //! turn and the 30 whose absence scored better went (無線LAN and 使用料
 //! again among them: compounds); a clause that gives a reason, purpose or
-//! occasion ([`SUBORDINATE`]: 退職により、 高めるため、) has no claim;
+//! occasion (`SUBORDINATE`: 退職により、 高めるため、) has no claim;
 //! then the threshold 0.19, which the new words' precision paid for:
 //!
 //! | | tune | held-out 1–13 | 8–13 | 14–16 | gold |
