@@ -1188,8 +1188,12 @@ mod tests {
         // Without the reason's ending, the first clause is a claim too.
         let two = "ベテラン職員が退職し、ノウハウが継承されていない。";
         assert_eq!(role(two, "退職"), Some(PREDICATE));
-        assert!(ends_subordinate(&"専門性を高めるため".chars().collect::<Vec<_>>()));
-        assert!(!ends_subordinate(&"専門性を高め".chars().collect::<Vec<_>>()));
+        assert!(ends_subordinate(
+            &"専門性を高めるため".chars().collect::<Vec<_>>()
+        ));
+        assert!(!ends_subordinate(
+            &"専門性を高め".chars().collect::<Vec<_>>()
+        ));
     }
 
     #[test]
