@@ -296,8 +296,12 @@ const SUBORDINATE: [&str; 21] = [
 /// Whether a clause (the text up to its comma) ends in [`SUBORDINATE`].
 fn ends_subordinate(clause: &[char]) -> bool {
     SUBORDINATE.iter().any(|end| {
-        let end: Vec<char> = end.chars().collect();
-        clause.ends_with(&end)
+        clause
+            .iter()
+            .rev()
+            .zip(end.chars().rev())
+            .all(|(a, b)| *a == b)
+            && clause.len() >= end.chars().count()
     })
 }
 
@@ -1161,16 +1165,19 @@ mod tests {
         assert_eq!(f("ＲＰＡを導入"), f("rpaを導入"));
     }
 
+    /// The role weight of a synonym group's word in a text, if it has it.
+    fn role_of(w: &Synonyms, text: &str, word: &str) -> Option<f64> {
+        let g = group_feature(w.group_of(word).unwrap());
+        analyse(text, w)
+            .into_iter()
+            .find(|(f, _)| *f == g)
+            .map(|(_, r)| r)
+    }
+
     #[test]
     fn a_comma_after_a_noun_and_its_particle_does_not_end_the_clause() {
         let w = words();
-        let role = |text: &str, word: &str| {
-            let g = group_feature(w.group_of(word).unwrap());
-            analyse(text, &w)
-                .into_iter()
-                .find(|(f, _)| *f == g)
-                .map(|(_, r)| r)
-        };
+        let role = |text: &str, word: &str| role_of(&w, text, word);
         // One clause: its claim is 民間に貸し付ける, 市有地 is its topic.
         let one = "使われていない未利用地を、民間に貸し付ける。";
         assert_eq!(role(one, "貸付"), Some(PREDICATE));
@@ -1196,13 +1203,7 @@ mod tests {
     #[test]
     fn a_reason_or_purpose_clause_is_never_the_claim() {
         let w = words();
-        let role = |text: &str, word: &str| {
-            let g = group_feature(w.group_of(word).unwrap());
-            analyse(text, &w)
-                .into_iter()
-                .find(|(f, _)| *f == g)
-                .map(|(_, r)| r)
-        };
+        let role = |text: &str, word: &str| role_of(&w, text, word);
         // 退職 gives the reason: the claim is what follows.
         let reason = "ベテラン職員の退職により、ノウハウが継承されていない。";
         assert_eq!(role(reason, "退職"), Some(1.0));

@@ -287,8 +287,8 @@ fn the_shared_example_is_scored_when_present() {
     assert_eq!(figures(s), (1.0, 0.6, 0.0), "{s:?}");
 }
 
-/// Scores the labelled months named in `SHIRYO_EVAL` (paths separated by
-/// `:`), one by one and together: for months not in the repository, such
+/// Scores the labelled months named in `SHIRYO_EVAL` (paths separated as
+/// in `PATH`: `:`, on Windows `;`), one by one and together: for months not in the repository, such
 /// as a new month scored blind before it is added.
 #[test]
 #[ignore = "scores the files named in SHIRYO_EVAL"]
