@@ -35,11 +35,12 @@
 //! 4. **Rare words weigh more.** A feature weighs `ln(1 + N / df)` over the
 //!    month's N printed items (df: items having it) times its role.
 //! 5. **Similarity** is the weighted Jaccard `Σshared min / (W_a + W_b −
-//!    Σshared min)`, and 0 unless the two share a word of either one's
-//!    predicate or argument (the claim gate: items sharing only their
-//!    topic never group; a clause ending in a reason or purpose, 退職
-//!    により、 高めるため、, has no predicate or argument: it is the
-//!    topic); items are grouped by complete-link clustering
+//!    Σshared min)`, and 0 unless one of the two has at least
+//!    [`CLAIM_SHARE`] of its predicates' and arguments' weight in words
+//!    the other has too (the claim gate: items sharing only their topic, or
+//!    only a common verb such as 導入した, never group; a clause ending in
+//!    a reason or purpose, 退職により、 高めるため、, has no predicate or
+//!    argument: it is the topic); items are grouped by complete-link clustering
 //!    at [`THRESHOLD`] (every pair of a group is that similar, so a group
 //!    does not chain from one topic to the next).
 //! 6. **One cell, one point each.** Two items split from one submitted
@@ -57,7 +58,7 @@
 //! Pairwise precision / recall / share of hard-negative pairs grouped, on
 //! the labelled months of `tests/data/similar/`: `tune.json`, `tune2.json`
 //! and `tune3.json` tuned on; `heldout.json` to `heldout3.json` held out,
-//! written by this project; `heldout4.json` to `heldout9.json` held out,
+//! written by this project; `heldout4.json` to `heldout26.json` held out,
 //! written by independent sessions that saw neither this code nor the
 //! other months; and `../shared/samples/similar/gold.json`. The months
 //! differ in how far their paraphrases are apart: the yardstick,
@@ -72,7 +73,7 @@
 //! |---|---|---|---|---|
 //! | held-out 3 | .43/.41/.50 | .95/.62/.05 | 88b17e4 | .96/.79/.05 |
 //! | held-out 4 | .58/.48/.36 | .82/.59/.18 | 5bdfc66 | .91/.67/.07 |
-//! | held-out 5 | .87/.44/.08 | 1.0/.32/0 | 5bdfc66 | 1.0/.48/0 |
+//! | held-out 5 | .87/.44/.08 | 1.0/.32/0 | 5bdfc66 | 1.0/.47/0 |
 //! | held-out 6 | .62/.71/.52 | .89/.64/.12 | d14973f | .96/.79/.08 |
 //! | held-out 7 | .90/.79/.04 | .98/.76/.04 | d14973f | .96/.76/.08 |
 //! | held-out 8 | .62/.53/.28 | 1.0/.60/0 | fa4e3b5 | 1.0/.63/0 |
@@ -82,12 +83,18 @@
 //! | held-out 12 | .72/.50/.16 | .87/.56/.08 | 224fe50 | .95/.58/.04 |
 //! | held-out 13 | .84/.58/.08 | .91/.58/.04 | 224fe50 | .91/.58/.04 |
 //! | held-out 14 | .34/.44/.80 | .61/.69/.40 | 6bdb0d5 | .71/.69/.28 |
-//! | held-out 15 | .38/.41/.56 | .63/.50/.24 | 6bdb0d5 | .58/.53/.32 |
-//! | held-out 16 | .61/.45/.40 | .81/.46/.20 | 6bdb0d5 | .82/.55/.24 |
-//! | held-out 17 | .89/.50/.04 | .95/.56/0 | 6bdb0d5 | .95/.56/.04 |
+//! | held-out 15 | .38/.41/.56 | .63/.50/.24 | 6bdb0d5 | .67/.53/.20 |
+//! | held-out 16 | .61/.45/.40 | .81/.46/.20 | 6bdb0d5 | .84/.55/.20 |
+//! | held-out 17 | .89/.50/.04 | .95/.56/0 | 6bdb0d5 | 1.0/.56/0 |
 //! | held-out 18 | .62/.12/.12 | .80/.40/.04 | 6bdb0d5 | .89/.40/.04 |
-//! | held-out 19 | .57/.56/.24 | .85/.61/0 | 6ffa547 | .85/.61/0 |
+//! | held-out 19 | .57/.56/.24 | .85/.61/0 | 6ffa547 | .88/.61/0 |
 //! | held-out 20 | .83/.50/.08 | .96/.63/.04 | 6ffa547 | .96/.63/.04 |
+//! | held-out 21 | .42/.58/.60 | .79/.72/.16 | e9e4b68 | .84/.72/.12 |
+//! | held-out 22 | .38/.58/.76 | .68/.64/.28 | e9e4b68 | .68/.64/.28 |
+//! | held-out 23 | .51/.67/.52 | .76/.72/.20 | e9e4b68 | .81/.72/.16 |
+//! | held-out 24 | .45/.58/.56 | .83/.69/.08 | e9e4b68 | .83/.69/.08 |
+//! | held-out 25 | .48/.60/.40 | 1.0/.75/0 | e9e4b68 | 1.0/.75/0 |
+//! | held-out 26 | .52/.45/.40 | .84/.55/.12 | e9e4b68 | .84/.55/.12 |
 //!
 //! Held-out 8 to 13 together at their first score, the fairest estimate
 //! of the method before the last step on paraphrases as far apart as the
@@ -102,8 +109,8 @@
 //! on the final choice, before their misses were read). 19–20 were written
 //! after the step and scored once: **.90/.62/.02** (at 6bdb0d5 they would
 //! have been .98/.58/0); 17–20 together, blind on the method as it stands:
-//! .91/.55/.03. All twenty held-out months together now: .90/.63/.08; 1 to
-//! 13: .95/.67/.05 (.94/.64/.05 before). What the misses share: the same
+//! .91/.55/.03. All twenty held-out months together after the step:
+//! .90/.63/.08; 1 to 13: .95/.67/.05 (.94/.64/.05 before). What the misses share: the same
 //! point in other content words (研究会/勉強会, 相談できる先輩/メンター,
 //! 検針をなくす/スマートメーター, 収納率/徴収実績), which no table of this
 //! size covers, and pairs whose distinctive but unshared words (半分/五割,
@@ -111,7 +118,53 @@
 //! a whole clause (窓口の待ち時間が長く、/案内表示が分かりにくく、 住民から
 //! 改善を求める声が…).
 //!
-//! **The last step** (2026-12-01), on tune, held-out 1–13 and
+//! **Held-out 21 to 26** came from three more sessions that saw nothing of
+//! the project, asked for months in the terms. Their first scores
+//! (.81/.68/.14 together) tell two kinds of month apart, by the issue's
+//! own yardstick:
+//! - where the writer's hard negatives are as far apart as the issue's
+//!   (17–20, 25 and 26: bigrams .61/.45/.21, the months
+//!   .76/.47/.22), the method has **.93/.58/.03** now (.92/.58/.04 before
+//!   the claim share);
+//! - where they share most of their words with their pair (21–24: bigrams
+//!   group 61 % of them), precision falls: .76/.69/.18 before, .79/.69/.16
+//!   now. What is still grouped there differs in one slot of an otherwise
+//!   equal sentence (全職員/管理職を対象にDX研修を実施, 収納率/口座振替の
+//!   利用率が県内平均を下回る, 死亡/転入に伴う手続きを一括して案内する),
+//!   which only knowing what the words mean tells apart.
+//!
+//! **The claim share** (2026-12-01, the second step of the day): the claim
+//! gate asked for one shared word of either claim, so two items whose
+//! claims shared only a verb many items have (導入した, 少ない) passed it
+//! with different objects (キャッシュレス決済/番号札の発券システムを導入
+//! した). Now one of them must have [`CLAIM_SHARE`] of its claim's weight
+//! in words the other has. Chosen on tune, held-out 1–24 and gold (0.25
+//! and 0.3 score alike, 0.35 starts to lose recall, 0.4 loses gold, .60 →
+//! .40); held-out 25 and 26, kept out of the choice and scored once with
+//! it, are unchanged:
+//!
+//! | | tune | held-out 1–13 | 14–16 | 17–20, 25–26 | 21–24 | gold |
+//! |---|---|---|---|---|---|---|
+//! | e9e4b68 (any shared word) | .99/.77/.01 | .95/.67/.05 | .71/.59/.28 | .92/.58/.04 | .76/.69/.18 | 1.0/.60/0 |
+//! | claim share 0.3 (this) | .99/.77/.01 | .95/.67/.05 | .75/.59/.23 | .93/.58/.03 | .79/.69/.16 | 1.0/.60/0 |
+//! | and threshold 0.18 | .96/.78/.03 | .95/.68/.05 | .70/.60/.27 | .91/.60/.04 | .76/.71/.20 | 1.0/.60/0 |
+//!
+//! All twenty-six held-out months together: .89/.64/.08 (.88/.64/.09 at
+//! e9e4b68). The threshold stays at 0.19: 0.18 buys recall with precision on most
+//! months. Tried with it and left: 398 groups of words for the fields the
+//! table covered least (学校, 保育, 上下水道, 消防, 選挙 …), written blind
+//! by another session and chosen the same way (6 left out), gained one
+//! point of precision on the months they were chosen on (.96 → .97) and
+//! lost on every other (14–16 .75/.59 → .72/.58, 17–18 .95 → .92
+//! precision, 21–22 .75/.68 → .73/.65): the table has what these months
+//! need; a penalty for two claims whose arguments share nothing (from
+//! 0.15 to 1) and a softer gate (the similarity times the claim share over
+//! 0.5–0.7, or a power of it, each with its best threshold) moved along
+//! the same line, precision for recall; adverbs glued to their verb
+//! (年々増加) taken out of the claim: no change with the claim share;
+//! predicate weight 2.5 or 3: recall for precision again.
+//!
+//! **The last step but one** (2026-12-01), on tune, held-out 1–13 and
 //! ../shared/samples/similar (gold): two sessions wrote 672 groups of
 //! words from general knowledge, blind to the months; each was left out in
 //! turn and the 30 whose absence scored better went (無線LAN and 使用料
@@ -225,6 +278,11 @@ pub const VARIANTS: &str = include_str!("similar_variants.txt");
 /// Two items of a cell at least this similar may stand in one group
 /// (complete link: every pair of the group).
 pub const THRESHOLD: f64 = 0.19;
+/// Two items are only compared when one of them has at least this share
+/// of its claim's weight (its predicates and arguments) in words the other
+/// has too (the claim gate): sharing a common verb (導入した) is not
+/// sharing the claim when what was introduced differs.
+pub const CLAIM_SHARE: f64 = 0.3;
 /// The weight of a clause's predicate and argument features against 1 for
 /// the rest of the clause.
 pub const PREDICATE: f64 = 2.0;
@@ -771,12 +829,15 @@ fn ln(x: f64) -> f64 {
 /// An item's weighted features (weight = idf × role) and their sum.
 struct Weighted {
     features: Vec<(u64, f64)>,
-    /// The features of its clauses' predicates and arguments, sorted.
-    claim: Vec<u64>,
+    /// Whether each feature is of a clause's predicate or argument.
+    in_claim: Vec<bool>,
+    /// The sum of the claim's weights.
+    claim_total: f64,
     total: f64,
 }
 
 impl Weighted {
+    #[cfg(test)]
     fn has(&self, feature: u64) -> bool {
         self.features
             .binary_search_by(|(f, _)| f.cmp(&feature))
@@ -784,15 +845,11 @@ impl Weighted {
     }
 }
 
-/// Weighted Jaccard of two items; 0 unless they share a word of either
-/// one's claim (two items that share only their topic never group).
-fn similarity(a: &Weighted, b: &Weighted) -> f64 {
-    let claim_shared = a.claim.iter().any(|f| b.has(*f)) || b.claim.iter().any(|f| a.has(*f));
-    if !claim_shared {
-        return 0.0;
-    }
+/// What two items share: the weighted Jaccard's numerator, and the shares
+/// of `a`'s and of `b`'s claim weight in features the other has.
+fn overlap(a: &Weighted, b: &Weighted) -> (f64, f64, f64) {
     let (mut i, mut j) = (0, 0);
-    let mut shared = 0.0;
+    let (mut shared, mut claim_a, mut claim_b) = (0.0, 0.0, 0.0);
     while i < a.features.len() && j < b.features.len() {
         let (fa, wa) = a.features[i];
         let (fb, wb) = b.features[j];
@@ -801,10 +858,32 @@ fn similarity(a: &Weighted, b: &Weighted) -> f64 {
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
                 shared += wa.min(wb);
+                if a.in_claim[i] {
+                    claim_a += wa;
+                }
+                if b.in_claim[j] {
+                    claim_b += wb;
+                }
                 i += 1;
                 j += 1;
             }
         }
+    }
+    let share = |part: f64, whole: f64| if whole > 0.0 { part / whole } else { 0.0 };
+    (
+        shared,
+        share(claim_a, a.claim_total),
+        share(claim_b, b.claim_total),
+    )
+}
+
+/// Weighted Jaccard of two items; 0 unless one of them has [`CLAIM_SHARE`]
+/// of its claim in words the other has (two items that share only their
+/// topic never group).
+fn similarity(a: &Weighted, b: &Weighted) -> f64 {
+    let (shared, share_a, share_b) = overlap(a, b);
+    if share_a.max(share_b) < CLAIM_SHARE {
+        return 0.0;
     }
     let d = a.total + b.total - shared;
     if d > 0.0 { shared / d } else { 0.0 }
@@ -877,19 +956,22 @@ fn weigh(cells: &[Vec<&str>], words: &Synonyms) -> Vec<Vec<Weighted>> {
         .map(|cell| {
             cell.into_iter()
                 .map(|features| {
-                    let claim: Vec<u64> = features
-                        .iter()
-                        .filter(|(_, role)| *role > 1.0)
-                        .map(|(f, _)| *f)
-                        .collect();
+                    let in_claim: Vec<bool> = features.iter().map(|(_, r)| *r > 1.0).collect();
                     let features: Vec<(u64, f64)> = features
                         .into_iter()
                         .map(|(f, r)| (f, idf(&f) * r))
                         .collect();
                     let total = features.iter().map(|(_, w)| w).sum();
+                    let claim_total = features
+                        .iter()
+                        .zip(&in_claim)
+                        .filter(|(_, c)| **c)
+                        .map(|((_, w), _)| w)
+                        .sum();
                     Weighted {
                         features,
-                        claim,
+                        in_claim,
+                        claim_total,
                         total,
                     }
                 })
@@ -1259,6 +1341,37 @@ mod tests {
         let [a, b, c] = &items[0][..] else {
             unreachable!("three items")
         };
+        assert_eq!(similarity(a, b), 0.0);
+        assert!(similarity(a, c) >= THRESHOLD, "{}", similarity(a, c));
+    }
+
+    #[test]
+    fn sharing_a_common_verb_is_not_sharing_the_claim() {
+        // 0 and 1 share their topic (市民課の窓口) and the verb 導入した,
+        // which many items of the month have: too small a share of either
+        // claim. 0 and 2 introduced the same thing.
+        let cell = vec![
+            "市民課の窓口でキャッシュレス決済を導入した。",
+            "市民課の窓口で番号札の発券システムを導入した。",
+            "窓口での支払いにキャッシュレス決済を導入した。",
+            "電子決裁システムを導入した。",
+            "RPAを導入した。",
+            "テレワークを導入した。",
+            "AIチャットボットを導入した。",
+            "電子申請システムを導入した。",
+            "Web会議を導入した。",
+            "時差出勤を導入した。",
+        ];
+        let items = weigh(&[cell], &words());
+        let [a, b, c, ..] = &items[0][..] else {
+            unreachable!("ten items")
+        };
+        // They do share a word of their claims ...
+        let mut claim_of_a = a.features.iter().zip(&a.in_claim).filter(|(_, c)| **c);
+        assert!(claim_of_a.any(|((f, _), _)| b.has(*f)));
+        // ... but not enough of it.
+        let (_, share_a, share_b) = overlap(a, b);
+        assert!(share_a > 0.0 && share_a.max(share_b) < CLAIM_SHARE);
         assert_eq!(similarity(a, b), 0.0);
         assert!(similarity(a, c) >= THRESHOLD, "{}", similarity(a, c));
     }

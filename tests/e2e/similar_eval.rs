@@ -234,7 +234,7 @@ fn the_figures_in_the_method_documentation_hold() {
         ("heldout2.json", (1.0, 0.79, 0.0)),
         ("heldout3.json", (0.96, 0.79, 0.05)),
         ("heldout4.json", (0.91, 0.67, 0.07)),
-        ("heldout5.json", (1.0, 0.48, 0.0)),
+        ("heldout5.json", (1.0, 0.47, 0.0)),
         ("heldout6.json", (0.96, 0.79, 0.08)),
         ("heldout7.json", (0.96, 0.76, 0.08)),
         ("heldout8.json", (1.0, 0.63, 0.0)),
@@ -244,12 +244,18 @@ fn the_figures_in_the_method_documentation_hold() {
         ("heldout12.json", (0.95, 0.58, 0.04)),
         ("heldout13.json", (0.91, 0.58, 0.04)),
         ("heldout14.json", (0.71, 0.69, 0.28)),
-        ("heldout15.json", (0.58, 0.53, 0.32)),
-        ("heldout16.json", (0.82, 0.55, 0.24)),
-        ("heldout17.json", (0.95, 0.56, 0.04)),
+        ("heldout15.json", (0.67, 0.53, 0.2)),
+        ("heldout16.json", (0.84, 0.55, 0.2)),
+        ("heldout17.json", (1.0, 0.56, 0.0)),
         ("heldout18.json", (0.89, 0.4, 0.04)),
-        ("heldout19.json", (0.85, 0.61, 0.0)),
+        ("heldout19.json", (0.88, 0.61, 0.0)),
         ("heldout20.json", (0.96, 0.63, 0.04)),
+        ("heldout21.json", (0.84, 0.72, 0.12)),
+        ("heldout22.json", (0.68, 0.64, 0.28)),
+        ("heldout23.json", (0.81, 0.72, 0.16)),
+        ("heldout24.json", (0.83, 0.69, 0.08)),
+        ("heldout25.json", (1.0, 0.75, 0.0)),
+        ("heldout26.json", (0.84, 0.55, 0.12)),
     ];
     // Every month is scored before any is compared, so a change of method
     // shows all its new figures at once.
@@ -270,7 +276,7 @@ fn the_figures_in_the_method_documentation_hold() {
     }
     assert_eq!(
         figures(Score::from(held_out)),
-        (0.9, 0.63, 0.08),
+        (0.89, 0.64, 0.08),
         "held-out together"
     );
 }
