@@ -364,12 +364,12 @@ const SUBORDINATE: [&str; 21] = [
 /// Whether a clause (the text up to its comma) ends in [`SUBORDINATE`].
 fn ends_subordinate(clause: &[char]) -> bool {
     SUBORDINATE.iter().any(|end| {
-        clause
-            .iter()
-            .rev()
-            .zip(end.chars().rev())
-            .all(|(a, b)| *a == b)
-            && clause.len() >= end.chars().count()
+        clause.len() >= end.chars().count()
+            && clause
+                .iter()
+                .rev()
+                .zip(end.chars().rev())
+                .all(|(a, b)| *a == b)
     })
 }
 

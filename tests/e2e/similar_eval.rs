@@ -296,8 +296,9 @@ fn the_shared_example_is_scored_when_present() {
 }
 
 /// Scores the labelled months named in `SHIRYO_EVAL` (paths separated as
-/// in `PATH`: `:`, on Windows `;`), one by one and together: for months not in the repository, such
-/// as a new month scored blind before it is added.
+/// in `PATH`: `:`, on Windows `;`), one by one and together: for months
+/// not in the repository, such as a new month scored blind before it is
+/// added.
 #[test]
 #[ignore = "scores the files named in SHIRYO_EVAL"]
 fn score_named_months() {
