@@ -58,7 +58,7 @@
 //! Pairwise precision / recall / share of hard-negative pairs grouped, on
 //! the labelled months of `tests/data/similar/`: `tune.json`, `tune2.json`
 //! and `tune3.json` tuned on; `heldout.json` to `heldout3.json` held out,
-//! written by this project; `heldout4.json` to `heldout28.json` held out,
+//! written by this project; `heldout4.json` to `heldout32.json` held out,
 //! written by independent sessions that saw neither this code nor the
 //! other months; and `../shared/samples/similar/gold.json`. The months
 //! differ in how far their paraphrases are apart: the yardstick,
@@ -97,6 +97,10 @@
 //! | held-out 26 | .52/.45/.40 | .84/.55/.12 | e9e4b68 | .84/.55/.12 |
 //! | held-out 27 | .38/.39/.52 | .69/.50/.12 | 846e635 | .69/.50/.12 |
 //! | held-out 28 | .33/.44/.68 | .79/.68/.16 | 846e635 | .79/.68/.16 |
+//! | held-out 29 | .70/.66/.26 | .85/.72/.15 | 24f3955 | .85/.72/.15 |
+//! | held-out 30 | .74/.57/.11 | 1.0/.57/0 | 24f3955 | 1.0/.57/0 |
+//! | held-out 31 | .61/.41/.23 | .93/.63/0 | 24f3955 | .93/.63/0 |
+//! | held-out 32 | .44/.40/.39 | .67/.46/.16 | 24f3955 | .67/.46/.16 |
 //!
 //! Held-out 8 to 13 together at their first score, the fairest estimate
 //! of the method before the last step on paraphrases as far apart as the
@@ -173,6 +177,50 @@
 //! blind by another session and chosen the same way (3 left out): no gain
 //! on the months they were chosen on, and precision lost on 17–20 (19–20
 //! .92 → .87) and recall on 25–26 (.65 → .63).
+//!
+//! **Held-out 29 to 32** came from two more sessions that saw nothing of
+//! the project, asked for months like the issue's, and were scored once
+//! on the method as it stands (24f3955): **.86/.61/.08** together
+//! (bigrams .63/.52/.25). 29 to 31 are months like the by its
+//! yardstick (.91/.65/.05); 32 (bigrams group .39 of its hard negatives)
+//! is between the two kinds. With them, the ten months like the issue's
+//! (17–20, 25, 26, 29–32; bigrams .62/.48/.23, the issue's .76/.47/.22)
+//! have **.90/.59/.05**, and all thirty-two held-out months .88/.63/.09.
+//! What is grouped wrongly in them is what was before: one slot of an
+//! otherwise equal claim (年次有給休暇/育児休業の取得率が低い, 庁舎の照明
+//! /街路灯をLEDに更新する) and a common noun as the claim's argument
+//! (…必要な家庭に届いていない / …利用をあきらめる家庭がある).
+//!
+//! **Where the misses are** (2026-12-01, the last look): on the months
+//! like the (17–20, 25 and 26), switching the claim gate off
+//! leaves recall where it is (.58; precision .93 → .91, gold .86): what is
+//! missed is missed by the similarity itself, pairs with no or few words
+//! in common. Tried once more with the claim share, and left: complete
+//! link relaxed (a merge needs one pair at the threshold and every pair at
+//! 0.13–0.17) costs tune precision (.99 → .93) for no recall there, and
+//! at 0.13 buys .58 → .60 on these months with precision .93 → .88;
+//! kanji one by one as features (a fifth to the whole of their phrase's
+//! weight, in the claim or not) lowers recall everywhere (tune .77 →
+//! .74 at a fifth), and with a lower threshold only trades as 0.18 does;
+//! the Sudachi dictionary's near-synonym groups once more (7,343 groups,
+//! each word in one group only): as words of the table, .93/.58 →
+//! .94/.59 on these months but tune .99/.77 → .95/.74 and gold precision
+//! 1.0 → .86; as features added beside the words' own (a compound keeps
+//! its parts), recall falls everywhere (tune .74, 1–13 .65, these months
+//! .57), the group's feature mostly standing in one item only; only its
+//! groups of two-kanji words (683, each left out in turn on tune, 1–13
+//! and gold as before: 3 went) gain nothing where they were chosen, .93/.58
+//! → .93/.60 on these months (時差出勤制度を導入した / 出勤時刻を…選べる
+//! 勤務制度を始めた, 導入 and 開始 one) and lose precision on the harsh
+//! ones (.77 → .75: テレワーク制度を導入した / 時差出勤制度を導入した
+//! pass through the same verbs); on 29–32, written after, they find one
+//! pair more (96 → 97 of 158) and the figures stay .86/.61/.08.
+//! No thesaurus of meanings can be bundled from what is at hand offline:
+//! the Japanese WordNet's word list is in none of the repositories that
+//! can be fetched here (in Open Multilingual Wordnet's, the file is over
+//! the snapshot's size), and the Wiktionary-derived Japanese wordnet there
+//! (19,480 word-sense pairs) has none of 雰囲気, 退職, 離職, 周知, 年休,
+//! 欠員, 徴収, 連携 or 削減.
 //!
 //! **The last step but one** (2026-12-01), on tune, held-out 1–13 and
 //! ../shared/samples/similar (gold): two sessions wrote 672 groups of

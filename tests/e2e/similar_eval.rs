@@ -258,6 +258,10 @@ fn the_figures_in_the_method_documentation_hold() {
         ("heldout26.json", (0.84, 0.55, 0.12)),
         ("heldout27.json", (0.69, 0.5, 0.12)),
         ("heldout28.json", (0.79, 0.68, 0.16)),
+        ("heldout29.json", (0.85, 0.72, 0.15)),
+        ("heldout30.json", (1.0, 0.57, 0.0)),
+        ("heldout31.json", (0.93, 0.63, 0.0)),
+        ("heldout32.json", (0.67, 0.46, 0.16)),
     ];
     // Every month is scored before any is compared, so a change of method
     // shows all its new figures at once.
@@ -278,7 +282,7 @@ fn the_figures_in_the_method_documentation_hold() {
     }
     assert_eq!(
         figures(Score::from(held_out)),
-        (0.88, 0.64, 0.09),
+        (0.88, 0.63, 0.09),
         "held-out together"
     );
 }
