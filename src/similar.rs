@@ -58,7 +58,7 @@
 //! Pairwise precision / recall / share of hard-negative pairs grouped, on
 //! the labelled months of `tests/data/similar/`: `tune.json`, `tune2.json`
 //! and `tune3.json` tuned on; `heldout.json` to `heldout3.json` held out,
-//! written by this project; `heldout4.json` to `heldout32.json` held out,
+//! written by this project; `heldout4.json` to `heldout40.json` held out,
 //! written by independent sessions that saw neither this code nor the
 //! other months; and `../shared/samples/similar/gold.json`. The months
 //! differ in how far their paraphrases are apart: the yardstick,
@@ -101,6 +101,14 @@
 //! | held-out 30 | .74/.57/.11 | 1.0/.57/0 | 24f3955 | 1.0/.57/0 |
 //! | held-out 31 | .61/.41/.23 | .93/.63/0 | 24f3955 | .93/.63/0 |
 //! | held-out 32 | .44/.40/.39 | .67/.46/.16 | 24f3955 | .67/.46/.16 |
+//! | held-out 33 | .43/.44/.46 | .96/.53/.04 | 24f3955 | .96/.53/.04 |
+//! | held-out 34 | .41/.47/.44 | .83/.56/.07 | 24f3955 | .83/.56/.07 |
+//! | held-out 35 | .60/.49/.23 | .96/.68/0 | 24f3955 | .96/.68/0 |
+//! | held-out 36 | .65/.52/.19 | .96/.73/.04 | 24f3955 | .96/.73/.04 |
+//! | held-out 37 | .63/.54/.30 | .97/.73/0 | 24f3955 | .97/.73/0 |
+//! | held-out 38 | .49/.50/.30 | .94/.45/.04 | 24f3955 | .94/.45/.04 |
+//! | held-out 39 | .67/.46/.26 | .96/.61/.04 | 24f3955 | .96/.61/.04 |
+//! | held-out 40 | .53/.33/.36 | 1.0/.40/0 | 24f3955 | 1.0/.40/0 |
 //!
 //! Held-out 8 to 13 together at their first score, the fairest estimate
 //! of the method before the last step on paraphrases as far apart as the
@@ -178,19 +186,37 @@
 //! on the months they were chosen on, and precision lost on 17–20 (19–20
 //! .92 → .87) and recall on 25–26 (.65 → .63).
 //!
-//! **Held-out 29 to 32** came from two more sessions that saw nothing of
-//! the project, asked for months like the issue's, and were scored once
-//! on the method as it stands (24f3955): **.86/.61/.08** together
-//! (bigrams .63/.52/.25). 29 to 31 are months like the by its
-//! yardstick (.91/.65/.05); 32 (bigrams group .39 of its hard negatives)
-//! is between the two kinds. With them, the ten months like the issue's
-//! (17–20, 25, 26, 29–32; bigrams .62/.48/.23, the issue's .76/.47/.22)
-//! have **.90/.59/.05**, and all thirty-two held-out months .88/.63/.09.
-//! What is grouped wrongly in them is what was before: one slot of an
-//! otherwise equal claim (年次有給休暇/育児休業の取得率が低い, 庁舎の照明
-//! /街路灯をLEDに更新する) and a common noun as the claim's argument
-//! (…必要な家庭に届いていない / …利用をあきらめる家庭がある).
+//! **Held-out 29 to 40** came from six more sessions that saw nothing of
+//! the project, asked for months like the issue's, two months each, and
+//! each was scored once on the method as it stands (24f3955). Before
+//! 37–40 existed, the rule was written down: the bar is met only
+//! if 29–40 together meet it. Together: **.92/.58/.05** (bigrams
+//! .57/.47/.29): 29–32 .86/.61/.08, 33–36 .93/.62/.04, 37–40 .97/.54/.02.
+//! The sixteen months like the by its yardstick (17–20, 25, 26,
+//! 29–32, 35–40; bigrams .61/.47/.25, the issue's .76/.47/.22) have
+//! **.93/.59/.04**; the eleven harsh ones (14–16, 21–24, 27, 28, 33, 34)
+//! .78/.62/.15; all forty held-out months .89/.62/.07. The threshold moves
+//! these along one line (16 months like the issue's; twelve fresh):
 //!
+//! | threshold | tune | held-out 1–13 | harsh | like the issue's | 29–40 |
+//! |---|---|---|---|---|---|
+//! | 0.19 (this) | .99/.77/.01 | .95/.67/.05 | .78/.62/.15 | .93/.59/.04 | .92/.58/.05 |
+//! | 0.18 | .96/.78/.03 | .95/.68/.05 | .75/.63/.19 | .91/.60/.04 | .91/.60/.05 |
+//! | 0.17 | .91/.78/.06 | .93/.68/.06 | .73/.64/.21 | .90/.61/.05 | .90/.61/.05 |
+//! | 0.16 | .90/.80/.07 | .91/.69/.07 | .72/.65/.22 | .88/.63/.07 | .88/.62/.07 |
+//!
+//! The bar (.90/.60/.10) lies on that line, not inside it: a
+//! threshold chosen to reach it would be chosen on the months that judge
+//! it, and the tuned months lose what they had (0.17: tune .99 → .91).
+//! What is missed is the same point in other words (生成AIの利用ルールを
+//! 定める / ガイドラインを策定する, 離職が増えている / 辞めていく職員が
+//! 多くなっている, 運転手/運転士) and groups of three or four, which
+//! complete link keeps only when every pair is close; what is grouped
+//! wrongly, one slot of an otherwise equal claim (年次有給休暇/育児休業の
+//! 取得率が低い, 庁舎の照明/街路灯をLEDに更新する) and a common noun as
+//! the claim's argument (…必要な家庭に届いていない / …利用をあきらめる
+//! 家庭がある).
+
 //! **Where the misses are** (2026-12-01, the last look): on the months
 //! like the (17–20, 25 and 26), switching the claim gate off
 //! leaves recall where it is (.58; precision .93 → .91, gold .86): what is
@@ -214,7 +240,10 @@
 //! 勤務制度を始めた, 導入 and 開始 one) and lose precision on the harsh
 //! ones (.77 → .75: テレワーク制度を導入した / 時差出勤制度を導入した
 //! pass through the same verbs); on 29–32, written after, they find one
-//! pair more (96 → 97 of 158) and the figures stay .86/.61/.08.
+//! pair more (96 → 97 of 158: .86/.61/.08 either way), and on 33–36,
+//! scored once with and without them by a rule written down before
+//! (keep them only if r − 4·(wrong pairs) − 4·(hard negatives) rises),
+//! two pairs more for eight wrong (.93/.62/.04 → .88/.63/.06): left out.
 //! No thesaurus of meanings can be bundled from what is at hand offline:
 //! the Japanese WordNet's word list is in none of the repositories that
 //! can be fetched here (in Open Multilingual Wordnet's, the file is over
