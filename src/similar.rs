@@ -58,7 +58,7 @@
 //! Pairwise precision / recall / share of hard-negative pairs grouped, on
 //! the labelled months of `tests/data/similar/`: `tune.json`, `tune2.json`
 //! and `tune3.json` tuned on; `heldout.json` to `heldout3.json` held out,
-//! written by this project; `heldout4.json` to `heldout40.json` held out,
+//! written by this project; `heldout4.json` to `heldout48.json` held out,
 //! written by independent sessions that saw neither this code nor the
 //! other months; and `../shared/samples/similar/gold.json`. The months
 //! differ in how far their paraphrases are apart: the yardstick,
@@ -73,42 +73,50 @@
 //! |---|---|---|---|---|
 //! | held-out 3 | .43/.41/.50 | .95/.62/.05 | 88b17e4 | .96/.79/.05 |
 //! | held-out 4 | .58/.48/.36 | .82/.59/.18 | 5bdfc66 | .91/.67/.07 |
-//! | held-out 5 | .87/.44/.08 | 1.0/.32/0 | 5bdfc66 | 1.0/.47/0 |
+//! | held-out 5 | .87/.44/.08 | 1.0/.32/0 | 5bdfc66 | 1.0/.50/0 |
 //! | held-out 6 | .62/.71/.52 | .89/.64/.12 | d14973f | .96/.79/.08 |
-//! | held-out 7 | .90/.79/.04 | .98/.76/.04 | d14973f | .96/.76/.08 |
-//! | held-out 8 | .62/.53/.28 | 1.0/.60/0 | fa4e3b5 | 1.0/.63/0 |
+//! | held-out 7 | .90/.79/.04 | .98/.76/.04 | d14973f | .96/.77/.08 |
+//! | held-out 8 | .62/.53/.28 | 1.0/.60/0 | fa4e3b5 | 1.0/.65/0 |
 //! | held-out 9 | .68/.47/.20 | .90/.53/.08 | fa4e3b5 | .91/.58/.08 |
 //! | held-out 10 | .74/.50/.12 | .95/.59/.04 | ed2fef9 | .96/.79/.04 |
 //! | held-out 11 | .67/.47/.16 | .85/.57/.08 | ed2fef9 | .95/.67/.04 |
-//! | held-out 12 | .72/.50/.16 | .87/.56/.08 | 224fe50 | .95/.58/.04 |
+//! | held-out 12 | .72/.50/.16 | .87/.56/.08 | 224fe50 | .96/.61/.04 |
 //! | held-out 13 | .84/.58/.08 | .91/.58/.04 | 224fe50 | .91/.58/.04 |
-//! | held-out 14 | .34/.44/.80 | .61/.69/.40 | 6bdb0d5 | .71/.69/.28 |
-//! | held-out 15 | .38/.41/.56 | .63/.50/.24 | 6bdb0d5 | .67/.53/.20 |
+//! | held-out 14 | .34/.44/.80 | .61/.69/.40 | 6bdb0d5 | .63/.72/.36 |
+//! | held-out 15 | .38/.41/.56 | .63/.50/.24 | 6bdb0d5 | .62/.53/.24 |
 //! | held-out 16 | .61/.45/.40 | .81/.46/.20 | 6bdb0d5 | .84/.55/.20 |
-//! | held-out 17 | .89/.50/.04 | .95/.56/0 | 6bdb0d5 | 1.0/.56/0 |
-//! | held-out 18 | .62/.12/.12 | .80/.40/.04 | 6bdb0d5 | .89/.40/.04 |
+//! | held-out 17 | .89/.50/.04 | .95/.56/0 | 6bdb0d5 | .95/.59/0 |
+//! | held-out 18 | .62/.12/.12 | .80/.40/.04 | 6bdb0d5 | .90/.45/.04 |
 //! | held-out 19 | .57/.56/.24 | .85/.61/0 | 6ffa547 | .88/.61/0 |
 //! | held-out 20 | .83/.50/.08 | .96/.63/.04 | 6ffa547 | .96/.63/.04 |
-//! | held-out 21 | .42/.58/.60 | .79/.72/.16 | e9e4b68 | .84/.72/.12 |
-//! | held-out 22 | .38/.58/.76 | .68/.64/.28 | e9e4b68 | .68/.64/.28 |
-//! | held-out 23 | .51/.67/.52 | .76/.72/.20 | e9e4b68 | .81/.72/.16 |
-//! | held-out 24 | .45/.58/.56 | .83/.69/.08 | e9e4b68 | .83/.69/.08 |
+//! | held-out 21 | .42/.58/.60 | .79/.72/.16 | e9e4b68 | .77/.75/.20 |
+//! | held-out 22 | .38/.58/.76 | .68/.64/.28 | e9e4b68 | .66/.64/.32 |
+//! | held-out 23 | .51/.67/.52 | .76/.72/.20 | e9e4b68 | .82/.75/.16 |
+//! | held-out 24 | .45/.58/.56 | .83/.69/.08 | e9e4b68 | .78/.69/.12 |
 //! | held-out 25 | .48/.60/.40 | 1.0/.75/0 | e9e4b68 | 1.0/.75/0 |
-//! | held-out 26 | .52/.45/.40 | .84/.55/.12 | e9e4b68 | .84/.55/.12 |
+//! | held-out 26 | .52/.45/.40 | .84/.55/.12 | e9e4b68 | .75/.55/.16 |
 //! | held-out 27 | .38/.39/.52 | .69/.50/.12 | 846e635 | .69/.50/.12 |
-//! | held-out 28 | .33/.44/.68 | .79/.68/.16 | 846e635 | .79/.68/.16 |
-//! | held-out 29 | .70/.66/.26 | .85/.72/.15 | 24f3955 | .85/.72/.15 |
+//! | held-out 28 | .33/.44/.68 | .79/.68/.16 | 846e635 | .70/.68/.24 |
+//! | held-out 29 | .70/.66/.26 | .85/.72/.15 | 24f3955 | .81/.72/.19 |
 //! | held-out 30 | .74/.57/.11 | 1.0/.57/0 | 24f3955 | 1.0/.57/0 |
 //! | held-out 31 | .61/.41/.23 | .93/.63/0 | 24f3955 | .93/.63/0 |
-//! | held-out 32 | .44/.40/.39 | .67/.46/.16 | 24f3955 | .67/.46/.16 |
-//! | held-out 33 | .43/.44/.46 | .96/.53/.04 | 24f3955 | .96/.53/.04 |
+//! | held-out 32 | .44/.40/.39 | .67/.46/.16 | 24f3955 | .64/.46/.16 |
+//! | held-out 33 | .43/.44/.46 | .96/.53/.04 | 24f3955 | .93/.58/.04 |
 //! | held-out 34 | .41/.47/.44 | .83/.56/.07 | 24f3955 | .83/.56/.07 |
-//! | held-out 35 | .60/.49/.23 | .96/.68/0 | 24f3955 | .96/.68/0 |
+//! | held-out 35 | .60/.49/.23 | .96/.68/0 | 24f3955 | .96/.70/0 |
 //! | held-out 36 | .65/.52/.19 | .96/.73/.04 | 24f3955 | .96/.73/.04 |
 //! | held-out 37 | .63/.54/.30 | .97/.73/0 | 24f3955 | .97/.73/0 |
-//! | held-out 38 | .49/.50/.30 | .94/.45/.04 | 24f3955 | .94/.45/.04 |
-//! | held-out 39 | .67/.46/.26 | .96/.61/.04 | 24f3955 | .96/.61/.04 |
-//! | held-out 40 | .53/.33/.36 | 1.0/.40/0 | 24f3955 | 1.0/.40/0 |
+//! | held-out 38 | .49/.50/.30 | .94/.45/.04 | 24f3955 | .95/.50/.04 |
+//! | held-out 39 | .67/.46/.26 | .96/.61/.04 | 24f3955 | .96/.63/.04 |
+//! | held-out 40 | .53/.33/.36 | 1.0/.40/0 | 24f3955 | 1.0/.43/0 |
+//! | held-out 41 | .78/.46/.11 | .96/.62/.04 | 849be9f, 0.18 | .96/.62/.04 |
+//! | held-out 42 | .71/.36/.18 | 1.0/.39/0 | 849be9f, 0.18 | 1.0/.39/0 |
+//! | held-out 43 | .78/.58/.19 | .89/.59/.07 | 849be9f, 0.18 | .89/.59/.07 |
+//! | held-out 44 | .75/.59/.19 | .91/.59/.07 | 849be9f, 0.18 | .91/.59/.07 |
+//! | held-out 45 | .69/.48/.30 | .95/.51/.04 | 849be9f, 0.18 | .95/.51/.04 |
+//! | held-out 46 | .55/.46/.41 | .92/.51/.07 | 849be9f, 0.18 | .92/.51/.07 |
+//! | held-out 47 | .73/.51/.21 | .94/.48/.07 | 849be9f, 0.18 | .94/.48/.07 |
+//! | held-out 48 | .53/.44/.46 | .85/.41/.14 | 849be9f, 0.18 | .85/.41/.14 |
 //!
 //! Held-out 8 to 13 together at their first score, the fairest estimate
 //! of the method before the last step on paraphrases as far apart as the
@@ -165,7 +173,7 @@
 //! | and threshold 0.18 | .96/.78/.03 | .95/.68/.05 | .70/.60/.27 | .91/.60/.04 | .76/.71/.20 | 1.0/.60/0 |
 //!
 //! All twenty-eight held-out months of then together: .88/.64/.09 (twenty-six:
-//! .89/.64/.08, .88/.64/.09 at e9e4b68). The threshold stays at 0.19: 0.18 buys recall with precision on most
+//! .89/.64/.08, .88/.64/.09 at e9e4b68). The threshold stayed at 0.19 then: 0.18 buys recall with precision on most
 //! months. Tried with it and left: 398 groups of words for the fields the
 //! table covered least (学校, 保育, 上下水道, 消防, 選挙 …), written blind
 //! by another session and chosen the same way (6 left out), gained one
@@ -200,8 +208,8 @@
 //!
 //! | threshold | tune | held-out 1–13 | harsh | like the issue's | 29–40 |
 //! |---|---|---|---|---|---|
-//! | 0.19 (this) | .99/.77/.01 | .95/.67/.05 | .78/.62/.15 | .93/.59/.04 | .92/.58/.05 |
-//! | 0.18 | .96/.78/.03 | .95/.68/.05 | .75/.63/.19 | .91/.60/.04 | .91/.60/.05 |
+//! | 0.19 (then) | .99/.77/.01 | .95/.67/.05 | .78/.62/.15 | .93/.59/.04 | .92/.58/.05 |
+//! | 0.18 (this) | .96/.78/.03 | .95/.68/.05 | .75/.63/.19 | .91/.60/.04 | .91/.60/.05 |
 //! | 0.17 | .91/.78/.06 | .93/.68/.06 | .73/.64/.21 | .90/.61/.05 | .90/.61/.05 |
 //! | 0.16 | .90/.80/.07 | .91/.69/.07 | .72/.65/.22 | .88/.63/.07 | .88/.62/.07 |
 //!
@@ -216,6 +224,38 @@
 //! 取得率が低い, 庁舎の照明/街路灯をLEDに更新する) and a common noun as
 //! the claim's argument (…必要な家庭に届いていない / …利用をあきらめる
 //! 家庭がある).
+//!
+//! **The threshold 0.18, and eight months written after it** (2026-12-01,
+//! the session after). With forty held-out months all scored and read,
+//! they became months to choose on, and the choice was written down
+//! before eight new months existed to judge it
+//! (the most recall whose precision on the sixteen months like the
+//! issue's stays at .91 or more, with tune at .95 or more and at most 5 %
+//! of their hard negatives grouped): 0.19 .925/.586/.04, **0.18
+//! .912/.601/.04** (tune .96/.78/.03), 0.175 .901 and 0.17 .902 precision.
+//! Held-out 41–48 came from four sessions that saw nothing of the project,
+//! asked for months like the (two or three statements per point,
+//! most of three; a third of the points in words the statements hardly
+//! share), and were scored once:
+//!
+//! | months | bigram | 0.18 (this) | 0.19 |
+//! |---|---|---|---|
+//! | 41–48 | .68/.49/.26 | **.93/.51/.06** | .92/.50/.06 |
+//! | 41–45, 47 (like the issue's) | .74/.50/.20 | .94/.53/.05 | .93/.52/.05 |
+//!
+//! The precision bar holds with room; the recall bar (.60) does not, on the
+//! months nearest to the issue's own (their bigrams .74/.50/.20, the
+//! issue's .76/.47/.22): the method finds a few pairs more than surface
+//! similarity does, and the rest are the same point in other words. All
+//! forty-eight held-out months at 0.18: .89/.60/.08; 22 like the issue's
+//! .92/.57/.05; the thirteen harsh ones .77/.59/.17. Tried before the
+//! choice and left: a compound word of the table also standing for the
+//! words of the table inside it (維持管理費 for 維持管理, ルール化 for
+//! ルール), which lowered precision everywhere (the sixteen .925 → .896)
+//! for no recall. Looked at and not tried: pairs of words learned from the
+//! labelled months' own paraphrases (a word one item has and its pair
+//! lacks, in two months and in no pair that differs): 1,601 of them, mostly
+//! topic words (ノウハウ/定年, LED/蛍光灯), not words of one meaning.
 
 //! **Where the misses are** (2026-12-01, the last look): on the months
 //! like the (17–20, 25 and 26), switching the claim gate off
@@ -264,7 +304,7 @@
 //! | 6bdb0d5 (0.20) | .99/.78/0 | .94/.64/.05 | .93/.59/.05 | .68/.54/.28 | 1.0/.60/0 |
 //! | + reason clauses | .99/.78/0 | .94/.64/.05 | .93/.60/.05 | .68/.53/.27 | 1.0/.60/0 |
 //! | + 642 groups | .99/.77/.01 | .96/.64/.04 | .95/.60/.04 | .72/.56/.25 | 1.0/.60/0 |
-//! | + threshold 0.19 (this) | .99/.77/.01 | .95/.67/.05 | .95/.64/.04 | .71/.59/.28 | 1.0/.60/0 |
+//! | + threshold 0.19 (then) | .99/.77/.01 | .95/.67/.05 | .95/.64/.04 | .71/.59/.28 | 1.0/.60/0 |
 //!
 //! Tried and left: at 0.19 without the new words, held-out 1–13 .93/.66/.06;
 //! 0.18 loses precision on every set (14–16 .66); complete link relaxed to
@@ -364,7 +404,7 @@ pub const VARIANTS: &str = include_str!("similar_variants.txt");
 
 /// Two items of a cell at least this similar may stand in one group
 /// (complete link: every pair of the group).
-pub const THRESHOLD: f64 = 0.19;
+pub const THRESHOLD: f64 = 0.18;
 /// Two items are only compared when one of them has at least this share
 /// of its claim's weight (its predicates and arguments) in words the other
 /// has too (the claim gate): sharing a common verb (導入した) is not
