@@ -5,8 +5,8 @@
 //!
 //! `tune.json`, `tune2.json` and `tune3.json` are what the method was
 //! tuned on: they must keep precision ≥ 0.90, recall ≥ 0.60 and ≤ 10 % of
-//! hard negatives grouped. `heldout.json` to `heldout20.json` were written
-//! as held-out months: 1–3 by this project, 4–20 by independent sessions
+//! hard negatives grouped. `heldout.json` to `heldout56.json` were written
+//! as held-out months: 1–3 by this project, 4–56 by independent sessions
 //! that saw neither the code nor the other months (14–16 were asked for
 //! hard negatives sharing many words with their pair: bigrams group 59 %
 //! of them, against 22 % in the months). Each was scored blind
