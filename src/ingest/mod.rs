@@ -281,7 +281,7 @@ fn plan(names: Vec<Listed>) -> (Vec<Job>, Vec<Entry>) {
 /// The format a file's name promises, or why it is not read.
 fn promise(name: &str, regular: bool) -> Result<Format, String> {
     let lower = name.to_lowercase();
-    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let ext = lower.rsplit_once('.').map(|(_, e)| e);
     if !regular {
         Err(
             "通常のファイルではありません（名前付きパイプやデバイスなど）。読み込みません。"
@@ -292,8 +292,12 @@ fn promise(name: &str, regular: bool) -> Result<Format, String> {
     } else if name.starts_with('.') {
         Err("隠しファイルです。".to_string())
     } else {
-        Format::from_extension(ext).ok_or_else(|| {
-            format!("提出ファイルの種類ではありません（.{ext}）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。")
+        ext.and_then(Format::from_extension).ok_or_else(|| {
+            let kind = match ext {
+                Some(e) if !e.is_empty() => format!(".{e}"),
+                _ => "拡張子がありません".to_string(),
+            };
+            format!("提出ファイルの種類ではありません（{kind}）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。")
         })
     }
 }
@@ -486,6 +490,24 @@ mod tests {
             job: Ok(0),
             edits: false,
         }
+    }
+
+    #[test]
+    fn a_name_without_an_extension_is_said_so() {
+        let reason = |name| promise(name, true).unwrap_err();
+        assert_eq!(
+            reason("提出"),
+            "提出ファイルの種類ではありません（拡張子がありません）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。"
+        );
+        assert_eq!(
+            reason("提出."),
+            "提出ファイルの種類ではありません（拡張子がありません）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。"
+        );
+        assert_eq!(
+            reason("メモ.TXT"),
+            "提出ファイルの種類ではありません（.txt）。Excel・CSV・会議録（.docx・.pdf）だけを読み込みます。"
+        );
+        assert!(promise("総務課.XLSX", true).is_ok());
     }
 
     #[test]

@@ -121,24 +121,92 @@ fn state(visible: SheetVisible, typ: SheetType) -> SheetState {
     }
 }
 
-/// An .xlsx package. calamine refuses a whole workbook when one sheet is of
-/// a kind it does not know (an Excel 4 macro sheet): the package is then
-/// read again with those sheets marked as dialog sheets, which it lists
-/// and we skip, so the other sheets are still read.
+/// What calamine refuses in a package that Excel opens; the package is then
+/// mended in memory and read again, so the other sheets are still read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mend {
+    /// A sheet of a kind calamine does not know (an Excel 4 macro sheet)
+    /// refuses the whole workbook: such sheets become dialog sheets, which
+    /// it lists and we skip.
+    MacroSheets,
+    /// A sheet's `<dimension>` it cannot parse (a row-only `1:4`, as some
+    /// writers store it) refuses that sheet: the dimensions are dropped, as
+    /// Excel ignores them too and the cells are streamed without them.
+    Dimensions,
+}
+
+impl Mend {
+    /// The mend for a refusal when opening the workbook.
+    fn of_workbook(e: &calamine::XlsxError) -> Option<Mend> {
+        match e {
+            calamine::XlsxError::Unrecognized {
+                typ: "sheet:type", ..
+            } => Some(Mend::MacroSheets),
+            _ => None,
+        }
+    }
+
+    /// The mend for a refusal when opening a sheet: its cell reader reads
+    /// only what stands before the cells, of which only the dimension is a
+    /// cell reference.
+    fn of_sheet(e: &calamine::XlsxError) -> Option<Mend> {
+        use calamine::XlsxError as E;
+        match e {
+            E::RangeWithoutColumnComponent
+            | E::RangeWithoutRowComponent
+            | E::DimensionCount(_)
+            | E::Alphanumeric(_) => Some(Mend::Dimensions),
+            _ => None,
+        }
+    }
+}
+
+/// An .xlsx package, mended and read again when calamine refuses it for a
+/// [`Mend`]able reason.
 fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let package = super::sniff::Package::open(path)?;
     let merges = package.in_memory().and_then(super::merges::by_sheet);
-    match Xlsx::new(package) {
-        Ok(book) => xlsx_cells(book, merges.as_ref()),
-        Err(calamine::XlsxError::Unrecognized {
-            typ: "sheet:type", ..
-        }) => {
-            let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
-            let patched = unknown_sheets_as_dialogs(&bytes)?;
-            xlsx_cells(Xlsx::new(Cursor::new(patched)).map_err(unreadable)?, None)
+    let mut mends: Vec<Mend> = Vec::new();
+    let mut attempt = xlsx_read(Xlsx::new(package), merges.as_ref());
+    loop {
+        match attempt {
+            Ok(sheets) => return Ok(sheets),
+            Err(Refused::File(e)) => return Err(e),
+            Err(Refused::Mendable(mend, e)) => {
+                if mends.contains(&mend) {
+                    return Err(unreadable(e));
+                }
+                mends.push(mend);
+                let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
+                let mended = mend_package(&bytes, &mends)?;
+                attempt = xlsx_read(Xlsx::new(Cursor::new(mended)), None);
+            }
         }
-        Err(e) => Err(unreadable(e)),
     }
+}
+
+/// Why a reading of an .xlsx package stopped.
+enum Refused {
+    /// For good: the file's error.
+    File(FileError),
+    /// For a reason the package can be mended for.
+    Mendable(Mend, calamine::XlsxError),
+}
+
+/// One reading of an .xlsx package, opened by calamine or not.
+fn xlsx_read<R: Read + Seek>(
+    book: Result<Xlsx<R>, calamine::XlsxError>,
+    merges: Option<&HashMap<String, Vec<super::merges::Merge>>>,
+) -> Result<Vec<(SheetMeta, Grid)>, Refused> {
+    let book = book.map_err(|e| match Mend::of_workbook(&e) {
+        Some(mend) => Refused::Mendable(mend, e),
+        None => Refused::File(unreadable(e)),
+    })?;
+    let mut refused = None;
+    xlsx_cells(book, merges, &mut refused).map_err(|e| match refused {
+        Some((mend, why)) => Refused::Mendable(mend, why),
+        None => Refused::File(e),
+    })
 }
 
 /// Streams a sheet's cells into the grid, one by one: a range would
@@ -158,14 +226,26 @@ fn fill<'a, E: std::fmt::Display>(
 }
 
 /// The cells and merged ranges of every sheet; `merges`, when given, holds
-/// the merged ranges of the sheets calamine need not read a second time.
+/// the merged ranges of the sheets calamine need not read a second time. A
+/// sheet refused for a [`Mend`]able reason stops the reading with the
+/// reason in `refused`.
 fn xlsx_cells<R: Read + Seek>(
     mut book: Xlsx<R>,
     merges: Option<&HashMap<String, Vec<super::merges::Merge>>>,
+    refused: &mut Option<(Mend, calamine::XlsxError)>,
 ) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let sheets = book.sheets_metadata().to_vec();
     each_data_sheet(sheets, |name, grid| {
-        let mut cells = book.worksheet_cells_reader(name).map_err(unreadable)?;
+        let mut cells = match book.worksheet_cells_reader(name) {
+            Ok(cells) => cells,
+            Err(e) => {
+                let failure = unreadable(&e);
+                if let Some(mend) = Mend::of_sheet(&e) {
+                    *refused = Some((mend, e));
+                }
+                return Err(failure);
+            }
+        };
         fill(grid, name, || cells.next_cell())?;
         drop(cells);
         match merges.and_then(|m| m.get(name)) {
@@ -217,12 +297,12 @@ fn each_data_sheet(
     Ok(out)
 }
 
-/// The package with every workbook relationship of an unknown sheet kind
-/// (`xlMacrosheet`, `xlIntlMacrosheet`…) turned into a dialog sheet.
-fn unknown_sheets_as_dialogs(bytes: &[u8]) -> Result<Vec<u8>, FileError> {
+/// The package with these mends made: for [`Mend::MacroSheets`], every
+/// workbook relationship of an unknown sheet kind (`xlMacrosheet`,
+/// `xlIntlMacrosheet`…) turned into a dialog sheet; for
+/// [`Mend::Dimensions`], every sheet's `<dimension>` dropped.
+fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Vec<u8>, FileError> {
     use std::io::Write;
-    const DIALOG: &str =
-        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
     for i in 0..zip.len() {
@@ -230,38 +310,96 @@ fn unknown_sheets_as_dialogs(bytes: &[u8]) -> Result<Vec<u8>, FileError> {
             Some(n) => n.map_err(unreadable)?.into_owned(),
             None => continue,
         };
-        // The workbook's relationships, wherever the package keeps the
-        // workbook (`xl/`, `wtf/`, written with `\` or in capitals).
+        // Wherever the package keeps its parts (`xl/`, `wtf/`, written with
+        // `\` or in capitals).
         let part = name.replace('\\', "/").to_ascii_lowercase();
-        if !part.ends_with("_rels/workbook.xml.rels") {
-            // Every other part is copied as it is stored, not inflated.
-            let entry = zip.by_index_raw(i).map_err(unreadable)?;
-            out.raw_copy_file(entry).map_err(unreadable)?;
-            continue;
+        let relationships = part.ends_with("_rels/workbook.xml.rels");
+        let sheet = part.ends_with(".xml") && !part.ends_with("[content_types].xml");
+        let edit: Option<fn(&str) -> Option<String>> =
+            if relationships && mends.contains(&Mend::MacroSheets) {
+                Some(macro_sheets_as_dialogs)
+            } else if sheet && mends.contains(&Mend::Dimensions) {
+                Some(without_dimension)
+            } else {
+                None
+            };
+        let mended = match edit {
+            Some(edit) => {
+                let mut data = Vec::new();
+                zip.by_index(i)
+                    .map_err(unreadable)?
+                    .read_to_end(&mut data)
+                    .map_err(unreadable)?;
+                std::str::from_utf8(&data).ok().and_then(edit)
+            }
+            None => None,
+        };
+        match mended {
+            Some(text) => {
+                out.start_file(name, zip::write::SimpleFileOptions::default())
+                    .map_err(unreadable)?;
+                out.write_all(text.as_bytes()).map_err(unreadable)?;
+            }
+            // Every other part is copied as it is stored, not inflated again.
+            None => {
+                let entry = zip.by_index_raw(i).map_err(unreadable)?;
+                out.raw_copy_file(entry).map_err(unreadable)?;
+            }
         }
-        let mut data = Vec::new();
-        zip.by_index(i)
-            .map_err(unreadable)?
-            .read_to_end(&mut data)
-            .map_err(unreadable)?;
-        let text = String::from_utf8_lossy(&data);
-        let mut patched = String::with_capacity(text.len());
-        let mut rest = text.as_ref();
-        while let Some(at) = rest.find("Type=\"") {
-            let (before, after) = rest.split_at(at + 6);
-            patched.push_str(before);
-            let end = after.find('"').unwrap_or(after.len());
-            let typ = &after[..end];
-            let macro_sheet = typ.to_ascii_lowercase().ends_with("macrosheet");
-            patched.push_str(if macro_sheet { DIALOG } else { typ });
-            rest = &after[end..];
-        }
-        patched.push_str(rest);
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .map_err(unreadable)?;
-        out.write_all(patched.as_bytes()).map_err(unreadable)?;
     }
     Ok(out.finish().map_err(unreadable)?.into_inner())
+}
+
+/// Workbook relationships with every unknown sheet kind a dialog sheet.
+fn macro_sheets_as_dialogs(text: &str) -> Option<String> {
+    const DIALOG: &str =
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
+    let mut patched = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("Type=\"") {
+        let (before, after) = rest.split_at(at + 6);
+        patched.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let typ = &after[..end];
+        let macro_sheet = typ.to_ascii_lowercase().ends_with("macrosheet");
+        patched.push_str(if macro_sheet { DIALOG } else { typ });
+        rest = &after[end..];
+    }
+    patched.push_str(rest);
+    Some(patched)
+}
+
+/// A sheet's XML without its `<dimension …/>` (with or without a namespace
+/// prefix, empty or not), or `None` when it has none before its cells.
+fn without_dimension(text: &str) -> Option<String> {
+    let head = &text[..text.find("sheetData").unwrap_or(text.len())];
+    let mut from = 0;
+    while let Some(found) = head[from..].find("dimension") {
+        let at = from + found;
+        from = at + "dimension".len();
+        // The element's name: `<dimension` or `<prefix:dimension`.
+        let before = &head[..at];
+        let name_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-' | '.')))
+            .filter(|&lt| head[lt..].starts_with('<'));
+        let Some(open) = name_start else { continue };
+        let prefix = &head[open + 1..at];
+        if !(prefix.is_empty() || prefix.ends_with(':')) {
+            continue;
+        }
+        if !head[from..].starts_with(|c: char| c.is_whitespace() || c == '/' || c == '>') {
+            continue;
+        }
+        let tag_end = from + text[from..].find('>')? + 1;
+        let end = if text[..tag_end].ends_with("/>") {
+            tag_end
+        } else {
+            let close = format!("</{prefix}dimension>");
+            tag_end + text[tag_end..].find(&close)? + close.len()
+        };
+        return Some(format!("{}{}", &text[..open], &text[end..]));
+    }
+    None
 }
 
 /// A cell as text; formulas are read by their cached value.
@@ -278,5 +416,52 @@ pub fn cell_text(d: &Data) -> String {
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_dimension_before_the_cells_is_dropped() {
+        let sheet = r#"<worksheet><dimension ref="1:4"/><sheetViews/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>dimension</t></is></c></row></sheetData></worksheet>"#;
+        assert_eq!(
+            without_dimension(sheet).unwrap(),
+            r#"<worksheet><sheetViews/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>dimension</t></is></c></row></sheetData></worksheet>"#
+        );
+        assert_eq!(
+            without_dimension(
+                r#"<x:worksheet><x:dimension ref="1:4"></x:dimension><x:sheetData/></x:worksheet>"#
+            )
+            .unwrap(),
+            "<x:worksheet><x:sheetData/></x:worksheet>"
+        );
+        // Not an element named dimension, or none before the cells.
+        for kept in [
+            r#"<worksheet><dimensions/><sheetData/></worksheet>"#,
+            r#"<worksheet><sheetData/><dimension ref="A1"/></worksheet>"#,
+            r#"<worksheet a="dimension"><sheetData/></worksheet>"#,
+            "<dimension",
+        ] {
+            assert_eq!(without_dimension(kept), None, "{kept}");
+        }
+    }
+
+    #[test]
+    fn a_sheet_refusal_is_mended_only_for_its_dimension() {
+        use calamine::XlsxError as E;
+        assert_eq!(
+            Mend::of_sheet(&E::RangeWithoutColumnComponent),
+            Some(Mend::Dimensions)
+        );
+        assert_eq!(Mend::of_sheet(&E::FileNotFound("x".into())), None);
+        assert_eq!(
+            Mend::of_workbook(&E::Unrecognized {
+                typ: "sheet:type",
+                val: "xlMacrosheet".into()
+            }),
+            Some(Mend::MacroSheets)
+        );
     }
 }

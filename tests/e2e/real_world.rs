@@ -444,6 +444,79 @@ fn a_workbook_with_an_excel_4_macro_sheet_keeps_its_other_sheets() {
     );
 }
 
+/// Some writers store a row-only dimension (`<dimension ref="1:3"/>`, as
+/// in exceljs's test-issue-176.xlsx); Excel opens the file, calamine
+/// refuses the sheet. Both sheets are read, each item from its own cell.
+#[test]
+fn a_sheet_with_a_row_only_dimension_is_read() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("回答").unwrap();
+    common::write_rows(
+        ws,
+        0,
+        &[
+            &["分野", "区分", "内容"],
+            &["経営", "課題", "寸法の壊れたシート。"],
+        ],
+    );
+    let ws = wb.add_worksheet();
+    ws.set_name("追加").unwrap();
+    common::write_rows(
+        ws,
+        0,
+        &[
+            &["分野", "区分", "内容"],
+            &["DX", "解決案", "二枚目のシート。"],
+        ],
+    );
+    let bytes = wb.save_to_buffer().unwrap();
+    let rows_only = rewrite_zip(
+        &bytes,
+        |name, data| {
+            let text = String::from_utf8_lossy(data);
+            (name == "xl/worksheets/sheet1.xml").then(|| {
+                assert!(text.contains(r#"<dimension ref="A1:C2"/>"#), "{text}");
+                text.replace(r#"<dimension ref="A1:C2"/>"#, r#"<dimension ref="1:2"/>"#)
+                    .into_bytes()
+            })
+        },
+        &[],
+    );
+    let run = good(Month::new())
+        .file("寸法課.xlsx", &rows_only)
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // Each item's field, column and source cell, from matrix.json.
+    let mut placed = Vec::new();
+    for f in run.json()["fields"].as_array().unwrap() {
+        for (column, items) in f["cells"].as_object().unwrap() {
+            for it in items.as_array().unwrap() {
+                for s in it["sources"].as_array().unwrap() {
+                    placed.push(format!(
+                        "{} {} {} {}!{}!{}",
+                        f["name"].as_str().unwrap(),
+                        column,
+                        it["text"].as_str().unwrap(),
+                        s["file"].as_str().unwrap(),
+                        s["sheet"].as_str().unwrap(),
+                        s["cell"].as_str().unwrap()
+                    ));
+                }
+            }
+        }
+    }
+    placed.retain(|p| p.contains("寸法課.xlsx"));
+    placed.sort();
+    assert_eq!(
+        placed,
+        [
+            "DX推進 solutions 二枚目のシート。 寸法課.xlsx!追加!C2",
+            "経営 issues 寸法の壊れたシート。 寸法課.xlsx!回答!C2",
+        ]
+    );
+}
+
 #[test]
 fn reasons_say_what_the_file_is() {
     let biff4 = [0x09u8, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0, 0x0A, 0, 0, 0];
