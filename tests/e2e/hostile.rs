@@ -118,6 +118,28 @@ fn crc_corrupted_sheet_text_is_a_failed_file_not_wrong_text() {
     assert!(run.items().iter().all(|i| !i.text.contains("NARKER")));
 }
 
+/// A picture cannot change a text: a thumbnail whose CRC does not match (as
+/// in LibreOffice's different-column-width-excel2010.xlsx) does not fail
+/// the file, whose sheet passes its own check.
+#[test]
+fn crc_corrupted_thumbnail_keeps_the_file() {
+    let with_thumbnail = common::rewrite_zip(
+        &header_rows("縮小画像が傷んだブック。"),
+        |_, _| None,
+        &[("docProps/thumbnail.wmf", b"THUMBNAIL-PICTURE")],
+    );
+    let mut bytes = restore_uncompressed(&with_thumbnail);
+    let pos = bytes.windows(9).position(|w| w == b"THUMBNAIL").unwrap();
+    bytes[pos] = b'X';
+    let run = run_hostile(good(Month::new()).file("画像課.xlsx", &bytes));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let item = run.item("縮小画像が傷んだブック。");
+    assert_eq!(
+        (item.field.as_str(), item.column.as_str(), item.cells),
+        ("財務", "issues", vec!["C2".to_string()])
+    );
+}
+
 #[test]
 fn stray_cell_at_xfd1048576_is_read_cheaply_and_reported() {
     let bytes = xlsx_bytes(&[
