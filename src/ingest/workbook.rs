@@ -133,6 +133,14 @@ enum Mend {
     /// writers store it) refuses that sheet: the dimensions are dropped, as
     /// Excel ignores them too and the cells are streamed without them.
     Dimensions,
+    /// XML parts written in UTF-16 (Excel on Windows Phone), which
+    /// calamine reads as UTF-8 and finds cut short: they become UTF-8.
+    Utf16,
+    /// A `<sheet>` entry with an empty `r:id` (an old macro module or
+    /// dialog carried over from .xls; Excel opens the file) refuses the
+    /// whole workbook: the entry is dropped and the sheet listed as one that
+    /// holds no table.
+    SheetsWithoutPart,
 }
 
 impl Mend {
@@ -142,6 +150,8 @@ impl Mend {
             calamine::XlsxError::Unrecognized {
                 typ: "sheet:type", ..
             } => Some(Mend::MacroSheets),
+            calamine::XlsxError::RelationshipNotFound => Some(Mend::SheetsWithoutPart),
+            calamine::XlsxError::Xml(_) | calamine::XlsxError::XmlEof(_) => Some(Mend::Utf16),
             _ => None,
         }
     }
@@ -156,6 +166,7 @@ impl Mend {
             | E::RangeWithoutRowComponent
             | E::DimensionCount(_)
             | E::Alphanumeric(_) => Some(Mend::Dimensions),
+            E::Xml(_) | E::XmlEof(_) => Some(Mend::Utf16),
             _ => None,
         }
     }
@@ -167,10 +178,17 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let package = super::sniff::Package::open(path)?;
     let merges = package.in_memory().and_then(super::merges::by_sheet);
     let mut mends: Vec<Mend> = Vec::new();
+    let mut without_part: Vec<String> = Vec::new();
     let mut attempt = xlsx_read(Xlsx::new(package), merges.as_ref());
     loop {
         match attempt {
-            Ok(sheets) => return Ok(sheets),
+            Ok(mut sheets) => {
+                sheets.extend(without_part.into_iter().map(|name| {
+                    let state = SheetState::NotCells(NOT_CELLS);
+                    (SheetMeta { name, state }, Grid::default())
+                }));
+                return Ok(sheets);
+            }
             Err(Refused::File(e)) => return Err(e),
             Err(Refused::Mendable(mend, e)) => {
                 if mends.contains(&mend) {
@@ -178,8 +196,12 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
                 }
                 mends.push(mend);
                 let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
-                let mended = mend_package(&bytes, &mends)?;
-                attempt = xlsx_read(Xlsx::new(Cursor::new(mended)), None);
+                // A mend that changes nothing cannot help.
+                let Some(mended) = mend_package(&bytes, &mends)? else {
+                    return Err(unreadable(e));
+                };
+                without_part = mended.without_part;
+                attempt = xlsx_read(Xlsx::new(Cursor::new(mended.bytes)), None);
             }
         }
     }
@@ -297,14 +319,27 @@ fn each_data_sheet(
     Ok(out)
 }
 
-/// The package with these mends made: for [`Mend::MacroSheets`], every
-/// workbook relationship of an unknown sheet kind (`xlMacrosheet`,
-/// `xlIntlMacrosheet`…) turned into a dialog sheet; for
-/// [`Mend::Dimensions`], every sheet's `<dimension>` dropped.
-fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Vec<u8>, FileError> {
+/// A package with mends made.
+struct Mended {
+    /// The package's bytes.
+    bytes: Vec<u8>,
+    /// The sheets whose entries were dropped for [`Mend::SheetsWithoutPart`].
+    without_part: Vec<String>,
+}
+
+/// The package with these mends made, or `None` when they change nothing:
+/// for [`Mend::Utf16`], every UTF-16 XML part in UTF-8; for
+/// [`Mend::MacroSheets`], every workbook relationship of an unknown sheet
+/// kind (`xlMacrosheet`, `xlIntlMacrosheet`…) turned into a dialog sheet;
+/// for [`Mend::Dimensions`], every sheet's `<dimension>` dropped; for
+/// [`Mend::SheetsWithoutPart`], every workbook `<sheet>` with an empty
+/// `r:id` dropped.
+fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileError> {
     use std::io::Write;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
+    let mut changed = false;
+    let mut without_part = Vec::new();
     for i in 0..zip.len() {
         let name = match zip.name_for_index(i) {
             Some(n) => n.map_err(unreadable)?.into_owned(),
@@ -313,29 +348,57 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Vec<u8>, FileError> {
         // Wherever the package keeps its parts (`xl/`, `wtf/`, written with
         // `\` or in capitals).
         let part = name.replace('\\', "/").to_ascii_lowercase();
+        let xml = part.ends_with(".xml") || part.ends_with(".rels");
         let relationships = part.ends_with("_rels/workbook.xml.rels");
+        let workbook = part.ends_with("workbook.xml");
         let sheet = part.ends_with(".xml") && !part.ends_with("[content_types].xml");
-        let edit: Option<fn(&str) -> Option<String>> =
-            if relationships && mends.contains(&Mend::MacroSheets) {
-                Some(macro_sheets_as_dialogs)
-            } else if sheet && mends.contains(&Mend::Dimensions) {
-                Some(without_dimension)
-            } else {
-                None
+        let has = |m: Mend| mends.contains(&m);
+        let examined = xml && has(Mend::Utf16)
+            || relationships && has(Mend::MacroSheets)
+            || sheet && has(Mend::Dimensions)
+            || workbook && has(Mend::SheetsWithoutPart);
+        let mended = if examined {
+            let mut data = Vec::new();
+            zip.by_index(i)
+                .map_err(unreadable)?
+                .read_to_end(&mut data)
+                .map_err(unreadable)?;
+            let utf16 = has(Mend::Utf16).then(|| utf16_as_utf8(&data)).flatten();
+            let edited = utf16.is_some();
+            let text = match utf16 {
+                Some(text) => Some(text),
+                None => String::from_utf8(data).ok(),
             };
-        let mended = match edit {
-            Some(edit) => {
-                let mut data = Vec::new();
-                zip.by_index(i)
-                    .map_err(unreadable)?
-                    .read_to_end(&mut data)
-                    .map_err(unreadable)?;
-                std::str::from_utf8(&data).ok().and_then(edit)
-            }
-            None => None,
+            text.and_then(|text| {
+                let mut text = text;
+                let mut edited = edited;
+                let mut edit = |apply: bool, f: &dyn Fn(&str) -> Option<String>| {
+                    if let Some(t) = apply.then(|| f(&text)).flatten() {
+                        text = t;
+                        edited = true;
+                    }
+                };
+                edit(
+                    relationships && has(Mend::MacroSheets),
+                    &macro_sheets_as_dialogs,
+                );
+                edit(sheet && has(Mend::Dimensions), &without_dimension);
+                if workbook && has(Mend::SheetsWithoutPart) {
+                    let (kept, dropped) = sheets_with_part(&text);
+                    if !dropped.is_empty() {
+                        text = kept;
+                        edited = true;
+                        without_part = dropped;
+                    }
+                }
+                edited.then_some(text)
+            })
+        } else {
+            None
         };
         match mended {
             Some(text) => {
+                changed = true;
                 out.start_file(name, zip::write::SimpleFileOptions::default())
                     .map_err(unreadable)?;
                 out.write_all(text.as_bytes()).map_err(unreadable)?;
@@ -347,10 +410,97 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Vec<u8>, FileError> {
             }
         }
     }
-    Ok(out.finish().map_err(unreadable)?.into_inner())
+    if !changed {
+        return Ok(None);
+    }
+    Ok(Some(Mended {
+        bytes: out.finish().map_err(unreadable)?.into_inner(),
+        without_part,
+    }))
 }
 
-/// Workbook relationships with every unknown sheet kind a dialog sheet.
+/// A UTF-16 XML part (by its byte order mark, or by `<` as its first
+/// character) in UTF-8, its declaration saying so; `None` for any other.
+fn utf16_as_utf8(data: &[u8]) -> Option<String> {
+    let (encoding, body) = match data {
+        [0xFF, 0xFE, rest @ ..] => (encoding_rs::UTF_16LE, rest),
+        [0xFE, 0xFF, rest @ ..] => (encoding_rs::UTF_16BE, rest),
+        [b'<', 0, ..] => (encoding_rs::UTF_16LE, data),
+        [0, b'<', ..] => (encoding_rs::UTF_16BE, data),
+        _ => return None,
+    };
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    let mut text = text.into_owned();
+    // `encoding="UTF-16"` in the declaration, if any, now says UTF-8.
+    if text.starts_with("<?xml") {
+        let end = text.find("?>").unwrap_or(0);
+        let declaration = text[..end].to_string();
+        let lower = declaration.to_ascii_lowercase();
+        if let Some(at) = lower.find("utf-16") {
+            let fixed = format!(
+                "{}UTF-8{}",
+                &declaration[..at],
+                &declaration[at + "utf-16".len()..]
+            );
+            text.replace_range(..end, &fixed);
+        }
+    }
+    Some(text)
+}
+
+/// A workbook's XML without its `<sheet>` entries whose `r:id` is empty,
+/// and the names of those sheets.
+fn sheets_with_part(text: &str) -> (String, Vec<String>) {
+    let mut kept = String::with_capacity(text.len());
+    let mut dropped = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("<sheet ") {
+        let Some(len) = rest[at..].find('>') else {
+            break;
+        };
+        let tag = &rest[at..at + len + 1];
+        kept.push_str(&rest[..at]);
+        let empty_id = tag.contains(":id=\"\"") || tag.contains(":id=''");
+        if empty_id && tag.ends_with("/>") {
+            let name = attribute(tag, "name").unwrap_or_default();
+            dropped.push(
+                quick_xml::escape::unescape(&name)
+                    .map(|n| n.into_owned())
+                    .unwrap_or(name),
+            );
+        } else {
+            kept.push_str(tag);
+        }
+        rest = &rest[at + len + 1..];
+    }
+    kept.push_str(rest);
+    (kept, dropped)
+}
+
+/// The value of an attribute in a start tag.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(found) = tag[from..].find(name) {
+        let at = from + found;
+        from = at + name.len();
+        let preceded = tag[..at].ends_with(char::is_whitespace);
+        let after = tag[from..].trim_start();
+        if !preceded || !after.starts_with('=') {
+            continue;
+        }
+        let value = after[1..].trim_start();
+        let quote = value.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let end = value[1..].find(quote)?;
+        return Some(value[1..1 + end].to_string());
+    }
+    None
+}
+
+/// Workbook relationships with every unknown sheet kind a dialog sheet, or
+/// `None` when there is none.
 fn macro_sheets_as_dialogs(text: &str) -> Option<String> {
     const DIALOG: &str =
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/dialogsheet";
@@ -366,7 +516,7 @@ fn macro_sheets_as_dialogs(text: &str) -> Option<String> {
         rest = &after[end..];
     }
     patched.push_str(rest);
-    Some(patched)
+    (patched != text).then_some(patched)
 }
 
 /// A sheet's XML without its `<dimension …/>` (with or without a namespace
@@ -449,7 +599,38 @@ mod tests {
     }
 
     #[test]
-    fn a_sheet_refusal_is_mended_only_for_its_dimension() {
+    fn utf16_parts_become_utf8_and_say_so() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-16" standalone="yes"?><t>河﨑</t>"#;
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(xml.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = xml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let utf8 = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><t>河﨑</t>"#;
+        assert_eq!(utf16_as_utf8(&le).as_deref(), Some(utf8));
+        assert_eq!(utf16_as_utf8(&be).as_deref(), Some(utf8));
+        assert_eq!(utf16_as_utf8(xml.as_bytes()), None);
+        assert_eq!(utf16_as_utf8(b""), None);
+    }
+
+    #[test]
+    fn only_sheet_entries_with_an_empty_id_are_dropped() {
+        let workbook = r#"<workbook><sheets><sheet name="回答" sheetId="1" r:id="rId1"/><sheet name="A &amp; B" sheetId="2" state="veryHidden" r:id=""/><sheet sheetId="3" r:id='' name='C'/></sheets></workbook>"#;
+        let (kept, dropped) = sheets_with_part(workbook);
+        assert_eq!(
+            kept,
+            r#"<workbook><sheets><sheet name="回答" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+        );
+        assert_eq!(dropped, ["A & B", "C"]);
+        assert_eq!(
+            attribute(r#"<sheet sheetname="x" name = "y"/>"#, "name").as_deref(),
+            Some("y")
+        );
+        assert_eq!(attribute("<sheet name=x/>", "name"), None);
+    }
+
+    #[test]
+    fn refusals_are_mended_only_for_what_a_mend_can_change() {
         use calamine::XlsxError as E;
         assert_eq!(
             Mend::of_sheet(&E::RangeWithoutColumnComponent),

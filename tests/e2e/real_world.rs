@@ -487,34 +487,134 @@ fn a_sheet_with_a_row_only_dimension_is_read() {
         .file("寸法課.xlsx", &rows_only)
         .build(&[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    // Each item's field, column and source cell, from matrix.json.
+    assert_eq!(
+        placed_in(&run, "寸法課.xlsx"),
+        [
+            "DX推進 solutions 二枚目のシート。 追加!C2",
+            "経営 issues 寸法の壊れたシート。 回答!C2",
+        ]
+    );
+}
+
+/// The items of one file as "field column text sheet!cell", sorted.
+fn placed_in(run: &Run, file: &str) -> Vec<String> {
     let mut placed = Vec::new();
     for f in run.json()["fields"].as_array().unwrap() {
         for (column, items) in f["cells"].as_object().unwrap() {
             for it in items.as_array().unwrap() {
                 for s in it["sources"].as_array().unwrap() {
-                    placed.push(format!(
-                        "{} {} {} {}!{}!{}",
-                        f["name"].as_str().unwrap(),
-                        column,
-                        it["text"].as_str().unwrap(),
-                        s["file"].as_str().unwrap(),
-                        s["sheet"].as_str().unwrap(),
-                        s["cell"].as_str().unwrap()
-                    ));
+                    if s["file"] == file {
+                        placed.push(format!(
+                            "{} {} {} {}!{}",
+                            f["name"].as_str().unwrap(),
+                            column,
+                            it["text"].as_str().unwrap(),
+                            s["sheet"].as_str().unwrap(),
+                            s["cell"].as_str().unwrap()
+                        ));
+                    }
                 }
             }
         }
     }
-    placed.retain(|p| p.contains("寸法課.xlsx"));
     placed.sort();
+    placed
+}
+
+/// A two-sheet submission: 回答 holds a problem, 追加 a solution.
+fn two_sheets(problem: &str, solution: &str) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (sheet, row) in [
+        ("回答", ["経営", "課題", problem]),
+        ("追加", ["経営", "解決案", solution]),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        common::write_rows(ws, 0, &[&["分野", "区分", "内容"], &row]);
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// Excel on Windows Phone writes every XML part in UTF-16 (roo's
+/// Pfand_from_windows_phone.xlsx); calamine reads only UTF-8.
+#[test]
+fn a_workbook_written_in_utf16_is_read() {
+    let bytes = two_sheets("UTF-16 のブック。", "河﨑さんの提案。");
+    let little = |name: &str, data: &[u8], big: bool| -> Option<Vec<u8>> {
+        if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+            return None;
+        }
+        let text = String::from_utf8_lossy(data).replace("UTF-8", "UTF-16");
+        let mut out = if big {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for u in text.encode_utf16() {
+            out.extend(if big {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        Some(out)
+    };
+    let le = rewrite_zip(&bytes, |n, d| little(n, d, false), &[]);
+    let be = rewrite_zip(&bytes, |n, d| little(n, d, true), &[]);
+    let run = good(Month::new())
+        .file("携帯課.xlsx", &le)
+        .file("逆順課.xlsx", &be)
+        .build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    for file in ["携帯課.xlsx", "逆順課.xlsx"] {
+        assert_eq!(
+            placed_in(&run, file),
+            [
+                "経営 issues UTF-16 のブック。 回答!C2",
+                "経営 solutions 河﨑さんの提案。 追加!C2",
+            ],
+            "{file}"
+        );
+    }
+}
+
+/// A `<sheet>` entry with an empty r:id (an old macro module carried over
+/// from .xls, as in LibreOffice's tdf111974.xlsm and ClosedXML's
+/// SheetsWithoutRelId.xlsx) made calamine refuse the whole workbook.
+#[test]
+fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
+    let bytes = two_sheets("部品のないシート。", "残りのシートを読む。");
+    let module = rewrite_zip(
+        &bytes,
+        |name, data| {
+            (name == "xl/workbook.xml").then(|| {
+                let text = String::from_utf8_lossy(data);
+                assert!(text.contains("</sheets>"), "{text}");
+                text.replace(
+                    "</sheets>",
+                    r#"<sheet name="Module1 &amp; 2" sheetId="9" state="veryHidden" r:id=""/></sheets>"#,
+                )
+                .into_bytes()
+            })
+        },
+        &[],
+    );
+    let run = good(Month::new()).file("古い課.xlsm", &module).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
-        placed,
+        placed_in(&run, "古い課.xlsm"),
         [
-            "DX推進 solutions 二枚目のシート。 寸法課.xlsx!追加!C2",
-            "経営 issues 寸法の壊れたシート。 寸法課.xlsx!回答!C2",
+            "経営 issues 部品のないシート。 回答!C2",
+            "経営 solutions 残りのシートを読む。 追加!C2",
         ]
     );
+    let skipped: Vec<_> = run
+        .skipped()
+        .into_iter()
+        .filter(|s| s["file"] == "古い課.xlsm")
+        .map(|s| s["sheet"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(skipped, ["Module1 & 2"]);
 }
 
 #[test]
