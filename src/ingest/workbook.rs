@@ -141,6 +141,10 @@ enum Mend {
     /// whole workbook: the entry is dropped and the sheet listed as one that
     /// holds no table.
     SheetsWithoutPart,
+    /// A sheet state outside the standard's three (`show`, written by
+    /// exceljs 1.5 for every sheet) refuses the whole workbook: it is read
+    /// as `visible`, as xlrd does.
+    UnknownSheetState,
 }
 
 impl Mend {
@@ -151,6 +155,9 @@ impl Mend {
                 typ: "sheet:type", ..
             } => Some(Mend::MacroSheets),
             calamine::XlsxError::RelationshipNotFound => Some(Mend::SheetsWithoutPart),
+            calamine::XlsxError::Unrecognized {
+                typ: "sheet:state", ..
+            } => Some(Mend::UnknownSheetState),
             calamine::XlsxError::Xml(_) | calamine::XlsxError::XmlEof(_) => Some(Mend::Utf16),
             _ => None,
         }
@@ -333,7 +340,8 @@ struct Mended {
 /// kind (`xlMacrosheet`, `xlIntlMacrosheet`…) turned into a dialog sheet;
 /// for [`Mend::Dimensions`], every sheet's `<dimension>` dropped; for
 /// [`Mend::SheetsWithoutPart`], every workbook `<sheet>` with an empty
-/// `r:id` dropped.
+/// `r:id` dropped; for [`Mend::UnknownSheetState`], every unknown sheet
+/// state read as `visible`.
 fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileError> {
     use std::io::Write;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
@@ -356,7 +364,7 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
         let examined = xml && has(Mend::Utf16)
             || relationships && has(Mend::MacroSheets)
             || sheet && has(Mend::Dimensions)
-            || workbook && has(Mend::SheetsWithoutPart);
+            || workbook && (has(Mend::SheetsWithoutPart) || has(Mend::UnknownSheetState));
         let mended = if examined {
             let mut data = Vec::new();
             zip.by_index(i)
@@ -383,6 +391,10 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
                     &macro_sheets_as_dialogs,
                 );
                 edit(sheet && has(Mend::Dimensions), &without_dimension);
+                edit(
+                    workbook && has(Mend::UnknownSheetState),
+                    &known_sheet_states,
+                );
                 if workbook && has(Mend::SheetsWithoutPart) {
                     let (kept, dropped) = sheets_with_part(&text);
                     if !dropped.is_empty() {
@@ -477,8 +489,38 @@ fn sheets_with_part(text: &str) -> (String, Vec<String>) {
     (kept, dropped)
 }
 
+/// A workbook's XML with every `<sheet>` state other than `visible`,
+/// `hidden` and `veryHidden` made `visible`, or `None` when there is none.
+fn known_sheet_states(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("<sheet ") {
+        let len = rest[at..].find('>')? + 1;
+        let tag = &rest[at..at + len];
+        out.push_str(&rest[..at]);
+        match attribute_at(tag, "state") {
+            Some(at) if !matches!(&tag[at.clone()], "visible" | "hidden" | "veryHidden") => {
+                changed = true;
+                out.push_str(&tag[..at.start]);
+                out.push_str("visible");
+                out.push_str(&tag[at.end..]);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
 /// The value of an attribute in a start tag.
 fn attribute(tag: &str, name: &str) -> Option<String> {
+    attribute_at(tag, name).map(|at| tag[at].to_string())
+}
+
+/// Where the value of an attribute stands in a start tag.
+fn attribute_at(tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(found) = tag[from..].find(name) {
         let at = from + found;
@@ -493,8 +535,9 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
         if quote != '"' && quote != '\'' {
             continue;
         }
-        let end = value[1..].find(quote)?;
-        return Some(value[1..1 + end].to_string());
+        let start = tag.len() - value.len() + 1;
+        let end = start + tag[start..].find(quote)?;
+        return Some(start..end);
     }
     None
 }
@@ -627,6 +670,19 @@ mod tests {
             Some("y")
         );
         assert_eq!(attribute("<sheet name=x/>", "name"), None);
+    }
+
+    #[test]
+    fn unknown_sheet_states_are_read_as_visible() {
+        let workbook = r#"<sheets><sheet sheetId="1" name="show" state="show" r:id="rId1"/><sheet name="B" state="hidden" r:id="rId2"/><sheet name="C" state='shown' r:id="rId3"/></sheets>"#;
+        assert_eq!(
+            known_sheet_states(workbook).unwrap(),
+            r#"<sheets><sheet sheetId="1" name="show" state="visible" r:id="rId1"/><sheet name="B" state="hidden" r:id="rId2"/><sheet name="C" state='visible' r:id="rId3"/></sheets>"#
+        );
+        assert_eq!(
+            known_sheet_states(r#"<sheet name="A" state="veryHidden"/>"#),
+            None
+        );
     }
 
     #[test]

@@ -617,6 +617,35 @@ fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
     assert_eq!(skipped, ["Module1 & 2"]);
 }
 
+/// exceljs 1.5 wrote `state="show"` for every sheet (its issue 678;
+/// test-row-styles.xlsx): calamine refused the whole workbook. Read as
+/// visible, as xlrd does.
+#[test]
+fn a_sheet_state_outside_the_standard_is_read_as_visible() {
+    let bytes = two_sheets("状態がshowのシート。", "二枚目もshow。");
+    let show = rewrite_zip(
+        &bytes,
+        |name, data| {
+            (name == "xl/workbook.xml").then(|| {
+                let text = String::from_utf8_lossy(data);
+                assert_eq!(text.matches("<sheet name=").count(), 2, "{text}");
+                text.replace("<sheet name=", r#"<sheet state="show" name="#)
+                    .into_bytes()
+            })
+        },
+        &[],
+    );
+    let run = good(Month::new()).file("表示課.xlsx", &show).build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        placed_in(&run, "表示課.xlsx"),
+        [
+            "経営 issues 状態がshowのシート。 回答!C2",
+            "経営 solutions 二枚目もshow。 追加!C2",
+        ]
+    );
+}
+
 #[test]
 fn reasons_say_what_the_file_is() {
     let biff4 = [0x09u8, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0, 0x0A, 0, 0, 0];
