@@ -604,6 +604,46 @@ fn a_damaged_pdf_is_a_typed_failure() {
     run.assert_no_internal_error();
 }
 
+/// Some writers end each cross-reference entry with a bare LF (19 bytes,
+/// as py-pdf's sample 019-grayscale-image.pdf): lopdf refuses the file,
+/// every viewer reads it. The minutes give the same council column.
+#[test]
+fn minutes_whose_cross_reference_entries_are_short_are_read() {
+    let mut doc = synthetic_minutes().document();
+    doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let whole = save(doc);
+    let table = whole
+        .windows(6)
+        .rposition(|w| w == b"\nxref\n")
+        .expect("a classic table");
+    let trailer = table
+        + whole[table..]
+            .windows(7)
+            .position(|w| w == b"trailer")
+            .unwrap();
+    let mut short = whole[..table].to_vec();
+    let entries = String::from_utf8(whole[table..trailer].to_vec()).unwrap();
+    let entries = entries
+        .replace(" n \n", " n\n")
+        .replace(" f \n", " f\n")
+        .replace(" n\r\n", " n\n")
+        .replace(" f\r\n", " f\n");
+    assert!(entries.len() < trailer - table, "{entries}");
+    short.extend_from_slice(entries.as_bytes());
+    short.extend_from_slice(&whole[trailer..]);
+    assert!(Document::load_mem(&short).is_err(), "lopdf refuses it");
+    let run = |pdf: &[u8]| {
+        let run = good(Month::new())
+            .file("第3回審議会_会議録.pdf", pdf)
+            .build(&[]);
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        council(&run)
+    };
+    let expected = run(&whole);
+    assert!(expected.len() >= 5, "{expected:?}");
+    assert_eq!(run(&short), expected);
+}
+
 #[test]
 fn word_minutes_of_the_same_name_win_over_the_pdf() {
     let word = docx(&["第3回審議会 会議録", "経営", "Word の意見。"]);

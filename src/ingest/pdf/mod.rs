@@ -3,7 +3,9 @@
 //! content streams) and this module's own text positioning and fonts
 //! (`/ToUnicode` maps of Japanese CID fonts, predefined Japanese CMaps),
 //! the page layout undone (module `layout`), then the same rules as Word minutes
-//! ([`super::minutes`]). Each paragraph's place is its page, `p3`.
+//! ([`super::minutes`]). Each paragraph's place is its page, `p3`. A
+//! classic cross-reference table that lopdf refuses but viewers read
+//! (19-byte entries, a stray `startxref`) is mended first (module `xref`).
 //!
 //! A PDF without a text layer (a scan), with a password, or damaged fails
 //! with its reason and what to do; a PDF whose name and first two pages do
@@ -13,6 +15,7 @@ mod cmap;
 mod content;
 mod font;
 mod layout;
+mod xref;
 
 use std::path::Path;
 
@@ -62,7 +65,17 @@ fn load(path: &Path) -> Result<Document, FileError> {
         max_decompressed_size: Some(MAX_STREAM),
         ..LoadOptions::default()
     };
-    match Document::load_mem_with_options(&bytes, options) {
+    let loaded = match Document::load_mem_with_options(&bytes, options.clone()) {
+        // A cross-reference table lopdf refuses but viewers read.
+        Err(
+            e @ (lopdf::Error::Parse(_) | lopdf::Error::Xref(_) | lopdf::Error::InvalidOffset(_)),
+        ) => match xref::mend(&bytes) {
+            Some(mended) => Document::load_mem_with_options(&mended, options).map_err(|_| e),
+            None => Err(e),
+        },
+        other => other,
+    };
+    match loaded {
         // Still encrypted: the empty password did not open it.
         Ok(doc) if doc.trailer.get(b"Encrypt").is_ok() => Err(FileError::PdfEncrypted),
         Ok(doc) => Ok(doc),
