@@ -320,10 +320,11 @@
 //! two pairs more for eight wrong (.93/.62/.04 → .88/.63/.06): left out.
 //! No thesaurus of meanings can be bundled from what is at hand offline:
 //! the Japanese WordNet's word list is in none of the repositories that
-//! can be fetched here (in Open Multilingual Wordnet's and in
-//! bond-lab/wnja, the data files are over the snapshot's size), and the
-//! Wiktionary-derived Japanese wordnet there (19,480 word-sense pairs) has
-//! none of 雰囲気, 退職, 離職, 周知, 年休, 欠員, 徴収, 連携 or 削減. Its
+//! can be fetched here (Open Multilingual Wordnet's `wn-data-jpn.tab` and
+//! bond-lab/wnja's `data/wn-ntumc-jpn.xml` are listed in their trees but
+//! absent from the snapshots, being too large), and the Wiktionary-derived
+//! Japanese wordnet there (19,480 word-sense pairs) has none of 雰囲気,
+//! 退職, 離職, 周知, 年休, 欠員, 徴収, 連携 or 削減. Its
 //! 2,706 synonym sets whose words stand in one set only, tried as extra
 //! groups (2026-12-01), moved held-out 41–56 from .946/.524 to .943/.524
 //! and tune from .96/.78 to .91/.75.

@@ -223,14 +223,16 @@ impl Seek for Package {
     }
 }
 
-/// Whether a package part is a picture (a thumbnail, an image in a sheet or
-/// a document), never read for text.
+/// Whether a package part is a picture (the thumbnail, or an image in a
+/// media folder), never read for text. By place as well as by name: a
+/// sheet may be stored under any name its relationship gives.
 fn is_picture(part: &str) -> bool {
     const PICTURES: [&str; 12] = [
         ".wmf", ".emf", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".svg", ".jfif",
         ".wdp",
     ];
-    PICTURES.iter().any(|ext| part.ends_with(ext))
+    let placed = part.starts_with("docprops/thumbnail.") || part.contains("/media/");
+    placed && PICTURES.iter().any(|ext| part.ends_with(ext))
 }
 
 /// Checks a zip package (sizes, ratios, CRCs) and tells what it holds.

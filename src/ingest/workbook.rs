@@ -142,8 +142,8 @@ enum Mend {
     /// holds no table.
     SheetsWithoutPart,
     /// A sheet state outside the standard's three (`show`, written by
-    /// exceljs 1.5 for every sheet) refuses the whole workbook: it is read
-    /// as `visible`, as xlrd does.
+    /// exceljs 1.5 for every sheet; `Hidden`) refuses the whole workbook:
+    /// it is read as Excel shows it (see [`known_sheet_states`]).
     UnknownSheetState,
 }
 
@@ -203,7 +203,7 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
                 }
                 mends.push(mend);
                 let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
-                // A mend that changes nothing cannot help.
+                // When the mends so far change nothing, this one cannot help.
                 let Some(mended) = mend_package(&bytes, &mends)? else {
                     return Err(unreadable(e));
                 };
@@ -341,7 +341,7 @@ struct Mended {
 /// for [`Mend::Dimensions`], every sheet's `<dimension>` dropped; for
 /// [`Mend::SheetsWithoutPart`], every workbook `<sheet>` with an empty
 /// `r:id` dropped; for [`Mend::UnknownSheetState`], every unknown sheet
-/// state read as `visible`.
+/// state read as Excel shows it.
 fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileError> {
     use std::io::Write;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
@@ -365,6 +365,11 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
             || relationships && has(Mend::MacroSheets)
             || sheet && has(Mend::Dimensions)
             || workbook && (has(Mend::SheetsWithoutPart) || has(Mend::UnknownSheetState));
+        // Only UTF-16 is looked for in this part: its first bytes say.
+        let only_utf16 = !(relationships && has(Mend::MacroSheets)
+            || sheet && has(Mend::Dimensions)
+            || workbook && (has(Mend::SheetsWithoutPart) || has(Mend::UnknownSheetState)));
+        let examined = examined && (!only_utf16 || starts_as_utf16(&mut zip, i)?);
         let mended = if examined {
             let mut data = Vec::new();
             zip.by_index(i)
@@ -431,6 +436,23 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
     }))
 }
 
+/// Whether a part's first bytes are those of UTF-16 XML.
+fn starts_as_utf16<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    i: usize,
+) -> Result<bool, FileError> {
+    let mut first = Vec::with_capacity(2);
+    zip.by_index(i)
+        .map_err(unreadable)?
+        .take(2)
+        .read_to_end(&mut first)
+        .map_err(unreadable)?;
+    Ok(matches!(
+        first.as_slice(),
+        [0xFF, 0xFE] | [0xFE, 0xFF] | [b'<', 0] | [0, b'<']
+    ))
+}
+
 /// A UTF-16 XML part (by its byte order mark, or by `<` as its first
 /// character) in UTF-8, its declaration saying so; `None` for any other.
 fn utf16_as_utf8(data: &[u8]) -> Option<String> {
@@ -441,23 +463,95 @@ fn utf16_as_utf8(data: &[u8]) -> Option<String> {
         [0, b'<', ..] => (encoding_rs::UTF_16BE, data),
         _ => return None,
     };
-    let (text, _) = encoding.decode_without_bom_handling(body);
+    // A text that does not decode is left as it is (and fails): a
+    // replacement character would change what the department wrote.
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
+    if had_errors {
+        return None;
+    }
     let mut text = text.into_owned();
-    // `encoding="UTF-16"` in the declaration, if any, now says UTF-8.
+    // The declaration's encoding, whatever its label, now says UTF-8.
     if text.starts_with("<?xml") {
         let end = text.find("?>").unwrap_or(0);
-        let declaration = text[..end].to_string();
-        let lower = declaration.to_ascii_lowercase();
-        if let Some(at) = lower.find("utf-16") {
-            let fixed = format!(
-                "{}UTF-8{}",
-                &declaration[..at],
-                &declaration[at + "utf-16".len()..]
-            );
-            text.replace_range(..end, &fixed);
+        let declaration = &text[..end];
+        let value = attributes(declaration, "<?xml".len())
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| a.name == "encoding")
+            .map(|a| a.value);
+        if let Some(value) = value {
+            text.replace_range(value, "UTF-8");
         }
     }
     Some(text)
+}
+
+/// The `<sheet>` start tags of a workbook's XML (any namespace prefix):
+/// where each stands and its attributes.
+fn sheet_tags(text: &str) -> Vec<(std::ops::Range<usize>, Vec<Attribute>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find('<') {
+        let at = from + found;
+        from = at + 1;
+        let Some(len) = text[at..].find('>') else {
+            break;
+        };
+        let tag = &text[at..=at + len];
+        let name_end = tag[1..]
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .map_or(tag.len(), |e| e + 1);
+        let name = &tag[1..name_end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if local != "sheet" {
+            continue;
+        }
+        if let Some(attributes) = attributes(tag, name_end) {
+            out.push((at..at + len + 1, attributes));
+        }
+        from = at + len + 1;
+    }
+    out
+}
+
+/// An attribute of a start tag: its name and where its value stands.
+struct Attribute {
+    name: String,
+    value: std::ops::Range<usize>,
+}
+
+/// The attributes of a start tag (or of an XML declaration) after its
+/// name, or `None` when the tag is not well formed.
+fn attributes(tag: &str, mut at: usize) -> Option<Vec<Attribute>> {
+    let mut out = Vec::new();
+    loop {
+        let rest = &tag[at..];
+        let skipped = rest.len() - rest.trim_start().len();
+        at += skipped;
+        let rest = &tag[at..];
+        if rest.is_empty()
+            || rest.starts_with("/>")
+            || rest.starts_with('>')
+            || rest.starts_with("?>")
+        {
+            return Some(out);
+        }
+        if skipped == 0 {
+            return None;
+        }
+        let name_len = rest.find(|c: char| c.is_whitespace() || c == '=')?;
+        let name = rest[..name_len].to_string();
+        let after = rest[name_len..].trim_start();
+        let after = after.strip_prefix('=')?.trim_start();
+        let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+        let start = tag.len() - after.len() + 1;
+        let end = start + tag[start..].find(quote)?;
+        out.push(Attribute {
+            name,
+            value: start..end,
+        });
+        at = end + 1;
+    }
 }
 
 /// A workbook's XML without its `<sheet>` entries whose `r:id` is empty,
@@ -465,81 +559,72 @@ fn utf16_as_utf8(data: &[u8]) -> Option<String> {
 fn sheets_with_part(text: &str) -> (String, Vec<String>) {
     let mut kept = String::with_capacity(text.len());
     let mut dropped = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("<sheet ") {
-        let Some(len) = rest[at..].find('>') else {
-            break;
+    let mut from = 0;
+    for (at, attributes) in sheet_tags(text) {
+        let tag = &text[at.clone()];
+        let value = |name: &str| {
+            attributes
+                .iter()
+                .find(|a| a.name == name || a.name.ends_with(&format!(":{name}")))
+                .map(|a| &tag[a.value.clone()])
         };
-        let tag = &rest[at..at + len + 1];
-        kept.push_str(&rest[..at]);
-        let empty_id = tag.contains(":id=\"\"") || tag.contains(":id=''");
-        if empty_id && tag.ends_with("/>") {
-            let name = attribute(tag, "name").unwrap_or_default();
+        if value("id") == Some("") && tag.ends_with("/>") {
+            kept.push_str(&text[from..at.start]);
+            let name = value("name").unwrap_or_default();
             dropped.push(
-                quick_xml::escape::unescape(&name)
+                quick_xml::escape::unescape(name)
                     .map(|n| n.into_owned())
-                    .unwrap_or(name),
+                    .unwrap_or_else(|_| name.to_string()),
             );
-        } else {
-            kept.push_str(tag);
+            from = at.end;
         }
-        rest = &rest[at + len + 1..];
     }
-    kept.push_str(rest);
+    kept.push_str(&text[from..]);
     (kept, dropped)
 }
 
-/// A workbook's XML with every `<sheet>` state other than `visible`,
-/// `hidden` and `veryHidden` made `visible`, or `None` when there is none.
+/// A workbook's XML with every `<sheet>` state outside the standard's
+/// three read as Excel shows it: `Hidden`, `VERYHIDDEN` … in the standard's
+/// spelling, any other (`show`) hidden, and the first sheet visible when
+/// no sheet is left so, as Excel opens such a workbook (exceljs issue
+/// 617). `None` when every state is standard.
 fn known_sheet_states(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+    let mut states: Vec<(Option<std::ops::Range<usize>>, &str)> = Vec::new();
     let mut changed = false;
-    while let Some(at) = rest.find("<sheet ") {
-        let len = rest[at..].find('>')? + 1;
-        let tag = &rest[at..at + len];
-        out.push_str(&rest[..at]);
-        match attribute_at(tag, "state") {
-            Some(at) if !matches!(&tag[at.clone()], "visible" | "hidden" | "veryHidden") => {
-                changed = true;
-                out.push_str(&tag[..at.start]);
-                out.push_str("visible");
-                out.push_str(&tag[at.end..]);
-            }
-            _ => out.push_str(tag),
-        }
-        rest = &rest[at + len..];
+    for (at, attributes) in sheet_tags(text) {
+        let Some(state) = attributes.iter().find(|a| a.name == "state") else {
+            states.push((None, "visible"));
+            continue;
+        };
+        let value = state.value.start + at.start..state.value.end + at.start;
+        let standard = match text[value.clone()].to_ascii_lowercase().as_str() {
+            "visible" => "visible",
+            "hidden" => "hidden",
+            "veryhidden" => "veryHidden",
+            _ => "hidden",
+        };
+        changed |= text[value.clone()] != *standard;
+        states.push((Some(value), standard));
     }
-    out.push_str(rest);
-    changed.then_some(out)
-}
-
-/// The value of an attribute in a start tag.
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    attribute_at(tag, name).map(|at| tag[at].to_string())
-}
-
-/// Where the value of an attribute stands in a start tag.
-fn attribute_at(tag: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    if !changed {
+        return None;
+    }
+    if !states.iter().any(|(_, s)| *s == "visible")
+        && let Some(first) = states.first_mut()
+    {
+        first.1 = "visible";
+    }
+    let mut out = String::with_capacity(text.len());
     let mut from = 0;
-    while let Some(found) = tag[from..].find(name) {
-        let at = from + found;
-        from = at + name.len();
-        let preceded = tag[..at].ends_with(char::is_whitespace);
-        let after = tag[from..].trim_start();
-        if !preceded || !after.starts_with('=') {
-            continue;
+    for (value, state) in states {
+        if let Some(value) = value {
+            out.push_str(&text[from..value.start]);
+            out.push_str(state);
+            from = value.end;
         }
-        let value = after[1..].trim_start();
-        let quote = value.chars().next()?;
-        if quote != '"' && quote != '\'' {
-            continue;
-        }
-        let start = tag.len() - value.len() + 1;
-        let end = start + tag[start..].find(quote)?;
-        return Some(start..end);
     }
-    None
+    out.push_str(&text[from..]);
+    Some(out)
 }
 
 /// Workbook relationships with every unknown sheet kind a dialog sheet, or
@@ -565,7 +650,8 @@ fn macro_sheets_as_dialogs(text: &str) -> Option<String> {
 /// A sheet's XML without its `<dimension …/>` (with or without a namespace
 /// prefix, empty or not), or `None` when it has none before its cells.
 fn without_dimension(text: &str) -> Option<String> {
-    let head = &text[..text.find("sheetData").unwrap_or(text.len())];
+    // Only a worksheet has cells.
+    let head = &text[..text.find("sheetData")?];
     let mut from = 0;
     while let Some(found) = head[from..].find("dimension") {
         let at = from + found;
@@ -653,31 +739,55 @@ mod tests {
         assert_eq!(utf16_as_utf8(&le).as_deref(), Some(utf8));
         assert_eq!(utf16_as_utf8(&be).as_deref(), Some(utf8));
         assert_eq!(utf16_as_utf8(xml.as_bytes()), None);
+        // Another label of UTF-16, and no declaration at all.
+        let unicode: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                r#"<?xml version="1.0" encoding='unicode'?><t/>"#
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(
+            utf16_as_utf8(&unicode).as_deref(),
+            Some(r#"<?xml version="1.0" encoding='UTF-8'?><t/>"#)
+        );
+        let bare: Vec<u8> = "<t>x</t>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(utf16_as_utf8(&bare).as_deref(), Some("<t>x</t>"));
+        // An odd byte count does not decode: left as it is.
+        assert_eq!(utf16_as_utf8(&le[..le.len() - 1]), None);
         assert_eq!(utf16_as_utf8(b""), None);
     }
 
     #[test]
     fn only_sheet_entries_with_an_empty_id_are_dropped() {
-        let workbook = r#"<workbook><sheets><sheet name="回答" sheetId="1" r:id="rId1"/><sheet name="A &amp; B" sheetId="2" state="veryHidden" r:id=""/><sheet sheetId="3" r:id='' name='C'/></sheets></workbook>"#;
+        let workbook = "<workbook><sheets><sheet name=\"回答\" sheetId=\"1\" r:id=\"rId1\"/><x:sheet name=\"A &amp; B\" sheetId=\"2\" state=\"veryHidden\" r:id=\"\"/><sheet\n sheetId=\"3\" r:id='' name='C'/><sheet name='r:id=\"\"' r:id=\"rId4\"/><sheets2 r:id=\"\"/></sheets></workbook>";
         let (kept, dropped) = sheets_with_part(workbook);
         assert_eq!(
             kept,
-            r#"<workbook><sheets><sheet name="回答" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            "<workbook><sheets><sheet name=\"回答\" sheetId=\"1\" r:id=\"rId1\"/><sheet name='r:id=\"\"' r:id=\"rId4\"/><sheets2 r:id=\"\"/></sheets></workbook>"
         );
         assert_eq!(dropped, ["A & B", "C"]);
-        assert_eq!(
-            attribute(r#"<sheet sheetname="x" name = "y"/>"#, "name").as_deref(),
-            Some("y")
-        );
-        assert_eq!(attribute("<sheet name=x/>", "name"), None);
+        // A malformed tag is left as it is.
+        let broken = r#"<sheet name="x"r:id=""/>"#;
+        assert_eq!(sheets_with_part(broken), (broken.to_string(), vec![]));
     }
 
     #[test]
-    fn unknown_sheet_states_are_read_as_visible() {
-        let workbook = r#"<sheets><sheet sheetId="1" name="show" state="show" r:id="rId1"/><sheet name="B" state="hidden" r:id="rId2"/><sheet name="C" state='shown' r:id="rId3"/></sheets>"#;
+    fn unknown_sheet_states_are_read_as_excel_shows_them() {
+        let workbook = r#"<sheets><sheet sheetId="1" name="state=show" state="show" r:id="rId1"/><sheet name="B" state="Hidden" r:id="rId2"/><sheet name="C" state='VERYHIDDEN' r:id="rId3"/><sheet name="D" r:id="rId4"/></sheets>"#;
         assert_eq!(
             known_sheet_states(workbook).unwrap(),
-            r#"<sheets><sheet sheetId="1" name="show" state="visible" r:id="rId1"/><sheet name="B" state="hidden" r:id="rId2"/><sheet name="C" state='visible' r:id="rId3"/></sheets>"#
+            r#"<sheets><sheet sheetId="1" name="state=show" state="hidden" r:id="rId1"/><sheet name="B" state="hidden" r:id="rId2"/><sheet name="C" state='veryHidden' r:id="rId3"/><sheet name="D" r:id="rId4"/></sheets>"#
+        );
+        // Every sheet `show`: the first is shown, as Excel does.
+        assert_eq!(
+            known_sheet_states(r#"<sheet name="A" state="show"/><sheet name="B" state="show"/>"#)
+                .unwrap(),
+            r#"<sheet name="A" state="visible"/><sheet name="B" state="hidden"/>"#
         );
         assert_eq!(
             known_sheet_states(r#"<sheet name="A" state="veryHidden"/>"#),

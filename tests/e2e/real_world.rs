@@ -618,11 +618,12 @@ fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
 }
 
 /// exceljs 1.5 wrote `state="show"` for every sheet (its issue 678;
-/// test-row-styles.xlsx): calamine refused the whole workbook. Read as
-/// visible, as xlrd does.
+/// test-row-styles.xlsx): calamine refused the whole workbook. Excel shows
+/// only the first such sheet (exceljs issue 617), and so does shiryo: the
+/// others are listed as hidden.
 #[test]
-fn a_sheet_state_outside_the_standard_is_read_as_visible() {
-    let bytes = two_sheets("状態がshowのシート。", "二枚目もshow。");
+fn a_sheet_state_outside_the_standard_is_read_as_excel_shows_it() {
+    let bytes = two_sheets("状態がshowのシート。", "二枚目は隠れる。");
     let show = rewrite_zip(
         &bytes,
         |name, data| {
@@ -639,11 +640,49 @@ fn a_sheet_state_outside_the_standard_is_read_as_visible() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         placed_in(&run, "表示課.xlsx"),
-        [
-            "経営 issues 状態がshowのシート。 回答!C2",
-            "経営 solutions 二枚目もshow。 追加!C2",
-        ]
+        ["経営 issues 状態がshowのシート。 回答!C2"]
     );
+    let skipped: Vec<_> = run
+        .skipped()
+        .into_iter()
+        .filter(|s| s["file"] == "表示課.xlsx")
+        .map(|s| s["sheet"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(skipped, ["追加"]);
+}
+
+/// A sheet whose XML is cut short is not UTF-16: the mend changes nothing
+/// and the file fails with calamine's own reason.
+#[test]
+fn broken_sheet_xml_still_fails_with_its_reason() {
+    let bytes = two_sheets("壊れたシート。", "読まれない。");
+    let cut = rewrite_zip(
+        &bytes,
+        |name, data| {
+            (name == "xl/worksheets/sheet1.xml").then(|| {
+                let text = String::from_utf8_lossy(data);
+                let at = text.find("<sheetData>").unwrap();
+                text[..at + "<sheetData><row r=\"1\">".len()]
+                    .as_bytes()
+                    .to_vec()
+            })
+        },
+        &[],
+    );
+    let run = good(Month::new()).file("切れ課.xlsx", &cut).build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let reason = run
+        .failed()
+        .into_iter()
+        .find(|(f, _)| f == "切れ課.xlsx")
+        .map(|(_, r)| r)
+        .unwrap_or_else(|| panic!("not failed:\n{}", run.stdout));
+    assert!(
+        reason.starts_with("ブックを読み取れません（壊れているか、Excel 形式ではありません）。")
+            && reason.contains("詳細: "),
+        "{reason}"
+    );
+    assert!(placed_in(&run, "切れ課.xlsx").is_empty());
 }
 
 #[test]

@@ -7,9 +7,11 @@
 //! would: nothing before it moves.
 //!
 //! Only a complete file with one classic section is mended: a file cut
-//! short (no `%%EOF` at its end), a chain of sections (`/Prev`), a
-//! cross-reference stream or an entry that points at anything but its
-//! object keeps lopdf's failure, so no object is ever silently missing.
+//! short (no `%%EOF` at its end), more than one section (`/Prev`, a
+//! linearized file, an incremental update), a cross-reference stream, an
+//! entry that points at anything but its object, or an object the table
+//! does not list keeps lopdf's failure, so no object is ever silently
+//! missing.
 
 /// Most objects a mended table may number.
 const MAX_OBJECTS: u64 = 8_388_608;
@@ -17,9 +19,24 @@ const MAX_OBJECTS: u64 = 8_388_608;
 /// The file with a conforming cross-reference section appended, or `None`
 /// when it cannot be mended safely.
 pub(super) fn mend(bytes: &[u8]) -> Option<Vec<u8>> {
-    let tail = &bytes[bytes.len().saturating_sub(1024)..];
-    find_last(tail, b"%%EOF")?;
     let startxref = find_last(bytes, b"startxref")?;
+    // The file ends with `%%EOF` after its `startxref`.
+    let eof = find_last(bytes, b"%%EOF")?;
+    if eof < startxref
+        || !bytes[eof + b"%%EOF".len()..]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+    {
+        return None;
+    }
+    // One section, one trailer.
+    let head = &bytes[..bytes.len().min(1024)];
+    if memchr::memmem::find(head, b"/Linearized").is_some()
+        || memchr::memmem::find_iter(bytes, b"trailer").count() != 1
+        || memchr::memmem::find_iter(bytes, b"startxref").count() != 1
+    {
+        return None;
+    }
     let trailer = find_last(&bytes[..startxref], b"trailer")?;
     let dictionary = trim(&bytes[trailer + b"trailer".len()..startxref]);
     if !(dictionary.starts_with(b"<<") && dictionary.ends_with(b">>"))
@@ -37,6 +54,10 @@ pub(super) fn mend(bytes: &[u8]) -> Option<Vec<u8>> {
     if size > MAX_OBJECTS || size > bytes.len() as u64 {
         return None;
     }
+    // Every object of the file is in the table.
+    if object_headers(bytes) != entries.len() {
+        return None;
+    }
     let mut offsets: Vec<Option<(u64, u32)>> = vec![None; usize::try_from(size).ok()?];
     for (number, offset, generation) in entries {
         if !is_object_at(bytes, offset, number, generation) {
@@ -44,7 +65,8 @@ pub(super) fn mend(bytes: &[u8]) -> Option<Vec<u8>> {
         }
         offsets[usize::try_from(number).ok()?] = Some((offset, generation));
     }
-    let mut out = bytes.to_vec();
+    let mut out = Vec::with_capacity(bytes.len() + 20 * offsets.len() + dictionary.len() + 64);
+    out.extend_from_slice(bytes);
     out.push(b'\n');
     let start = out.len();
     out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
@@ -106,6 +128,30 @@ fn entries(table: &[u8]) -> Option<Vec<(u64, u64, u32)>> {
         }
     }
     Some(out)
+}
+
+/// How many `number generation obj` headers begin a line of the file.
+fn object_headers(bytes: &[u8]) -> usize {
+    memchr::memmem::find_iter(bytes, b" obj")
+        .filter(|&at| {
+            // Back over `generation`, a space and `number` to a line start.
+            let digits_before = |end: usize| {
+                bytes[..end]
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count()
+            };
+            let generation = digits_before(at);
+            if generation == 0 || at < generation + 1 || bytes[at - generation - 1] != b' ' {
+                return false;
+            }
+            let number_end = at - generation - 1;
+            let number = digits_before(number_end);
+            let start = number_end - number;
+            number > 0 && (start == 0 || matches!(bytes[start - 1], b'\n' | b'\r'))
+        })
+        .count()
 }
 
 /// Whether `number generation obj` begins at `offset`.
@@ -183,16 +229,27 @@ mod tests {
     #[test]
     fn what_cannot_be_mended_safely_is_left() {
         let whole = pdf("\n", 0);
-        // Cut short: no %%EOF at the end.
-        assert_eq!(mend(&whole[..whole.len() - 20]), None);
+        // Cut short: no %%EOF at the end, or something after it.
+        assert_eq!(mend(&whole[..whole.len() - "%%EOF\n".len()]), None);
+        let mut after = whole.clone();
+        after.extend_from_slice(b"4 0 obj\n<< >>\nendobj\n");
+        assert_eq!(mend(&after), None);
         // An entry pointing beside its object.
         let text = String::from_utf8(whole).unwrap();
         let wrong = text.replacen("0000000009 00000 n", "0000000010 00000 n", 1);
         assert_ne!(wrong, text);
         assert_eq!(mend(wrong.as_bytes()), None);
-        // A chain of sections.
+        // A chain of sections, an incremental update, a linearized file.
         let chained = text.replace("/Root 1 0 R", "/Root 1 0 R /Prev 9");
         assert_eq!(mend(chained.as_bytes()), None);
+        let updated = format!("{text}{}", &text[text.find("xref").unwrap()..]);
+        assert_eq!(mend(updated.as_bytes()), None);
+        let linearized = text.replacen("/Type /Catalog", "/Linearized 1 ", 1);
+        assert_ne!(linearized, text);
+        assert_eq!(mend(linearized.as_bytes()), None);
+        // An object the table does not list.
+        let unlisted = text.replacen("xref", "4 0 obj\n<< >>\nendobj\nxref", 1);
+        assert_eq!(mend(unlisted.as_bytes()), None);
         // An object number past the standard's limit.
         let far = b"%PDF-1.4\n8388608 0 obj\n<< >>\nendobj\nxref\n8388608 1\n0000000009 00000 n\ntrailer\n<< /Root 8388608 0 R >>\nstartxref\n40\n%%EOF\n";
         assert_eq!(mend(far), None);
