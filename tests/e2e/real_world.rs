@@ -535,6 +535,26 @@ fn two_sheets(problem: &str, solution: &str) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
+/// The package with its `xl/workbook.xml` rewritten by `edit`.
+fn with_workbook_xml(bytes: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+    rewrite_zip(
+        bytes,
+        |name, data| {
+            (name == "xl/workbook.xml").then(|| edit(&String::from_utf8_lossy(data)).into_bytes())
+        },
+        &[],
+    )
+}
+
+/// The sheets of one file the report lists as skipped.
+fn skipped_sheets(run: &Run, file: &str) -> Vec<String> {
+    run.skipped()
+        .into_iter()
+        .filter(|s| s["file"] == file)
+        .map(|s| s["sheet"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Excel on Windows Phone writes every XML part in UTF-16 (roo's
 /// Pfand_from_windows_phone.xlsx); calamine reads only UTF-8.
 #[test]
@@ -584,21 +604,13 @@ fn a_workbook_written_in_utf16_is_read() {
 #[test]
 fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
     let bytes = two_sheets("部品のないシート。", "残りのシートを読む。");
-    let module = rewrite_zip(
-        &bytes,
-        |name, data| {
-            (name == "xl/workbook.xml").then(|| {
-                let text = String::from_utf8_lossy(data);
-                assert!(text.contains("</sheets>"), "{text}");
-                text.replace(
-                    "</sheets>",
-                    r#"<sheet name="Module1 &amp; 2" sheetId="9" state="veryHidden" r:id=""/></sheets>"#,
-                )
-                .into_bytes()
-            })
-        },
-        &[],
-    );
+    let module = with_workbook_xml(&bytes, |text| {
+        assert!(text.contains("</sheets>"), "{text}");
+        text.replace(
+            "</sheets>",
+            r#"<sheet name="Module1 &amp; 2" sheetId="9" state="veryHidden" r:id=""/></sheets>"#,
+        )
+    });
     let run = good(Month::new()).file("古い課.xlsm", &module).build(&[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
@@ -608,13 +620,7 @@ fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
             "経営 solutions 残りのシートを読む。 追加!C2",
         ]
     );
-    let skipped: Vec<_> = run
-        .skipped()
-        .into_iter()
-        .filter(|s| s["file"] == "古い課.xlsm")
-        .map(|s| s["sheet"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(skipped, ["Module1 & 2"]);
+    assert_eq!(skipped_sheets(&run, "古い課.xlsm"), ["Module1 & 2"]);
 }
 
 /// exceljs 1.5 wrote `state="show"` for every sheet (its issue 678;
@@ -624,31 +630,17 @@ fn a_sheet_entry_without_a_part_keeps_the_other_sheets() {
 #[test]
 fn a_sheet_state_outside_the_standard_is_read_as_excel_shows_it() {
     let bytes = two_sheets("状態がshowのシート。", "二枚目は隠れる。");
-    let show = rewrite_zip(
-        &bytes,
-        |name, data| {
-            (name == "xl/workbook.xml").then(|| {
-                let text = String::from_utf8_lossy(data);
-                assert_eq!(text.matches("<sheet name=").count(), 2, "{text}");
-                text.replace("<sheet name=", r#"<sheet state="show" name="#)
-                    .into_bytes()
-            })
-        },
-        &[],
-    );
+    let show = with_workbook_xml(&bytes, |text| {
+        assert_eq!(text.matches("<sheet name=").count(), 2, "{text}");
+        text.replace("<sheet name=", r#"<sheet state="show" name="#)
+    });
     let run = good(Month::new()).file("表示課.xlsx", &show).build(&[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         placed_in(&run, "表示課.xlsx"),
         ["経営 issues 状態がshowのシート。 回答!C2"]
     );
-    let skipped: Vec<_> = run
-        .skipped()
-        .into_iter()
-        .filter(|s| s["file"] == "表示課.xlsx")
-        .map(|s| s["sheet"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(skipped, ["追加"]);
+    assert_eq!(skipped_sheets(&run, "表示課.xlsx"), ["追加"]);
 }
 
 /// A sheet whose XML is cut short is not UTF-16: the mend changes nothing
