@@ -449,28 +449,7 @@ fn a_workbook_with_an_excel_4_macro_sheet_keeps_its_other_sheets() {
 /// refuses the sheet. Both sheets are read, each item from its own cell.
 #[test]
 fn a_sheet_with_a_row_only_dimension_is_read() {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("回答").unwrap();
-    common::write_rows(
-        ws,
-        0,
-        &[
-            &["分野", "区分", "内容"],
-            &["経営", "課題", "寸法の壊れたシート。"],
-        ],
-    );
-    let ws = wb.add_worksheet();
-    ws.set_name("追加").unwrap();
-    common::write_rows(
-        ws,
-        0,
-        &[
-            &["分野", "区分", "内容"],
-            &["DX", "解決案", "二枚目のシート。"],
-        ],
-    );
-    let bytes = wb.save_to_buffer().unwrap();
+    let bytes = two_sheets("寸法の壊れたシート。", "二枚目のシート。");
     let rows_only = rewrite_zip(
         &bytes,
         |name, data| {
@@ -490,8 +469,8 @@ fn a_sheet_with_a_row_only_dimension_is_read() {
     assert_eq!(
         placed_in(&run, "寸法課.xlsx"),
         [
-            "DX推進 solutions 二枚目のシート。 追加!C2",
             "経営 issues 寸法の壊れたシート。 回答!C2",
+            "経営 solutions 二枚目のシート。 追加!C2",
         ]
     );
 }
