@@ -186,6 +186,7 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
     let merges = package.in_memory().and_then(super::merges::by_sheet);
     let mut mends: Vec<Mend> = Vec::new();
     let mut without_part: Vec<String> = Vec::new();
+    let mut bytes: Option<Vec<u8>> = None;
     let mut attempt = xlsx_read(Xlsx::new(package), merges.as_ref());
     loop {
         match attempt {
@@ -202,9 +203,12 @@ fn xlsx_sheets(path: &Path) -> Result<Vec<(SheetMeta, Grid)>, FileError> {
                     return Err(unreadable(e));
                 }
                 mends.push(mend);
-                let bytes = std::fs::read(path).map_err(|e| FileError::open(&e))?;
+                let bytes = match &mut bytes {
+                    Some(bytes) => bytes,
+                    None => bytes.insert(std::fs::read(path).map_err(|e| FileError::open(&e))?),
+                };
                 // When the mends so far change nothing, this one cannot help.
-                let Some(mended) = mend_package(&bytes, &mends)? else {
+                let Some(mended) = mend_package(bytes, &mends)? else {
                     return Err(unreadable(e));
                 };
                 without_part = mended.without_part;
@@ -361,55 +365,27 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
         let workbook = part.ends_with("workbook.xml");
         let sheet = part.ends_with(".xml") && !part.ends_with("[content_types].xml");
         let has = |m: Mend| mends.contains(&m);
-        let examined = xml && has(Mend::Utf16)
-            || relationships && has(Mend::MacroSheets)
-            || sheet && has(Mend::Dimensions)
-            || workbook && (has(Mend::SheetsWithoutPart) || has(Mend::UnknownSheetState));
-        // Only UTF-16 is looked for in this part: its first bytes say.
-        let only_utf16 = !(relationships && has(Mend::MacroSheets)
-            || sheet && has(Mend::Dimensions)
-            || workbook && (has(Mend::SheetsWithoutPart) || has(Mend::UnknownSheetState)));
-        let examined = examined && (!only_utf16 || starts_as_utf16(&mut zip, i)?);
+        let edits = PartEdits {
+            utf16: xml && has(Mend::Utf16),
+            macro_sheets: relationships && has(Mend::MacroSheets),
+            dimension: sheet && has(Mend::Dimensions),
+            sheet_states: workbook && has(Mend::UnknownSheetState),
+            sheets_without_part: workbook && has(Mend::SheetsWithoutPart),
+        };
+        let text_edits = edits.macro_sheets
+            || edits.dimension
+            || edits.sheet_states
+            || edits.sheets_without_part;
+        // A part looked at only for UTF-16 is inflated only when its first
+        // bytes say so.
+        let examined = text_edits || edits.utf16 && starts_as_utf16(&mut zip, i)?;
         let mended = if examined {
             let mut data = Vec::new();
             zip.by_index(i)
                 .map_err(unreadable)?
                 .read_to_end(&mut data)
                 .map_err(unreadable)?;
-            let utf16 = has(Mend::Utf16).then(|| utf16_as_utf8(&data)).flatten();
-            let edited = utf16.is_some();
-            let text = match utf16 {
-                Some(text) => Some(text),
-                None => String::from_utf8(data).ok(),
-            };
-            text.and_then(|text| {
-                let mut text = text;
-                let mut edited = edited;
-                let mut edit = |apply: bool, f: &dyn Fn(&str) -> Option<String>| {
-                    if let Some(t) = apply.then(|| f(&text)).flatten() {
-                        text = t;
-                        edited = true;
-                    }
-                };
-                edit(
-                    relationships && has(Mend::MacroSheets),
-                    &macro_sheets_as_dialogs,
-                );
-                edit(sheet && has(Mend::Dimensions), &without_dimension);
-                edit(
-                    workbook && has(Mend::UnknownSheetState),
-                    &known_sheet_states,
-                );
-                if workbook && has(Mend::SheetsWithoutPart) {
-                    let (kept, dropped) = sheets_with_part(&text);
-                    if !dropped.is_empty() {
-                        text = kept;
-                        edited = true;
-                        without_part = dropped;
-                    }
-                }
-                edited.then_some(text)
-            })
+            mend_part(data, &edits, &mut without_part)
         } else {
             None
         };
@@ -434,6 +410,51 @@ fn mend_package(bytes: &[u8], mends: &[Mend]) -> Result<Option<Mended>, FileErro
         bytes: out.finish().map_err(unreadable)?.into_inner(),
         without_part,
     }))
+}
+
+/// An edit of a part's text: the new text, or `None` when it changes nothing.
+type TextEdit = fn(&str) -> Option<String>;
+
+/// The mends to make in one package part.
+struct PartEdits {
+    utf16: bool,
+    macro_sheets: bool,
+    dimension: bool,
+    sheet_states: bool,
+    sheets_without_part: bool,
+}
+
+/// A part's text with these edits made, or `None` when none changes it
+/// (or the part is neither UTF-8 nor UTF-16); the names of sheets dropped
+/// for [`Mend::SheetsWithoutPart`] go to `without_part`.
+fn mend_part(data: Vec<u8>, edits: &PartEdits, without_part: &mut Vec<String>) -> Option<String> {
+    let utf16 = if edits.utf16 {
+        utf16_as_utf8(&data)
+    } else {
+        None
+    };
+    let mut edited = utf16.is_some();
+    let mut text = utf16.or_else(|| String::from_utf8(data).ok())?;
+    let text_edits: [(bool, TextEdit); 3] = [
+        (edits.macro_sheets, macro_sheets_as_dialogs),
+        (edits.dimension, without_dimension),
+        (edits.sheet_states, known_sheet_states),
+    ];
+    for (apply, edit) in text_edits {
+        if let Some(t) = apply.then(|| edit(&text)).flatten() {
+            text = t;
+            edited = true;
+        }
+    }
+    if edits.sheets_without_part {
+        let (kept, dropped) = sheets_with_part(&text);
+        if !dropped.is_empty() {
+            text = kept;
+            edited = true;
+            *without_part = dropped;
+        }
+    }
+    edited.then_some(text)
 }
 
 /// Whether a part's first bytes are those of UTF-16 XML.
